@@ -1,1 +1,185 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * Finishing an instruction on a register file: effective and linear
+ * addresses, the value a store writes, the register write of a load,
+ * RIP and string-instruction stepping. x86's register write rules live in
+ * write_gpr() and nowhere else.
+ */
+#include "mmiodec.h"
+
+#define RFLAGS_DF (1ull << 10)
+
+static uint64_t width_mask(unsigned bytes)
+{
+	return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
+}
+
+static uint64_t sign_extend_from(uint64_t value, unsigned bytes)
+{
+	if (bytes >= 8)
+		return value;
+	unsigned shift = 64 - 8 * bytes;
+	return (uint64_t)((int64_t)(value << shift) >> shift);
+}
+
+static bool insn_ok(const struct mmiodec_insn *insn)
+{
+	return insn && insn->status == MMIODEC_OK;
+}
+
+static uint64_t read_gpr(const struct mmiodec_regs *regs, unsigned kind,
+			 unsigned number, unsigned width)
+{
+	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
+		return (regs->gpr[number & 3] >> 8) & 0xFF;
+	return regs->gpr[number & 15] & width_mask(width);
+}
+
+/*
+ * The CPU's rule for writing a general register (SDM vol. 1 3.4.1.1): an
+ * 8- or 16-bit write leaves the other bits alone, AH..BH are bits 15:8, and
+ * a 32-bit write zero-extends to 64 bits. Outside 64-bit mode the upper
+ * half is not architecturally visible; it is cleared there too.
+ */
+static void write_gpr(struct mmiodec_regs *regs, unsigned kind,
+		      unsigned number, unsigned width, uint64_t value)
+{
+	if (kind == MMIODEC_REG_KIND_GPR_HIGH8) {
+		uint64_t *r = &regs->gpr[number & 3];
+		*r = (*r & ~0xFF00ull) | ((value & 0xFF) << 8);
+		return;
+	}
+	uint64_t *r = &regs->gpr[number & 15];
+	if (width >= 4)
+		*r = value & width_mask(width);
+	else
+		*r = (*r & ~width_mask(width)) | (value & width_mask(width));
+}
+
+bool mmiodec_address(const struct mmiodec_insn *insn,
+		     const struct mmiodec_regs *regs, unsigned which,
+		     uint64_t *linear)
+{
+	if (!insn_ok(insn) || !regs || !linear || which >= insn->mem_count ||
+	    which >= 2)
+		return false;
+	const struct mmiodec_mem *m = &insn->mem[which];
+	uint64_t ea = (uint64_t)m->displacement;
+
+	if (m->base == MMIODEC_RIP)
+		ea += regs->rip + insn->length;
+	else if (m->base < 16)
+		ea += regs->gpr[m->base];
+	if (m->index < 16)
+		ea += regs->gpr[m->index] * m->scale;
+	ea &= width_mask(m->address_size / 8);
+
+	/* In 64-bit mode the CPU adds only the FS and GS bases (SDM vol. 3
+	 * 3.2.4); elsewhere linear addresses are 32 bits wide. */
+	uint64_t base = 0;
+	if (m->segment < 6 &&
+	    (insn->mode != MMIODEC_MODE_64 || m->segment == MMIODEC_SEG_FS ||
+	     m->segment == MMIODEC_SEG_GS))
+		base = regs->seg_base[m->segment];
+	uint64_t address = base + ea;
+	if (insn->mode != MMIODEC_MODE_64)
+		address &= 0xFFFFFFFFull;
+	*linear = address;
+	return true;
+}
+
+uint64_t mmiodec_store_value(const struct mmiodec_insn *insn,
+			     const struct mmiodec_regs *regs)
+{
+	if (!insn_ok(insn) || !regs || insn->direction != MMIODEC_DIR_WRITE)
+		return 0;
+	if (insn->has_immediate)
+		return insn->immediate & width_mask(insn->width);
+	if (insn->reg_kind == MMIODEC_REG_KIND_NONE)
+		return 0;
+	return read_gpr(regs, insn->reg_kind, insn->reg, insn->width);
+}
+
+bool mmiodec_complete_load(const struct mmiodec_insn *insn,
+			   struct mmiodec_regs *regs, uint64_t value)
+{
+	if (!insn_ok(insn) || !regs || insn->direction != MMIODEC_DIR_READ ||
+	    insn->reg_kind == MMIODEC_REG_KIND_NONE)
+		return false;
+	value &= width_mask(insn->width);
+	if (insn->extend == MMIODEC_EXTEND_SIGN)
+		value = sign_extend_from(value, insn->width);
+	write_gpr(regs, insn->reg_kind, insn->reg, insn->dest_width, value);
+	return true;
+}
+
+void mmiodec_advance_rip(const struct mmiodec_insn *insn,
+			 struct mmiodec_regs *regs)
+{
+	if (!insn || !regs || insn->length == 0)
+		return;
+	uint64_t rip = regs->rip + insn->length;
+	if (insn->mode == MMIODEC_MODE_16)
+		rip &= 0xFFFF;
+	else if (insn->mode == MMIODEC_MODE_32)
+		rip &= 0xFFFFFFFFull;
+	regs->rip = rip;
+}
+
+static bool is_string(const struct mmiodec_insn *insn)
+{
+	return insn->op == MMIODEC_OP_MOVS || insn->op == MMIODEC_OP_STOS ||
+	       insn->op == MMIODEC_OP_LODS;
+}
+
+/* rSI, rDI and rCX are used at the address size: a 32-bit one is written
+ * as a 32-bit register (zero-extended), a 16-bit one keeps bits 63:16. */
+static uint64_t read_counter(const struct mmiodec_regs *regs, unsigned number,
+			     unsigned address_size)
+{
+	return regs->gpr[number] & width_mask(address_size / 8);
+}
+
+static void write_counter(struct mmiodec_regs *regs, unsigned number,
+			  unsigned address_size, uint64_t value)
+{
+	write_gpr(regs, MMIODEC_REG_KIND_GPR, number, address_size / 8, value);
+}
+
+bool mmiodec_string_pending(const struct mmiodec_insn *insn,
+			    const struct mmiodec_regs *regs)
+{
+	if (!insn_ok(insn) || !regs)
+		return false;
+	if (!is_string(insn) || !insn->repeat)
+		return true;
+	return read_counter(regs, MMIODEC_RCX, insn->address_size) != 0;
+}
+
+bool mmiodec_string_step(const struct mmiodec_insn *insn,
+			 struct mmiodec_regs *regs)
+{
+	if (!insn || !regs)
+		return true;
+	if (!insn_ok(insn) || !is_string(insn)) {
+		mmiodec_advance_rip(insn, regs);
+		return true;
+	}
+	unsigned asz = insn->address_size;
+	uint64_t step = (regs->rflags & RFLAGS_DF) ? (uint64_t)0 - insn->width
+						   : insn->width;
+	if (insn->op != MMIODEC_OP_STOS)
+		write_counter(regs, MMIODEC_RSI, asz,
+			      read_counter(regs, MMIODEC_RSI, asz) + step);
+	if (insn->op != MMIODEC_OP_LODS)
+		write_counter(regs, MMIODEC_RDI, asz,
+			      read_counter(regs, MMIODEC_RDI, asz) + step);
+	if (insn->repeat) {
+		uint64_t count = read_counter(regs, MMIODEC_RCX, asz) - 1;
+		write_counter(regs, MMIODEC_RCX, asz, count);
+		if ((count & ((asz == 64) ? ~0ull : (1ull << asz) - 1)) != 0)
+			return false;
+	}
+	mmiodec_advance_rip(insn, regs);
+	return true;
+}

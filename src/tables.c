@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one-byte opcode map (SDM vol. 2, table A-2) as data: whether a form
+ * has a ModRM byte, its immediate, the modes it exists in, the ModRM.reg
+ * values that make a valid group member, and which of them take LOCK.
+ * The tables for the 0F, 0F 38 and 0F 3A maps are generated (see
+ * src/generated/).
+ */
+#include "decode.h"
+#include "tables.h"
+
+#define ALL 0xFF
+
+/* A form with ModRM: flags, immediate, valid reg for mod!=3 and mod==3,
+ * LOCK-able reg values. */
+#define E(flags, imm, mem, reg, lock) \
+	{ OP_MODRM | (flags), (imm), (mem), (reg), (lock) }
+/* A form without ModRM. */
+#define N(flags, imm) { (flags), (imm), 0, 0, 0 }
+
+/* ADD, OR, ADC, SBB, AND, SUB, XOR: Eb,Gb Ev,Gv Gb,Eb Gv,Ev AL,Ib rAX,Iz */
+#define ALU_ROW(lock)                                              \
+	E(0, IMM_NONE, ALL, ALL, (lock)), E(0, IMM_NONE, ALL, ALL, (lock)), \
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),           \
+	N(0, IMM_B), N(0, IMM_Z)
+
+const struct opcode_info legacy_map[256] = {
+	/* 00 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
+	/* 08 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(0, 0) /* 0F: escape */,
+	/* 10 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
+	/* 18 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
+	/* 20 */ ALU_ROW(ALL), N(0, 0) /* ES: */, N(OP_INVALID64, 0),
+	/* 28 */ ALU_ROW(ALL), N(0, 0) /* CS: */, N(OP_INVALID64, 0),
+	/* 30 */ ALU_ROW(ALL), N(0, 0) /* SS: */, N(OP_INVALID64, 0),
+	/* 38 */ ALU_ROW(0),   N(0, 0) /* DS: */, N(OP_INVALID64, 0),
+	/* 40 INC/DEC (REX in 64-bit mode), 50 PUSH/POP */
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	/* 60 PUSHA, POPA, BOUND (62 with mod=3 is EVEX), ARPL/MOVSXD */
+	N(OP_INVALID64, 0), N(OP_INVALID64, 0),
+	E(OP_INVALID64, IMM_NONE, ALL, 0, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	/* 64..67: prefixes */
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	/* 68 PUSH Iz, IMUL Gv,Ev,Iz, PUSH Ib, IMUL Gv,Ev,Ib, INS, OUTS */
+	N(0, IMM_Z), E(0, IMM_Z, ALL, ALL, 0), N(0, IMM_B), E(0, IMM_B, ALL, ALL, 0),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	/* 70 Jcc rel8 */
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	/* 80 group 1 (/7 is CMP: no LOCK); 82 is an alias of 80 */
+	E(0, IMM_B, ALL, ALL, 0x7F), E(0, IMM_Z, ALL, ALL, 0x7F),
+	E(OP_INVALID64, IMM_B, ALL, ALL, 0x7F), E(0, IMM_B, ALL, ALL, 0x7F),
+	/* 84 TEST, TEST, XCHG, XCHG */
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	E(0, IMM_NONE, ALL, ALL, ALL), E(0, IMM_NONE, ALL, ALL, ALL),
+	/* 88 MOV x4, MOV Ev,Sw (ES..GS), LEA, MOV Sw,Ew (not CS), POP Ev */
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	E(0, IMM_NONE, 0x3F, 0x3F, 0), E(OP_NO_ACCESS, IMM_NONE, ALL, 0, 0),
+	E(0, IMM_NONE, 0x3D, 0x3D, 0), E(0, IMM_NONE, 0x01, 0x01, 0),
+	/* 90 XCHG/NOP, CBW, CWD, CALLF Ap, FWAIT, PUSHF, POPF, SAHF, LAHF */
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	N(0, 0), N(0, 0), N(OP_INVALID64, IMM_AP), N(0, 0),
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	/* A0 MOV moffs, MOVS, CMPS, TEST AL/rAX, STOS, LODS, SCAS */
+	N(0, IMM_MOFFS), N(0, IMM_MOFFS), N(0, IMM_MOFFS), N(0, IMM_MOFFS),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(0, IMM_B), N(0, IMM_Z),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	/* B0 MOV r8, imm8; B8 MOV r, imm */
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	N(0, IMM_V), N(0, IMM_V), N(0, IMM_V), N(0, IMM_V),
+	N(0, IMM_V), N(0, IMM_V), N(0, IMM_V), N(0, IMM_V),
+	/* C0 shifts Ib, RET Iw, RET, LES, LDS (mod=3: VEX), MOV Eb,Ib /
+	 * XABORT, MOV Ev,Iz / XBEGIN */
+	E(0, IMM_B, ALL, ALL, 0), E(0, IMM_B, ALL, ALL, 0),
+	N(0, IMM_W), N(0, 0),
+	E(OP_INVALID64, IMM_NONE, ALL, 0, 0), E(OP_INVALID64, IMM_NONE, ALL, 0, 0),
+	E(OP_RM_TABLE, IMM_B, 0x01, 0x81, 0), E(OP_RM_TABLE, IMM_Z, 0x01, 0x81, 0),
+	/* C8 ENTER, LEAVE, RETF Iw, RETF, INT3, INT Ib, INTO, IRET */
+	N(0, IMM_WB), N(0, 0), N(0, IMM_W), N(0, 0),
+	N(0, 0), N(0, IMM_B), N(OP_INVALID64, 0), N(0, 0),
+	/* D0 shifts by 1 and CL, AAM, AAD, SALC, XLAT */
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	N(OP_INVALID64, IMM_B), N(OP_INVALID64, IMM_B),
+	N(OP_INVALID64, 0), N(OP_IMPLICIT_MEM, 0),
+	/* D8 x87: memory forms by reg, register forms by the whole ModRM */
+	E(OP_RM_TABLE, IMM_NONE, ALL, ALL, 0), E(OP_RM_TABLE, IMM_NONE, 0xFD, ALL, 0),
+	E(OP_RM_TABLE, IMM_NONE, ALL, ALL, 0), E(OP_RM_TABLE, IMM_NONE, 0xAF, ALL, 0),
+	E(OP_RM_TABLE, IMM_NONE, ALL, ALL, 0), E(OP_RM_TABLE, IMM_NONE, 0xDF, ALL, 0),
+	E(OP_RM_TABLE, IMM_NONE, ALL, ALL, 0), E(OP_RM_TABLE, IMM_NONE, ALL, ALL, 0),
+	/* E0 LOOPcc, JrCXZ, IN/OUT Ib, CALL, JMP, JMPF Ap, JMP rel8, IN/OUT DX */
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
+	N(0, IMM_JZ), N(0, IMM_JZ), N(OP_INVALID64, IMM_AP), N(0, IMM_B),
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	/* F0 LOCK, INT1, REPNE, REP, HLT, CMC, group 3 (NOT, NEG lock) */
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	E(0, IMM_GRP3B, ALL, ALL, 0x0C), E(0, IMM_GRP3Z, ALL, ALL, 0x0C),
+	/* F8 CLC, STC, CLI, STI, CLD, STD, group 4, group 5 */
+	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	E(0, IMM_NONE, 0x03, 0x03, 0x03), E(0, IMM_NONE, 0x7F, 0x57, 0x03),
+};
+
+/*
+ * x87 register forms (mod == 3): one bit per ModRM byte C0..FF, for D8..DF.
+ * Generated from the reference decoder; see src/generated/.
+ */
+#include "generated/x87.inc"
+
+static bool legacy_rm_valid(uint8_t opcode, uint8_t modrm)
+{
+	if (opcode == 0xC6 || opcode == 0xC7)
+		return ((modrm >> 3) & 7) != 7 || (modrm & 7) == 0;
+	unsigned bit = modrm - 0xC0u;
+	return (x87_register_forms[opcode - 0xD8][bit / 8] >> (bit % 8)) & 1;
+}
+
+#include "generated/map0f.inc"
+
+const struct opcode_info *map0f_info(unsigned map, uint8_t opcode,
+				     unsigned prefix, bool mode64)
+{
+	unsigned m = map - MAP_0F;
+	uint8_t row = map0f_rows[m][opcode];
+	return &map0f_forms[map0f_row_forms[row][prefix * 2 + (mode64 ? 1 : 0)]];
+}
+
+bool rm_form_valid(unsigned map, uint8_t opcode, unsigned prefix,
+		   bool mode64, uint8_t modrm)
+{
+	if (map == MAP_LEGACY)
+		return legacy_rm_valid(opcode, modrm);
+	return map0f_rm_valid(map, opcode, prefix, mode64, modrm);
+}
+
+/* 0F map opcodes with an 8-bit immediate, also under VEX and EVEX: the
+ * PSHUF/shift-immediate groups 70-73, CMPPS C2, PINSRW C4, PEXTRW C5,
+ * SHUFPS C6. */
+bool map0f_has_imm8(uint8_t opcode)
+{
+	return (opcode >= 0x70 && opcode <= 0x73) || opcode == 0xC2 ||
+	       (opcode >= 0xC4 && opcode <= 0xC6);
+}

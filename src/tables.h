@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal: the opcode tables and their lookups. */
+#ifndef MMIODEC_TABLES_H
+#define MMIODEC_TABLES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "decode.h"
+
+extern const struct opcode_info legacy_map[256];
+
+/* map is MAP_0F, MAP_0F38 or MAP_0F3A; prefix is the mandatory-prefix
+ * class (none, 66, F3, F2). */
+const struct opcode_info *map0f_info(unsigned map, uint8_t opcode,
+				     unsigned prefix, bool mode64);
+/* For forms flagged OP_RM_TABLE with mod == 3. */
+bool rm_form_valid(unsigned map, uint8_t opcode, unsigned prefix,
+		   bool mode64, uint8_t modrm);
+bool map0f_rm_valid(unsigned map, uint8_t opcode, unsigned prefix,
+		    bool mode64, uint8_t modrm);
+bool map0f_has_imm8(uint8_t opcode);
+bool amd3dnow_valid(uint8_t suffix);
+
+#endif
