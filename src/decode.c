@@ -221,66 +221,103 @@ static bool fail(struct decoder *d, uint8_t status)
 }
 
 /*
- * VEX (C4/C5), EVEX (62) and XOP (8F): the payload fixes map and
- * prefixes; every form has a ModRM but VEX.0F 77 (VZEROUPPER/VZEROALL).
- * Returns the immediate kind through *imm_kind.
+ * VEX (C4/C5), XOP (8F), EVEX (62) and MVEX (62 with P1 bit 2 clear, which
+ * the reference decoder takes as Knights Corner's encoding, 64-bit mode
+ * only): the payload fixes map, pp, W, L and vvvv; the opcode and ModRM
+ * pick a rule of the generated tables (see tools/gen-tables.c).
  */
+struct vex_fields {
+	unsigned kind, map, pp, w, l, b, z, aaa;
+	bool vvvv_unused;
+};
+
 static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 {
 	uint8_t p0, p1 = 0, p2 = 0;
-	unsigned map, pp;
+	struct vex_fields f = { 0 };
 
 	if (d->has_66 || d->last_rep || d->has_lock || d->rex)
 		return fail(d, MMIODEC_INVALID);
 	if (!fetch(d, &p0))
 		return false;
 	if (lead == 0xC5) {
-		map = 1;
-		pp = p0 & 3;
+		f.kind = VEX_KIND_VEX;
+		f.map = 1;
+		p1 = p0;            /* R vvvv L pp sit where C4's P1 has them */
+		p1 &= 0x7F;         /* W = 0 */
 	} else if (lead == 0xC4 || lead == 0x8F) {
 		if (!fetch(d, &p1))
 			return false;
-		map = p0 & 0x1F;
-		pp = p1 & 3;
+		f.kind = lead == 0xC4 ? VEX_KIND_VEX : VEX_KIND_XOP;
+		f.map = p0 & 0x1F;
 	} else {
 		if (!fetch(d, &p1) || !fetch(d, &p2))
 			return false;
-		map = p0 & 7;
-		pp = p1 & 3;
+		if (p0 & 0x08)
+			return fail(d, MMIODEC_INVALID);
+		f.kind = (p1 & 0x04) ? VEX_KIND_EVEX : VEX_KIND_MVEX;
+		if (f.kind == VEX_KIND_MVEX && d->mode != 64)
+			return fail(d, MMIODEC_INVALID);
+		if (d->mode != 64 && !(p2 & 0x08))
+			return fail(d, MMIODEC_INVALID);   /* V' names zmm16+ */
+		f.map = p0 & 0x0F;
+		f.z = p2 >> 7;
+		f.l = (p2 >> 5) & 3;
+		f.b = (p2 >> 4) & 1;
+		f.aaa = p2 & 7;
 	}
+	f.w = p1 >> 7;
+	f.pp = p1 & 3;
+	if (f.kind == VEX_KIND_VEX || f.kind == VEX_KIND_XOP)
+		f.l = (p1 >> 2) & 1;
+	f.vvvv_unused = ((p1 >> 3) & 0xF) == 0xF &&
+			(f.kind < VEX_KIND_EVEX || (p2 & 0x08));
+
 	if (!fetch(d, &d->opcode))
 		return false;
+	const uint8_t *rules = vex_rules_for(f.kind, f.map, d->opcode, f.pp);
+	if (!rules)
+		return fail(d, MMIODEC_INVALID);
 
-	if (lead == 0x8F) {
-		d->map = (uint8_t)(MAP_XOP8 + map - 8);
-		if (map < 8 || map > 10)
-			return fail(d, MMIODEC_INVALID);
-		*imm_kind = map == 8 ? IMM_B : map == 10 ? IMM_D : IMM_NONE;
-	} else if (lead == 0x62) {
-		if (!(map == 1 || map == 2 || map == 3 || map == 5 || map == 6))
-			return fail(d, MMIODEC_INVALID);
-		d->map = MAP_EVEX;
-		*imm_kind = map == 3 || (map == 1 && map0f_has_imm8(d->opcode))
-				    ? IMM_B : IMM_NONE;
+	if (f.kind == VEX_KIND_XOP) {
+		d->map = (uint8_t)(MAP_XOP8 + f.map - 8);
+		*imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
 	} else {
-		if (map < 1 || map > 3)
-			return fail(d, MMIODEC_INVALID);
-		d->map = MAP_VEX;
-		*imm_kind = map == 3 || (map == 1 && map0f_has_imm8(d->opcode))
+		d->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
+		*imm_kind = f.map == 3 || (f.map == 1 && map0f_has_imm8(d->opcode))
 				    ? IMM_B : IMM_NONE;
-		if (map == 1 && d->opcode == 0x77) {
-			d->has_modrm = false;
-			return true;
-		}
 	}
-	(void)pp;
-	d->has_modrm = true;
-	if (!fetch(d, &d->modrm))
-		return false;
-	if (d->mode == 64 && lead != 0x8F) {
-		/* EVEX.R'/VEX.R etc. select high registers: nothing to do for
-		 * length. */
+	if (f.kind == VEX_KIND_VEX && f.map == 1 &&
+	    (d->opcode == 0x77 || d->opcode == 0x84 || d->opcode == 0x85)) {
+		/* VZEROUPPER/VZEROALL; Knights Corner's JKZD/JKNZD rel32 */
+		d->has_modrm = false;
+		d->modrm = 0xC0;
+		if (d->opcode != 0x77)
+			*imm_kind = IMM_D;
+	} else {
+		d->has_modrm = true;
+		if (!fetch(d, &d->modrm))
+			return false;
 	}
+	bool is_reg = (d->modrm >> 6) == 3;
+	/* Outside 64-bit mode the top bit of vvvv and R are not register
+	 * bits (R must be 1 there for C4/62 to be VEX at all). */
+	unsigned high = 0;
+	if (d->mode == 64) {
+		if (!(p1 & 0x40))
+			high |= VH_VVVV;
+		if (!(p0 & 0x80))
+			high |= VH_REG;
+	}
+	if (f.kind == VEX_KIND_VEX && f.map == 1 && d->opcode >= 0x84 &&
+	    d->opcode <= 0x85 && d->mode != 64)
+		return fail(d, MMIODEC_INVALID);
+	if (!vex_rule_allows(rules[(is_reg ? 2 : 0) + f.b], f.l, f.w,
+			     f.vvvv_unused, f.z, f.aaa != 0, (d->modrm >> 3) & 7,
+			     is_reg || (d->modrm & 7) == 4, high, d->mode == 64))
+		return fail(d, MMIODEC_INVALID);
+	if (!d->has_modrm)
+		return true;
 	return decode_modrm_tail(d);
 }
 
@@ -564,6 +601,7 @@ static bool describe_mmio(const struct decoder *d, struct mmiodec_insn *insn)
 			insn->direction = (op & 2) ? MMIODEC_DIR_WRITE
 						   : MMIODEC_DIR_READ;
 			set_register(insn, d, MMIODEC_RAX, insn->width);
+			insn->dest_width = insn->width;
 			insn->mem_count = 1;
 			insn->mem[0].segment = effective_segment(d, MMIODEC_SEG_DS);
 			insn->mem[0].base = MMIODEC_NO_REG;
@@ -656,6 +694,8 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 	if (!decode_opcode(&d, &imm_kind, &info))
 		return finish(insn, d.status);
 	if (info) {
+		if (info->flags & OP_MOD_IGNORED)
+			d.modrm |= 0xC0;
 		if (!check_form(&d, info) || !check_mpx(&d, info))
 			return finish(insn, d.status);
 		if (d.has_modrm && !decode_modrm_tail(&d))
@@ -678,6 +718,7 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 	}
 	if (d.has_lock && !(info && lock_allowed(&d, info)))
 		return finish(insn, MMIODEC_INVALID);
+
 
 	insn->length = d.pos;
 	insn->operand_size = d.operand_size;

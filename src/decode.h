@@ -30,6 +30,18 @@ enum imm_kind {
 	IMM_GRP3Z,  /* Iz for F7 /0 and /1 only */
 };
 
+enum vex_kind { VEX_KIND_VEX, VEX_KIND_XOP, VEX_KIND_EVEX, VEX_KIND_MVEX };
+
+/* Bits of a VEX-family rule (tools/gen-tables.c). */
+enum {
+	VR_V_UNUSED = 1, VR_V_USED = 2,
+	VR_Z0_AAA0 = 4, VR_Z0_AAA1 = 8, VR_Z1_AAA0 = 16, VR_Z1_AAA1 = 32,
+	VR_NEEDS_SIB = 64, VR_ONLY64 = 128,
+};
+/* Register fields that must not name registers 8..15 in 64-bit mode
+ * (mask-register forms). */
+enum { VH_VVVV = 1, VH_REG = 2 };
+
 enum opcode_flags {
 	OP_MODRM = 1 << 0,
 	OP_INVALID64 = 1 << 1,   /* #UD in 64-bit mode */
@@ -40,10 +52,11 @@ enum opcode_flags {
 	OP_IMPLICIT_MEM = 1 << 5,/* accesses memory not named by ModRM */
 	OP_3DNOW = 1 << 6,       /* opcode byte after the operands */
 	OP_MPX = 1 << 7,         /* MPX memory form: 32/64-bit addressing only */
+	OP_MOD_IGNORED = 1 << 8, /* ModRM.mod reads as 3 (MOV CR/DR) */
 };
 
 struct opcode_info {
-	uint8_t flags;
+	uint16_t flags;
 	uint8_t imm;        /* enum imm_kind */
 	uint8_t mem_regs;   /* ModRM.reg values valid with mod != 3 */
 	uint8_t reg_regs;   /* ModRM.reg values valid with mod == 3 */

@@ -152,3 +152,35 @@ bool map0f_has_imm8(uint8_t opcode)
 	return (opcode >= 0x70 && opcode <= 0x73) || opcode == 0xC2 ||
 	       (opcode >= 0xC4 && opcode <= 0xC6);
 }
+
+const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
+			     unsigned pp)
+{
+	if (kind > VEX_KIND_MVEX || map >= 32)
+		return 0;
+	uint8_t slot = vex_map_slots[kind][map];
+	if (slot == 0xFF)
+		return 0;
+	uint8_t sub = vex_rows[vex_opcode_rows[slot][opcode]][pp & 3];
+	return sub ? vex_subrows[sub] : 0;
+}
+
+bool vex_rule_allows(unsigned rule, unsigned l, unsigned w, bool vvvv_unused,
+		     unsigned z, bool masked, unsigned reg, bool has_sib_or_reg,
+		     unsigned high, bool mode64)
+{
+	const uint8_t *r = vex_rules[rule];
+	if (r[3] & high)
+		return false;
+	if ((r[1] & VR_ONLY64) && !mode64)
+		return false;
+	if (!((r[0] >> (l + 4 * w)) & 1))
+		return false;
+	if (!(r[1] & (vvvv_unused ? VR_V_UNUSED : VR_V_USED)))
+		return false;
+	if (!(r[1] & (VR_Z0_AAA0 << (z * 2 + (masked ? 1 : 0)))))
+		return false;
+	if ((r[1] & VR_NEEDS_SIB) && !has_sib_or_reg)
+		return false;
+	return (r[2] >> reg) & 1;
+}

@@ -20,5 +20,12 @@ bool map0f_rm_valid(unsigned map, uint8_t opcode, unsigned prefix,
 		    bool mode64, uint8_t modrm);
 bool map0f_has_imm8(uint8_t opcode);
 bool amd3dnow_valid(uint8_t suffix);
+/* The four rule numbers (memory, memory+b, register, register+b) of a
+ * VEX-family opcode, or NULL when it has no valid form under this pp. */
+const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
+			     unsigned pp);
+bool vex_rule_allows(unsigned rule, unsigned l, unsigned w, bool vvvv_unused,
+		     unsigned z, bool masked, unsigned reg, bool has_sib_or_reg,
+		     unsigned high, bool mode64);
 
 #endif

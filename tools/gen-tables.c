@@ -98,7 +98,7 @@ static void analyse(unsigned map, unsigned op, unsigned p, int mode, struct form
 	bool mem_valid[8][3][8];  /* reg, mod, rm */
 	bool reg_valid[8][8];
 	bool lock_valid[8];
-	bool no_access = false, access = false;
+	bool no_access = false, access = false, mod_ignored = false;
 	/* MPX (0F 1A/1B memory forms): the decoder applies their addressing
 	 * rules (no 16-bit addressing, no RIP-relative for BNDLDX, BNDSTX and
 	 * BNDMK) in code. */
@@ -120,6 +120,9 @@ static void analyse(unsigned map, unsigned op, unsigned p, int mode, struct form
 		any_valid = true;
 		if (r.insn.attributes & ZYDIS_ATTRIB_HAS_MODRM)
 			any_modrm = true;
+		if (mod == 1 && r.insn.raw.disp.size == 0 &&
+		    (r.insn.attributes & ZYDIS_ATTRIB_HAS_MODRM))
+			mod_ignored = true;
 		int k;
 		if (r.insn.raw.imm[1].size)
 			k = IMM_BB;
@@ -161,6 +164,10 @@ static void analyse(unsigned map, unsigned op, unsigned p, int mode, struct form
 		f->info.flags = 0;
 		return;
 	}
+	if (mod_ignored) {
+		access = false;
+		no_access = false;
+	}
 	if (access && no_access)
 		complain("memory access differs by ModRM", map, op, p, mode);
 	f->info.flags = OP_MODRM | (no_access && !access ? OP_NO_ACCESS : 0);
@@ -190,6 +197,13 @@ static void analyse(unsigned map, unsigned op, unsigned p, int mode, struct form
 		f->info.flags |= OP_RM_TABLE;
 	if (mpx && f->info.mem_regs)
 		f->info.flags |= OP_MPX;
+	if (mod_ignored) {
+		f->info.flags |= OP_MOD_IGNORED;
+		f->info.flags &= (uint16_t)~OP_NO_ACCESS;
+		if (f->info.mem_regs != f->info.reg_regs || f->rm_table)
+			complain("ModRM.mod ignored, but memory forms differ", map, op, p, mode);
+		f->info.mem_regs = f->info.reg_regs;
+	}
 }
 
 #define MAX_FORMS 256
@@ -243,7 +257,7 @@ static void flags_text(char *out, unsigned flags)
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ OP_MODRM, "OP_MODRM" }, { OP_RM_TABLE, "OP_RM_TABLE" },
 		{ OP_NO_ACCESS, "OP_NO_ACCESS" }, { OP_3DNOW, "OP_3DNOW" },
-		{ OP_MPX, "OP_MPX" },
+		{ OP_MPX, "OP_MPX" }, { OP_MOD_IGNORED, "OP_MOD_IGNORED" },
 	};
 	for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
 		if (flags & names[i].bit) {
@@ -355,6 +369,289 @@ static void write_map0f(FILE *out)
 		"\treturn (amd3dnow_suffixes[suffix / 8] >> (suffix %% 8)) & 1;\n}\n");
 }
 
+/*
+ * VEX, XOP, EVEX and MVEX (EVEX with P1 bit 2 clear, which Zydis 4 decodes
+ * as Knights Corner's MVEX). For each kind, map, opcode, pp and variant
+ * (memory or register ModRM, EVEX.b clear or set) the valid encodings are
+ * summed up as one rule: which L (L'L) values, W values, whether vvvv may
+ * name a register or must be unused, z, whether aaa may be 0 or not, which
+ * ModRM.reg values, and whether a memory form needs a SIB byte (VSIB). The
+ * generator checks that each rule is exact (its product of masks is exactly
+ * the set of valid encodings) and counts the encodings where it is not.
+ */
+enum { KIND_VEX = VEX_KIND_VEX, KIND_XOP = VEX_KIND_XOP, KIND_EVEX = VEX_KIND_EVEX,
+       KIND_MVEX = VEX_KIND_MVEX, KIND_COUNT };
+static const unsigned kind_maps[KIND_COUNT][2] = {
+	{ 0, 32 }, { 8, 32 }, { 0, 8 }, { 0, 8 },
+};
+
+struct vex_rule {
+	uint8_t l_by_w;   /* bits 0-3: L'L values valid with W0; 4-7: with W1 */
+	uint8_t bits;     /* VR_* */
+	uint8_t reg_mask; /* ModRM.reg values */
+	uint8_t high;     /* VH_*: register fields that may not name 8..15 */
+};
+
+/* vused: 0 unused (1111), 1 register 1, 2 register 9; rhigh: ModRM.reg
+ * extended by R. */
+static size_t vex_bytes(uint8_t *b, unsigned kind, unsigned map, unsigned op,
+			unsigned pp, unsigned mod3, unsigned bbit, unsigned l,
+			unsigned w, unsigned vused, unsigned z, unsigned aaa1,
+			unsigned reg, unsigned sib, unsigned rhigh)
+{
+	size_t n = 0;
+	unsigned vfield = vused == 0 ? 0xF : vused == 1 ? 0xE : 0x6;
+	memset(b, 0, 15);
+	if (kind == KIND_VEX || kind == KIND_XOP) {
+		b[n++] = kind == KIND_VEX ? 0xC4 : 0x8F;
+		b[n++] = (uint8_t)((rhigh ? 0x60 : 0xE0) | map);
+		b[n++] = (uint8_t)((w << 7) | (vfield << 3) | (l << 2) | pp);
+	} else {
+		b[n++] = 0x62;
+		b[n++] = (uint8_t)((rhigh ? 0x70 : 0xF0) | map);
+		b[n++] = (uint8_t)((w << 7) | (vfield << 3) |
+				   (kind == KIND_EVEX ? 4 : 0) | pp);
+		b[n++] = (uint8_t)((z << 7) | (l << 5) | (bbit << 4) | 8 | (aaa1 ? 1 : 0));
+	}
+	b[n++] = (uint8_t)op;
+	b[n++] = (uint8_t)((mod3 ? 0xC0 : 0) | (reg << 3) | (sib ? 4 : 0));
+	if (sib && !mod3)
+		b[n++] = 0x00;
+	return 15;
+}
+
+#define MAX_VEX_RULES 1024
+static struct vex_rule vex_rules[MAX_VEX_RULES];
+static unsigned vex_rule_count;
+static long vex_inexact, vex_points, vex_mixed_high;
+
+static unsigned intern_vex_rule(const struct vex_rule *r)
+{
+	for (unsigned i = 0; i < vex_rule_count; i++)
+		if (!memcmp(&vex_rules[i], r, sizeof *r))
+			return i;
+	if (vex_rule_count == MAX_VEX_RULES) {
+		fprintf(stderr, "gen-tables: too many VEX rules\n");
+		exit(1);
+	}
+	vex_rules[vex_rule_count] = *r;
+	return vex_rule_count++;
+}
+
+static void vex_analyse_mode(ZydisDecoder *dec, unsigned kind, unsigned map,
+			     unsigned op, unsigned pp, unsigned mod3, unsigned bbit,
+			     struct vex_rule *rule);
+
+static long vex_mode_mismatch;
+
+/* The rule from 64-bit mode; forms that exist only there (Knights Corner
+ * and a few others) are marked VR_ONLY64 after a look at 32-bit mode. */
+static void vex_analyse(unsigned kind, unsigned map, unsigned op, unsigned pp,
+			unsigned mod3, unsigned bbit, struct vex_rule *rule)
+{
+	struct vex_rule r32;
+	vex_analyse_mode(&dec64, kind, map, op, pp, mod3, bbit, rule);
+	if (kind == KIND_MVEX || !rule->l_by_w)
+		return;
+	vex_analyse_mode(&dec32, kind, map, op, pp, mod3, bbit, &r32);
+	if (!r32.l_by_w)
+		rule->bits |= VR_ONLY64;
+	else if (r32.l_by_w != rule->l_by_w || r32.bits != rule->bits ||
+		 r32.reg_mask != rule->reg_mask)
+		vex_mode_mismatch++;
+}
+
+static void vex_analyse_mode(ZydisDecoder *dec, unsigned kind, unsigned map,
+			     unsigned op, unsigned pp, unsigned mod3, unsigned bbit,
+			     struct vex_rule *rule)
+{
+	bool evex = kind >= KIND_EVEX;
+	unsigned nl = evex ? 4 : 2, nz = evex ? 2 : 1, na = evex ? 2 : 1;
+	static bool valid[4][2][2][2][2][8][2];
+	uint8_t b[15];
+	struct result r;
+
+	memset(rule, 0, sizeof *rule);
+	memset(valid, 0, sizeof valid);
+	if (!evex && bbit)
+		return;
+	bool any = false, sib_only = false, any_nosib = false;
+	bool v_low_only = false, v_high_ok = false, r_low_only = false, r_high_ok = false;
+	for (unsigned l = 0; l < nl; l++)
+	for (unsigned w = 0; w < 2; w++)
+	for (unsigned v = 0; v < 2; v++)
+	for (unsigned z = 0; z < nz; z++)
+	for (unsigned a = 0; a < na; a++)
+	for (unsigned reg = 0; reg < 8; reg++)
+	for (unsigned sib = 0; sib < (mod3 ? 1u : 2u); sib++) {
+		vex_bytes(b, kind, map, op, pp, mod3, bbit, l, w, v, z, a, reg, sib, 0);
+		decode(dec, b, 15, &r);
+		valid[l][w][v][z][a][reg][sib] = r.valid;
+		if (!r.valid)
+			continue;
+		struct result hi;
+		if (v) {
+			vex_bytes(b, kind, map, op, pp, mod3, bbit, l, w, 2, z, a, reg, sib, 0);
+			decode(dec, b, 15, &hi);
+			if (!hi.valid)
+				v_low_only = true;
+			else
+				v_high_ok = true;
+		}
+		vex_bytes(b, kind, map, op, pp, mod3, bbit, l, w, v, z, a, reg, sib, 1);
+		decode(dec, b, 15, &hi);
+		if (!hi.valid)
+			r_low_only = true;
+		else
+			r_high_ok = true;
+		any = true;
+		if (!sib)
+			any_nosib = true;
+		rule->l_by_w |= (uint8_t)(1u << (l + 4 * w));
+		rule->bits |= (uint8_t)((v ? VR_V_USED : VR_V_UNUSED) |
+					(VR_Z0_AAA0 << (z * 2 + a)));
+		rule->reg_mask |= (uint8_t)(1u << reg);
+	}
+	if (!any)
+		return;
+	if (!mod3 && !any_nosib) {
+		sib_only = true;
+		rule->bits |= VR_NEEDS_SIB;
+	}
+	if (!evex)
+		rule->bits |= VR_Z0_AAA0;
+	if (v_low_only)
+		rule->high |= VH_VVVV;
+	if (r_low_only)
+		rule->high |= VH_REG;
+	if ((v_low_only && v_high_ok) || (r_low_only && r_high_ok))
+		vex_mixed_high++;
+	/* Exactness of the product of the masks. */
+	for (unsigned l = 0; l < nl; l++)
+	for (unsigned w = 0; w < 2; w++)
+	for (unsigned v = 0; v < 2; v++)
+	for (unsigned z = 0; z < nz; z++)
+	for (unsigned a = 0; a < na; a++)
+	for (unsigned reg = 0; reg < 8; reg++)
+	for (unsigned sib = 0; sib < (mod3 ? 1u : 2u); sib++) {
+		bool predicted = (rule->l_by_w >> (l + 4 * w) & 1) &&
+				 (rule->bits & (v ? VR_V_USED : VR_V_UNUSED)) &&
+				 (rule->bits & (VR_Z0_AAA0 << (z * 2 + a))) &&
+				 (rule->reg_mask >> reg & 1) && (sib || !sib_only);
+		if (dec != &dec64)
+			continue;
+		vex_points++;
+		if (predicted != valid[l][w][v][z][a][reg][sib]) {
+			vex_inexact++;
+			if (getenv("GEN_DEBUG"))
+				fprintf(stderr, "inexact kind %u map %u op %02x pp %u mod3 %u b %u: L%u W%u v%u z%u a%u reg%u sib%u valid %d\n",
+					kind, map, op, pp, mod3, bbit, l, w, v, z, a, reg, sib, valid[l][w][v][z][a][reg][sib]);
+		}
+	}
+}
+
+/* For each kind/map/opcode a row of 4 sub-rows (one per pp), each sub-row
+ * the rules of 4 variants (memory/register x EVEX.b). */
+static uint8_t vex_subrows[1024][4];
+static unsigned vex_subrow_count;
+static uint8_t vex_rows[1024][4];
+static unsigned vex_row_count;
+static uint8_t vex_opcode_rows[32][256];
+static unsigned vex_slot_count;
+static uint8_t vex_map_slot[KIND_COUNT][32];
+
+static unsigned intern4(uint8_t (*table)[4], unsigned *count, const uint8_t *v)
+{
+	for (unsigned i = 0; i < *count; i++)
+		if (!memcmp(table[i], v, 4))
+			return i;
+	if (*count == 256) {
+		fprintf(stderr, "gen-tables: more than 256 VEX rows\n");
+		exit(1);
+	}
+	memcpy(table[*count], v, 4);
+	return (*count)++;
+}
+
+static void write_vex(FILE *out)
+{
+	struct vex_rule none = { 0, 0, 0, 0 };
+	uint8_t zero[4] = { 0, 0, 0, 0 };
+	intern_vex_rule(&none);
+	intern4(vex_subrows, &vex_subrow_count, zero);
+	intern4(vex_rows, &vex_row_count, zero);
+	memset(vex_map_slot, 0xFF, sizeof vex_map_slot);
+	for (unsigned kind = 0; kind < KIND_COUNT; kind++) {
+		for (unsigned map = kind_maps[kind][0]; map < kind_maps[kind][1]; map++) {
+			uint8_t rows_here[256];
+			bool any_map = false;
+			for (unsigned op = 0; op < 256; op++) {
+				uint8_t row[4];
+				for (unsigned pp = 0; pp < 4; pp++) {
+					uint8_t sub[4];
+					for (unsigned var = 0; var < 4; var++) {
+						struct vex_rule rule;
+						vex_analyse(kind, map, op, pp, var >> 1, var & 1, &rule);
+						sub[var] = (uint8_t)intern_vex_rule(&rule);
+						if (rule.l_by_w)
+							any_map = true;
+					}
+					row[pp] = (uint8_t)intern4(vex_subrows, &vex_subrow_count, sub);
+				}
+				rows_here[op] = (uint8_t)intern4(vex_rows, &vex_row_count, row);
+			}
+			if (any_map) {
+				vex_map_slot[kind][map] = (uint8_t)vex_slot_count;
+				memcpy(vex_opcode_rows[vex_slot_count++], rows_here, 256);
+			}
+		}
+	}
+	if (vex_rule_count > 256) {
+		fprintf(stderr, "gen-tables: more than 256 VEX rules\n");
+		exit(1);
+	}
+	fprintf(stderr, "gen-tables: VEX family: %u rules, %u sub-rows, %u rows, %u maps, %ld of %ld encodings inexact, %ld rules with mixed high-register validity, %ld differ in 32-bit mode\n",
+		vex_rule_count, vex_subrow_count, vex_row_count, vex_slot_count, vex_inexact, vex_points, vex_mixed_high, vex_mode_mismatch);
+
+	fprintf(out, "\n/* VEX, XOP, EVEX, MVEX: each rule is { L'L by W (bits 0-3 W0, 4-7 W1),\n"
+		" * VR_* bits, ModRM.reg mask, VH_* bits }. */\n");
+	fprintf(out, "static const uint8_t vex_rules[%u][4] = {\n", vex_rule_count);
+	for (unsigned i = 0; i < vex_rule_count; i++)
+		fprintf(out, "\t{ 0x%02X, 0x%02X, 0x%02X, 0x%02X },\n", vex_rules[i].l_by_w,
+			vex_rules[i].bits, vex_rules[i].reg_mask, vex_rules[i].high);
+	fprintf(out, "};\n\n/* Rule per variant: memory, memory with b, register, register with b. */\n");
+	fprintf(out, "static const uint8_t vex_subrows[%u][4] = {\n", vex_subrow_count);
+	for (unsigned i = 0; i < vex_subrow_count; i++)
+		fprintf(out, "\t{ %3u, %3u, %3u, %3u },\n", vex_subrows[i][0], vex_subrows[i][1],
+			vex_subrows[i][2], vex_subrows[i][3]);
+	fprintf(out, "};\n\n/* Sub-row per pp (none, 66, F3, F2). */\n");
+	fprintf(out, "static const uint8_t vex_rows[%u][4] = {\n", vex_row_count);
+	for (unsigned i = 0; i < vex_row_count; i++)
+		fprintf(out, "\t{ %3u, %3u, %3u, %3u },\n", vex_rows[i][0], vex_rows[i][1],
+			vex_rows[i][2], vex_rows[i][3]);
+	fprintf(out, "};\n\n/* Map slot per kind (VEX, XOP, EVEX, MVEX) and map field; 0xFF: no such map. */\n");
+	fprintf(out, "static const uint8_t vex_map_slots[4][32] = {\n");
+	for (unsigned k = 0; k < KIND_COUNT; k++) {
+		fprintf(out, "\t{");
+		for (unsigned m = 0; m < 32; m++)
+			fprintf(out, "%s0x%02X,", m % 16 ? " " : "\n\t\t", vex_map_slot[k][m]);
+		fprintf(out, "\n\t},\n");
+	}
+	fprintf(out, "};\n\n/* Row per map slot and opcode. */\n");
+	fprintf(out, "static const uint8_t vex_opcode_rows[%u][256] = {\n", vex_slot_count);
+	for (unsigned sl = 0; sl < vex_slot_count; sl++) {
+		fprintf(out, "\t{\n");
+		for (unsigned op = 0; op < 256; op += 16) {
+			fprintf(out, "\t\t");
+			for (unsigned j = 0; j < 16; j++)
+				fprintf(out, "%3u,%s", vex_opcode_rows[sl][op + j], j == 15 ? "" : " ");
+			fprintf(out, "\n");
+		}
+		fprintf(out, "\t},\n");
+	}
+	fprintf(out, "};\n");
+}
+
 static void write_x87(FILE *out)
 {
 	fprintf(out, "/* SPDX-License-Identifier: MIT */\n"
@@ -396,6 +693,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	write_map0f(m);
+	write_vex(m);
 	write_x87(x);
 	fclose(m);
 	fclose(x);

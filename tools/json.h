@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One JSON line per decoded instruction: the format the mmiodec CLI prints
+ * with --json and the Zydis differential harness compares. Hosted C (uses
+ * snprintf), so it lives beside the tools, not in the freestanding library.
+ */
+#ifndef MMIODEC_JSON_H
+#define MMIODEC_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmiodec.h"
+
+/*
+ * Write one JSON object (no trailing newline) for an instruction decoded
+ * from bytes[0..len) in mode (16/32/64). Returns what snprintf would: the
+ * length it needs (excluding NUL); writes at most cap bytes incl. NUL.
+ *
+ * Field order, no spaces:
+ *   bytes, mode, status, then length (ok, no-memory, unsupported only),
+ *   then for ok only: mnemonic, direction, width, extend, register,
+ *   immediate, rep, memory[] of {segment, base, index, scale,
+ *   displacement, address_size, access}.
+ * A register or segment the library cannot name (a bad descriptor) shows
+ * as "?", never as null, which means there is none.
+ */
+int mmiodec_json_format(char *out, size_t cap, const uint8_t *bytes,
+			size_t len, unsigned mode,
+			const struct mmiodec_insn *insn);
+
+/*
+ * The line for input that is not hex:
+ *   {"bytes":<text as a JSON string>,"status":"bad-input","error":<error>}
+ * Same return convention as mmiodec_json_format(). Bytes of text that are
+ * not valid UTF-8 become U+FFFD, so the line is always valid JSON.
+ */
+int mmiodec_json_bad_input(char *out, size_t cap, const char *text,
+			   const char *error);
+
+#endif /* MMIODEC_JSON_H */
