@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Writes the opcode-validity facts of the 0F, 0F 38 and 0F 3A maps and of
- * the x87 register forms, as the reference decoder (Zydis 4) has them,
- * into src/generated/ (map0f.inc, x87.inc). Run by `ninja -C build regen-tables`; the
- * test `tables-current` checks that the committed files are what this
+ * Writes the opcode-validity facts of the 0F, 0F 38 and 0F 3A maps, of the
+ * VEX, XOP, EVEX and MVEX maps and of the x87 register forms, as the
+ * reference decoder (Zydis 4) has them, into src/generated/ (map0f.inc,
+ * x87.inc). Run by `ninja -C build regen-tables`; the test `tables-current` checks that the committed files are what this
  * program writes. The library never links Zydis: only these facts (which
  * ModRM.reg/rm values, prefixes and modes make a valid form, which take
  * LOCK, which immediate a form has) carry over, as data.

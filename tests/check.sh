@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The whole test suite, as CI runs it: gcc and clang builds with their
+# tests (unit, CLI, freestanding, Zydis differential, CPU oracle), the
+# suite again under ASan+UBSan and under Valgrind, every libFuzzer target
+# for a bounded time, and the benchmark's smoke run.
+# Usage: tests/check.sh [FUZZ_SECONDS]   (default 45 per target)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+fuzz_seconds=${1:-45}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "gcc build and tests"
+rm -rf build-check-gcc
+CC=gcc meson setup build-check-gcc -Dbench=true >/dev/null
+ninja -C build-check-gcc -j"$jobs"
+meson test -C build-check-gcc --print-errorlogs --num-processes "$jobs"
+
+step "clang build and tests"
+rm -rf build-check-clang
+CC=clang meson setup build-check-clang >/dev/null
+ninja -C build-check-clang -j"$jobs"
+meson test -C build-check-clang --print-errorlogs --num-processes "$jobs"
+
+step "ASan+UBSan and Valgrind"
+bash fuzz/check-sanitizers.sh
+
+step "libFuzzer targets, ${fuzz_seconds}s each"
+rm -rf build-check-fuzz
+CC=clang meson setup build-check-fuzz -Dfuzzing=true -Dtests=false -Dtrap=false \
+	-Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C build-check-fuzz -j"$jobs"
+bash fuzz/run-ci.sh build-check-fuzz "$fuzz_seconds"
+
+step "all checks passed"
