@@ -40,6 +40,8 @@ struct decoder {
 	uint64_t imm;
 	uint8_t imm_size;
 
+	bool bad_register;      /* valid encoding naming a register that does
+	                           not exist (CR9, DR8, BND4, k8...) */
 	uint8_t operand_size;   /* bytes: 2, 4, 8 */
 	uint8_t address_size;   /* bits: 16, 32, 64 */
 	uint8_t status;
@@ -80,6 +82,8 @@ static bool fetch_uint(struct decoder *d, unsigned size, uint64_t *value)
 
 static int64_t sign_extend(uint64_t value, unsigned size)
 {
+	if (size == 0)
+		return 0;
 	if (size >= 8)
 		return (int64_t)value;
 	unsigned shift = 64 - 8 * size;
@@ -115,12 +119,15 @@ static bool decode_prefixes(struct decoder *d)
 			case 0x67: d->has_67 = true; break;
 			case 0xF0: d->has_lock = true; break;
 			case 0xF2: case 0xF3: d->last_rep = b; break;
-			case 0x26: d->seg_override = MMIODEC_SEG_ES; break;
-			case 0x2E: d->seg_override = MMIODEC_SEG_CS; break;
-			case 0x36: d->seg_override = MMIODEC_SEG_SS; break;
-			case 0x3E: d->seg_override = MMIODEC_SEG_DS; break;
 			case 0x64: d->seg_override = MMIODEC_SEG_FS; break;
 			case 0x65: d->seg_override = MMIODEC_SEG_GS; break;
+			default:
+				/* In 64-bit mode ES/CS/SS/DS overrides are
+				 * ignored, and do not cancel an FS/GS one
+				 * (SDM vol. 1 3.3.7.1). */
+				if (d->mode != 64)
+					d->seg_override = (int8_t)((b >> 3) & 3);
+				break;
 			}
 			d->pos++;
 			continue;
@@ -287,13 +294,19 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 		*imm_kind = f.map == 3 || (f.map == 1 && map0f_has_imm8(d->opcode))
 				    ? IMM_B : IMM_NONE;
 	}
-	if (f.kind == VEX_KIND_VEX && f.map == 1 &&
-	    (d->opcode == 0x77 || d->opcode == 0x84 || d->opcode == 0x85)) {
-		/* VZEROUPPER/VZEROALL; Knights Corner's JKZD/JKNZD rel32 */
+	bool knc_branch = f.kind == VEX_KIND_VEX &&
+			  ((f.map == 1 && (d->opcode == 0x84 || d->opcode == 0x85)) ||
+			   (f.map == 0 && (d->opcode == 0x74 || d->opcode == 0x75)));
+	if (knc_branch || (f.kind == VEX_KIND_VEX && f.map == 1 && d->opcode == 0x77)) {
+		/* VZEROUPPER/VZEROALL; Knights Corner's JKZD/JKNZD, rel32 in
+		 * map 1 and rel8 in map 0, 64-bit mode only */
 		d->has_modrm = false;
 		d->modrm = 0xC0;
-		if (d->opcode != 0x77)
-			*imm_kind = IMM_D;
+		if (knc_branch) {
+			if (d->mode != 64)
+				return fail(d, MMIODEC_INVALID);
+			*imm_kind = f.map == 1 ? IMM_D : IMM_B;
+		}
 	} else {
 		d->has_modrm = true;
 		if (!fetch(d, &d->modrm))
@@ -309,13 +322,14 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 		if (!(p0 & 0x80))
 			high |= VH_REG;
 	}
-	if (f.kind == VEX_KIND_VEX && f.map == 1 && d->opcode >= 0x84 &&
-	    d->opcode <= 0x85 && d->mode != 64)
+	unsigned rule = rules[(is_reg ? 2 : 0) + f.b];
+	if (!vex_rule_allows(rule, f.l, f.w, f.vvvv_unused, f.z, f.aaa != 0,
+			     (d->modrm >> 3) & 7, is_reg || (d->modrm & 7) == 4,
+			     d->mode == 64))
 		return fail(d, MMIODEC_INVALID);
-	if (!vex_rule_allows(rules[(is_reg ? 2 : 0) + f.b], f.l, f.w,
-			     f.vvvv_unused, f.z, f.aaa != 0, (d->modrm >> 3) & 7,
-			     is_reg || (d->modrm & 7) == 4, high, d->mode == 64))
-		return fail(d, MMIODEC_INVALID);
+	/* A register number the form cannot take is found, as by the
+	 * reference decoder, only once the whole instruction is read. */
+	d->bad_register = vex_rule_forbids_high(rule, high);
 	if (!d->has_modrm)
 		return true;
 	return decode_modrm_tail(d);
@@ -414,6 +428,28 @@ static bool check_mpx(struct decoder *d, const struct opcode_info *info)
 	return true;
 }
 
+/* REX.R extends ModRM.reg to registers that mostly do not exist for
+ * control, debug and bound registers: of CR8..CR15 only CR8 (SDM vol. 3
+ * 2.5), no DR8+, no BND4+. */
+static bool register_out_of_range(const struct decoder *d,
+				  const struct opcode_info *info)
+{
+	unsigned reg = (d->modrm >> 3) & 7;
+	if (d->map != MAP_0F || !(d->rex & REX_R))
+		return false;
+	switch (d->opcode) {
+	case 0x20: case 0x22:
+		return reg != 0;
+	case 0x21: case 0x23:
+		return true;
+	case 0x1A: case 0x1B:
+		return (info->flags & OP_MPX) &&
+		       ((d->modrm >> 6) == 3 ? info->reg_regs : info->mem_regs) == 0x0F;
+	default:
+		return false;
+	}
+}
+
 /* LOCK is legal only on the read-modify-write forms with a memory
  * destination (SDM vol. 2, LOCK). */
 static bool lock_allowed(const struct decoder *d, const struct opcode_info *info)
@@ -448,15 +484,10 @@ static const uint8_t index16[8] = {
 	MMIODEC_NO_REG, MMIODEC_NO_REG, MMIODEC_NO_REG, MMIODEC_NO_REG,
 };
 
-/* In 64-bit mode only FS and GS overrides take effect (SDM vol. 1 3.3.7.1). */
+/* decode_prefixes() keeps only the overrides that take effect. */
 static uint8_t effective_segment(const struct decoder *d, uint8_t implied)
 {
-	if (d->seg_override < 0)
-		return implied;
-	if (d->mode == 64 && d->seg_override != MMIODEC_SEG_FS &&
-	    d->seg_override != MMIODEC_SEG_GS)
-		return implied;
-	return (uint8_t)d->seg_override;
+	return d->seg_override < 0 ? implied : (uint8_t)d->seg_override;
 }
 
 static void fill_modrm_memory(const struct decoder *d, struct mmiodec_mem *m)
@@ -637,11 +668,13 @@ static bool describe_mmio(const struct decoder *d, struct mmiodec_insn *insn)
 			set_register(insn, d, reg, osz);
 			break;
 		case 0xC3:
+			/* MOVNTI has only m32 and m64 forms: no 16-bit size. */
 			if (!modrm_mem)
 				return false;
 			insn->op = MMIODEC_OP_MOVNTI;
 			insn->direction = MMIODEC_DIR_WRITE;
-			set_register(insn, d, reg, osz);
+			insn->width = osz == 8 ? 8 : 4;
+			set_register(insn, d, reg, insn->width);
 			break;
 		default:
 			return false;
@@ -669,11 +702,10 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 {
 	if (!insn)
 		return MMIODEC_BAD_ARGUMENT;
-	*insn = (struct mmiodec_insn){ .mode = (uint8_t)mode };
-	if ((!bytes && len) ||
+	*insn = (struct mmiodec_insn){ 0 };
+	if (!bytes ||
 	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
 	     mode != MMIODEC_MODE_64)) {
-		insn->mode = 0;
 		return finish(insn, MMIODEC_BAD_ARGUMENT);
 	}
 
@@ -718,9 +750,12 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 	}
 	if (d.has_lock && !(info && lock_allowed(&d, info)))
 		return finish(insn, MMIODEC_INVALID);
+	if (d.bad_register || (info && register_out_of_range(&d, info)))
+		return finish(insn, MMIODEC_INVALID);
 
 
 	insn->length = d.pos;
+	insn->mode = (uint8_t)mode;
 	insn->operand_size = d.operand_size;
 	insn->address_size = d.address_size;
 	if (describe_mmio(&d, insn))
@@ -728,7 +763,7 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 
 	/* Not an MMIO form: keep only the length. */
 	uint8_t length = d.pos;
-	*insn = (struct mmiodec_insn){ .mode = (uint8_t)mode, .length = length };
+	*insn = (struct mmiodec_insn){ .length = length };
 	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
 	bool touches = info ? ((modrm_mem && !(info->flags & OP_NO_ACCESS)) ||
 			       (info->flags & OP_IMPLICIT_MEM))

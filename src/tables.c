@@ -167,11 +167,9 @@ const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
 
 bool vex_rule_allows(unsigned rule, unsigned l, unsigned w, bool vvvv_unused,
 		     unsigned z, bool masked, unsigned reg, bool has_sib_or_reg,
-		     unsigned high, bool mode64)
+		     bool mode64)
 {
 	const uint8_t *r = vex_rules[rule];
-	if (r[3] & high)
-		return false;
 	if ((r[1] & VR_ONLY64) && !mode64)
 		return false;
 	if (!((r[0] >> (l + 4 * w)) & 1))
@@ -183,4 +181,9 @@ bool vex_rule_allows(unsigned rule, unsigned l, unsigned w, bool vvvv_unused,
 	if ((r[1] & VR_NEEDS_SIB) && !has_sib_or_reg)
 		return false;
 	return (r[2] >> reg) & 1;
+}
+
+bool vex_rule_forbids_high(unsigned rule, unsigned high)
+{
+	return (vex_rules[rule][3] & high) != 0;
 }

@@ -26,6 +26,9 @@ const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
 			     unsigned pp);
 bool vex_rule_allows(unsigned rule, unsigned l, unsigned w, bool vvvv_unused,
 		     unsigned z, bool masked, unsigned reg, bool has_sib_or_reg,
-		     unsigned high, bool mode64);
+		     bool mode64);
+/* Whether the rule forbids the register fields in `high` (VH_*) to name
+ * registers 8..15. */
+bool vex_rule_forbids_high(unsigned rule, unsigned high);
 
 #endif

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz-emulate: run whole instructions the way a trap handler does, on a
+ * register file from the input and a fake memory, so that operands may
+ * point anywhere: a 4 KiB window of real bytes at some linear address;
+ * outside it reads give a fixed pattern and writes are dropped. REP string
+ * instructions run iteration by iteration (at most MAX_ITERATIONS).
+ *
+ * What must hold: no crash and no undefined behaviour (ASan, UBSan), every
+ * linear address within the mode's address space, a repeated instruction
+ * completes after exactly rCX iterations, and RIP ends past the
+ * instruction.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz_common.h"
+
+#define WINDOW_SIZE 4096
+#define MAX_ITERATIONS 300
+
+struct fake_memory {
+	uint64_t base;         /* linear address of bytes[0] */
+	unsigned address_bits; /* 32 outside 64-bit mode: linear wraps */
+	uint8_t bytes[WINDOW_SIZE];
+};
+
+/* What lies outside the window: a pattern of the address, so that a read
+ * from the wrong place gives a different value. */
+static uint8_t outside_byte(uint64_t linear)
+{
+	return (uint8_t)(linear * 0x9d) ^ 0x5a;
+}
+
+static uint8_t *window_byte(struct fake_memory *m, uint64_t linear)
+{
+	uint64_t offset = fuzz_wrap(linear - m->base, m->address_bits);
+
+	return offset < WINDOW_SIZE ? &m->bytes[offset] : NULL;
+}
+
+static uint64_t memory_read(struct fake_memory *m, uint64_t linear,
+			    unsigned width)
+{
+	uint64_t value = 0;
+
+	for (unsigned i = 0; i < width; i++) {
+		uint64_t a = fuzz_wrap(linear + i, m->address_bits);
+		uint8_t *b = window_byte(m, a);
+
+		value |= (uint64_t)(b ? *b : outside_byte(a)) << (8 * i);
+	}
+	return value;
+}
+
+static void memory_write(struct fake_memory *m, uint64_t linear,
+			 unsigned width, uint64_t value)
+{
+	for (unsigned i = 0; i < width; i++) {
+		uint8_t *b = window_byte(m, fuzz_wrap(linear + i,
+						      m->address_bits));
+
+		if (b)
+			*b = (uint8_t)(value >> (8 * i));
+	}
+}
+
+static bool is_string_op(unsigned op)
+{
+	return op == MMIODEC_OP_MOVS || op == MMIODEC_OP_STOS ||
+	       op == MMIODEC_OP_LODS;
+}
+
+static uint64_t operand_address(const struct fuzz_case *c,
+				const struct mmiodec_insn *in,
+				const struct mmiodec_regs *regs, unsigned which)
+{
+	uint64_t linear = 0;
+
+	FUZZ_CHECK(c, mmiodec_address(in, regs, which, &linear));
+	if (in->mode != MMIODEC_MODE_64)
+		FUZZ_CHECK(c, linear <= UINT32_MAX);
+	return linear;
+}
+
+/* One iteration's memory accesses, as a handler does them. */
+static void access_memory(const struct fuzz_case *c,
+			  const struct mmiodec_insn *in,
+			  struct mmiodec_regs *regs, struct fake_memory *m)
+{
+	uint64_t target = operand_address(c, in, regs, 0);
+
+	if (in->direction == MMIODEC_DIR_READ_WRITE) {
+		uint64_t source = operand_address(c, in, regs, 1);
+
+		memory_write(m, target, in->width,
+			     memory_read(m, source, in->width));
+	} else if (in->direction == MMIODEC_DIR_WRITE) {
+		memory_write(m, target, in->width,
+			     mmiodec_store_value(in, regs));
+	} else {
+		FUZZ_CHECK(c, mmiodec_complete_load(
+				      in, regs, memory_read(m, target, in->width)));
+	}
+}
+
+/* Where the window goes: often right where the first operand points, or
+ * so that the access straddles one of its edges. */
+static uint64_t place_window(const struct fuzz_case *c,
+			     const struct mmiodec_insn *in, uint64_t *rng)
+{
+	uint64_t first = operand_address(c, in, &c->regs, 0);
+
+	switch (fuzz_random(rng) & 3) {
+	case 0:
+		return 0x1000;
+	case 1:
+		return first & ~(uint64_t)(WINDOW_SIZE - 1);
+	case 2:
+		return first + in->width / 2 - WINDOW_SIZE;
+	default:
+		return first - in->width / 2;
+	}
+}
+
+static void check_refusals(const struct fuzz_case *c,
+			   const struct mmiodec_insn *in)
+{
+	struct mmiodec_regs regs = c->regs;
+	uint64_t linear = 0;
+
+	FUZZ_CHECK(c, !mmiodec_address(in, &regs, 0, &linear));
+	FUZZ_CHECK(c, !mmiodec_complete_load(in, &regs, linear));
+	FUZZ_CHECK(c, memcmp(&regs, &c->regs, sizeof(regs)) == 0);
+	(void)mmiodec_store_value(in, &regs);
+	(void)mmiodec_string_pending(in, &regs);
+	(void)mmiodec_string_step(in, &regs);
+	mmiodec_advance_rip(in, &regs);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct fake_memory memory;
+	struct fuzz_case c;
+	struct mmiodec_insn in;
+	struct mmiodec_regs regs;
+	uint64_t expected = 1, iterations = 0;
+	bool done = false;
+
+	fuzz_case_parse(&c, data, size);
+	if (mmiodec_decode(&in, c.bytes, c.len, c.mode) != MMIODEC_OK) {
+		check_refusals(&c, &in);
+		fuzz_case_free(&c);
+		return 0;
+	}
+
+	memory.address_bits = c.mode == MMIODEC_MODE_64 ? 64 : 32;
+	memory.base = fuzz_wrap(place_window(&c, &in, &c.rng),
+				memory.address_bits);
+	for (size_t i = 0; i < WINDOW_SIZE; i += 8) {
+		uint64_t r = fuzz_random(&c.rng);
+
+		memcpy(&memory.bytes[i], &r, sizeof(r));
+	}
+
+	regs = c.regs;
+	if (is_string_op(in.op) && in.repeat)
+		expected = fuzz_wrap(regs.gpr[MMIODEC_RCX], in.address_size);
+	if (is_string_op(in.op) && !mmiodec_string_pending(&in, &regs)) {
+		FUZZ_CHECK(&c, expected == 0);
+		mmiodec_advance_rip(&in, &regs);
+		done = true;
+	}
+	while (!done && iterations < MAX_ITERATIONS) {
+		access_memory(&c, &in, &regs, &memory);
+		iterations++;
+		if (is_string_op(in.op)) {
+			done = mmiodec_string_step(&in, &regs);
+		} else {
+			mmiodec_advance_rip(&in, &regs);
+			done = true;
+		}
+		if (!done)
+			FUZZ_CHECK(&c, regs.rip == c.regs.rip);
+	}
+
+	if (expected <= MAX_ITERATIONS)
+		FUZZ_CHECK(&c, done && iterations == expected);
+	else
+		FUZZ_CHECK(&c, !done && iterations == MAX_ITERATIONS);
+	if (done)
+		FUZZ_CHECK(&c, regs.rip ==
+				       fuzz_wrap(c.regs.rip + in.length, c.mode));
+
+	fuzz_case_free(&c);
+	return 0;
+}

@@ -1,0 +1,162 @@
+# SPDX-License-Identifier: MIT
+"""Write the seed corpora fuzz/corpus/<target>/ from the list below.
+
+Each seed is the header byte of fuzz_common.h (mode, DF, register seed,
+flavour) and the instruction bytes. Run from anywhere:
+    python3 fuzz/make-corpus.py
+It replaces the generated files (named <mode>-<what>) and keeps any other
+file, such as a crash reproducer added by hand.
+"""
+import os
+import pathlib
+
+HERE = pathlib.Path(__file__).resolve().parent
+MODE_BITS = {16: 0, 32: 1, 64: 2}
+DF = 0x04
+SEED = 0x08
+
+
+def flavour(n):
+    return n << 4
+
+
+# (name, modes, instruction hex)
+SUPPORTED = [
+    ("mov-store8", (16, 32, 64), "8800"),
+    ("mov-store-disp8", (16, 32, 64), "894604"),
+    ("mov-load-ah", (16, 32, 64), "8a6601"),
+    ("mov-load-disp32", (32, 64), "8b0d78563412"),
+    ("mov-load-sib", (32, 64), "8b448840"),
+    ("mov-load-sib-nobase", (32, 64), "8b0425f0debc0a"),
+    ("mov-load-index-scale", (32, 64), "8b0485f0debc0a"),
+    ("mov-store-opsize", (16, 32, 64), "66894604"),
+    ("mov-store-rex-w", (64,), "48890424"),
+    ("mov-load-rex-rxb", (64,), "4f8b448840"),
+    ("mov-load-rip", (64,), "8b0500010000"),
+    ("mov-load-rip-adsize", (64,), "678b0500010000"),
+    ("mov-load-adsize", (16, 32, 64), "678b00"),
+    ("mov-imm8", (16, 32, 64), "c60012"),
+    ("mov-imm16", (16, 32, 64), "66c7001234"),
+    ("mov-imm32-disp8", (32, 64), "c7401078563412"),
+    ("mov-imm-rex-w", (64,), "48c700f0ffffff"),
+    ("mov-imm-long", (64,), "48c7842478563412f0debc9a"),
+    ("mov-moffs-load8", (16,), "a03412"),
+    ("mov-moffs-load", (32,), "a178563412"),
+    ("mov-moffs-store64", (64,), "a3f0debc9a78563412"),
+    ("mov-moffs-store8-adsize", (64,), "67a278563412"),
+    ("movzx8", (16, 32, 64), "0fb600"),
+    ("movzx16-rex-w", (64,), "480fb708"),
+    ("movsx8", (16, 32, 64), "0fbe4001"),
+    ("movsx16", (16, 32, 64), "0fbf00"),
+    ("movsxd", (64,), "486300"),
+    ("movsxd-32", (64,), "6300"),
+    ("movnti", (32, 64), "0fc300"),
+    ("movnti-rex-w", (64,), "480fc300"),
+    ("movsb", (16, 32, 64), "a4"),
+    ("rep-movsb", (16, 32, 64), "f3a4"),
+    ("rep-movs", (16, 32, 64), "f3a5"),
+    ("repne-movs", (16, 32, 64), "f2a5"),
+    ("movsq", (64,), "48a5"),
+    ("movs-fs-source", (32, 64), "64a5"),
+    ("rep-movs-adsize", (16, 32, 64), "67f3a4"),
+    ("stosb", (16, 32, 64), "aa"),
+    ("rep-stos", (16, 32, 64), "f3ab"),
+    ("rep-stosq", (64,), "f348ab"),
+    ("lodsb", (16, 32, 64), "ac"),
+    ("rep-lods-opsize", (16, 32, 64), "f366ad"),
+    ("mov-seg-fs", (32, 64), "648b00"),
+    ("mov-seg-gs", (64,), "65488b00"),
+    ("mov-seg-ss-bp", (16, 32), "8b4604"),
+    ("mov-16-bx-si", (16,), "8b00"),
+    ("mov-16-disp16", (16,), "8b063412"),
+    ("xrelease-mov", (32, 64), "f38900"),
+]
+
+OTHERS = [
+    # valid, no memory or not emulated
+    ("nop", (16, 32, 64), "90"),
+    ("mov-reg-reg", (16, 32, 64), "89c8"),
+    ("cpuid", (16, 32, 64), "0fa2"),
+    ("call-rel", (32, 64), "e800000000"),
+    ("add-mem", (16, 32, 64), "0100"),
+    ("lock-add", (16, 32, 64), "f00100"),
+    ("inc-mem", (16, 32, 64), "ff00"),
+    ("clflush", (16, 32, 64), "0fae38"),
+    ("3dnow-pfadd", (32, 64), "0f0f009e"),
+    ("sse-0f38", (32, 64), "660f380000"),
+    ("sse-0f3a-imm", (32, 64), "660f3a0f0001"),
+    ("vex2-load", (32, 64), "c5f96f00"),
+    ("vex2-vzeroupper", (32, 64), "c5f877"),
+    ("vex3-broadcast", (32, 64), "c4e2791800"),
+    ("evex-load", (32, 64), "62f17c481000"),
+    ("evex-disp8", (32, 64), "62f17c48104001"),
+    ("xop", (32, 64), "8fe878c0000000"),
+    ("lds", (32,), "c500"),
+    ("bound", (32,), "620000"),
+    # invalid or truncated
+    ("lock-mov", (16, 32, 64), "f08900"),
+    ("push-es-64", (64,), "06"),
+    ("ud0-short", (16, 32, 64), "0fff"),
+    ("trunc-opcode", (16, 32, 64), "8b"),
+    ("trunc-escape", (16, 32, 64), "0f"),
+    ("trunc-imm", (16, 32, 64), "c70078"),
+    ("trunc-rex", (64,), "48"),
+    ("trunc-prefix", (16, 32, 64), "66"),
+    ("trunc-moffs", (16, 32, 64), "a100"),
+    ("trunc-vex", (32, 64), "c4e2"),
+    ("prefix-flood-15", (16, 32, 64), "26" * 13 + "8800"),
+    ("prefix-flood-16", (16, 32, 64), "66" * 14 + "8b00"),
+    ("rep-flood", (16, 32, 64), "f3" * 14 + "a4"),
+    ("rex-flood", (64,), "48" * 13 + "8b00"),
+]
+
+# Register files for the emulator: DF set, small counts, random values,
+# values near address-size boundaries.
+EMULATE_REGS = [
+    ("small", flavour(1), b""),
+    ("small-df", flavour(1) | DF, b""),
+    ("boundary", flavour(0), b""),
+    ("mixed", flavour(15) | SEED, bytes.fromhex("01020304")),
+    ("window", flavour(4) | SEED, bytes.fromhex("c0ffee00")),
+]
+
+
+def write(target, name, data):
+    directory = HERE / "corpus" / target
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / name).write_bytes(data)
+
+
+def main():
+    for target in ("decode", "emulate", "zydis"):
+        directory = HERE / "corpus" / target
+        if directory.is_dir():
+            for old in directory.iterdir():
+                if old.name[:3] in ("16-", "32-", "64-"):
+                    old.unlink()
+    for name, modes, text in SUPPORTED + OTHERS:
+        insn = bytes.fromhex(text)
+        for mode in modes:
+            base = f"{mode}-{name}"
+            write("decode", base, bytes([MODE_BITS[mode] | flavour(15)]) + insn)
+            write("zydis", base, bytes([MODE_BITS[mode]]) + insn)
+    # the emulator goes further only on supported forms; each gets one of
+    # the register files in turn
+    for i, (name, modes, text) in enumerate(SUPPORTED):
+        insn = bytes.fromhex(text)
+        for mode in modes:
+            regs, header, seed = EMULATE_REGS[(i + mode) % len(EMULATE_REGS)]
+            write("emulate", f"{mode}-{name}-{regs}",
+                  bytes([MODE_BITS[mode] | header]) + seed + insn)
+    # a few decode seeds with DF and an explicit register seed
+    write("decode", "64-rep-movs-df-seeded",
+          bytes([MODE_BITS[64] | DF | SEED | flavour(7)])
+          + bytes.fromhex("0badf00d") + bytes.fromhex("f3a5"))
+    write("decode", "16-mov-ah-seeded",
+          bytes([MODE_BITS[16] | SEED | flavour(3)])
+          + bytes.fromhex("00000001") + bytes.fromhex("8a6601"))
+
+
+if __name__ == "__main__":
+    os.chdir(HERE)
+    main()

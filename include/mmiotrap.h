@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmiotrap: emulate memory-mapped I/O inside a Linux x86-64 process.
+ *
+ * mmiotrap_map() returns an inaccessible (PROT_NONE) region. Every load or
+ * store that touches it faults; a SIGSEGV handler decodes the instruction
+ * with mmiodec, turns it into calls of the region's read/write callbacks and
+ * resumes after the instruction with the registers updated as the CPU would
+ * have. Ordinary C code can then drive a device model through volatile
+ * pointers, as it would drive real hardware:
+ *
+ *     static void uart_read(void *ctx, uint64_t offset, void *data,
+ *                           unsigned size) { ... }
+ *     static void uart_write(void *ctx, uint64_t offset, const void *data,
+ *                            unsigned size) { ... }
+ *     static const struct mmiotrap_ops uart_ops = { uart_read, uart_write };
+ *
+ *     volatile uint8_t *uart = mmiotrap_map(4096, &uart_ops, &uart_state);
+ *     uart[0] = 'h';                // calls uart_write(ctx, 0, "h", 1)
+ *
+ * What is emulated: the forms mmiodec decodes as MMIODEC_OK in 64-bit mode
+ * (MOV, MOVZX, MOVSX, MOVSXD, MOVNTI, and MOVS/STOS/LODS with or without a
+ * REP prefix, in either direction). A string instruction is always run to
+ * completion by the handler, one element at a time in the architectural
+ * order; when only one of its sides is a region, the other side is ordinary
+ * memory, which the handler reads or writes with process_vm_readv/writev on
+ * its own process so that a bad pointer there is refused instead of
+ * faulting inside the handler.
+ *
+ * Which fault is ours: the fault address lies in a region's pages, and it
+ * lies within the bytes of one of the decoded operands (for a string
+ * instruction: of the element of the current iteration, or of a later one,
+ * as fast strings may fault ahead) whose direction matches the CPU's
+ * read/write indication (the page-fault error code).
+ *
+ * What is refused: an instruction mmiodec does not emulate (ADD to a
+ * region, a vector load, ...), an access that does not lie entirely inside
+ * one region (straddling its start or its end, or in the tail of the last
+ * page beyond the size asked for), a fault address that is not the decoded
+ * operand, code that is not 64-bit, an ordinary-memory side that cannot be
+ * accessed. A refusal writes a message to stderr (the fault address, the
+ * instruction's address, bytes and decoded form, the reason), restores the
+ * default SIGSEGV disposition and lets the instruction fault again: the
+ * process dies of SIGSEGV with the registers of the faulting instruction.
+ * (For a REP string instruction refused after some iterations, the
+ * registers are those after the last completed iteration, as after an
+ * interrupt.)
+ *
+ * Faults outside every region are not ours: they go to the SIGSEGV
+ * disposition that was in place when the first region was mapped (its
+ * handler is called, or the default action happens).
+ *
+ * Limits and rules:
+ * - At most MMIOTRAP_MAX_REGIONS regions at a time; a region is at most as
+ *   large as mmap allows, rounded up to whole pages.
+ * - The callbacks run inside the SIGSEGV handler, on the faulting thread,
+ *   with every signal blocked: they must be async-signal-safe (no malloc,
+ *   no stdio, no locks the interrupted code might hold). Any number of
+ *   threads may access regions at once; callbacks of the same region may
+ *   then run concurrently, so the device model must do its own locking
+ *   with async-signal-safe means (atomics).
+ * - A callback must not fault: it must not touch a region (no nested
+ *   emulation) or a bad pointer. Since SIGSEGV is blocked while it runs, the
+ *   kernel then kills the process with SIGSEGV.
+ * - Installing another SIGSEGV handler after the first mmiotrap_map()
+ *   replaces this one; a handler installed before is chained to.
+ * - The FS and GS bases are read with RDFSBASE/RDGSBASE when the kernel
+ *   enables them (AT_HWCAP2 has HWCAP2_FSGSBASE), else with arch_prctl().
+ * - The per-thread state uses initial-exec TLS: link the library into the
+ *   executable (or a library loaded at start-up), not into a dlopen()ed one.
+ */
+#ifndef MMIOTRAP_H
+#define MMIOTRAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmiodec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** How many regions can be mapped at the same time. */
+#define MMIOTRAP_MAX_REGIONS 64
+
+/** The device behind a region. Both callbacks are required. */
+struct mmiotrap_ops {
+	/** A load of `size` bytes (1, 2, 4 or 8) at `offset` from the start
+	 *  of the region: fill data[0..size-1] (little-endian, as memory). */
+	void (*read)(void *ctx, uint64_t offset, void *data, unsigned size);
+	/** A store of data[0..size-1] at `offset`. */
+	void (*write)(void *ctx, uint64_t offset, const void *data,
+		      unsigned size);
+};
+
+/**
+ * Map a region of `size` bytes whose accesses call `ops` with `ctx`.
+ * The first call installs the SIGSEGV handler (thread-safely, once).
+ * The region starts on a page boundary; the accessible part is exactly
+ * [0, size).
+ *
+ * Returns the region, or NULL with errno set: EINVAL (size 0, ops or a
+ * callback NULL), ENOMEM (no free slot), or the error of mmap or
+ * sigaction.
+ */
+void *mmiotrap_map(size_t size, const struct mmiotrap_ops *ops, void *ctx);
+
+/**
+ * Unmap a region returned by mmiotrap_map(). Waits until no thread is
+ * inside one of its callbacks; accesses that start afterwards are no
+ * longer ours (they fault as on any unmapped address).
+ *
+ * Returns 0, or -1 with errno set: EINVAL (not a region), EBUSY (called
+ * from a callback of that same region, which would wait for itself).
+ */
+int mmiotrap_unmap(void *region);
+
+/** The access a callback is serving, for tracing. */
+struct mmiotrap_access {
+	const struct mmiodec_insn *insn; /**< the decoded instruction */
+	uint64_t rip;     /**< address of the instruction */
+	uint64_t address; /**< linear address of this access */
+	void *region;     /**< start of the region it falls in */
+};
+
+/**
+ * Inside a read or write callback: the access being served on the calling
+ * thread. NULL anywhere else. Valid until the callback returns.
+ */
+const struct mmiotrap_access *mmiotrap_current_access(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MMIOTRAP_H */

@@ -1,0 +1,819 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmiodec-diff: decode the same bytes with mmiodec_decode() and with Zydis 4
+ * and report every disagreement, grouped, with examples and totals.
+ * Run with --help for the options; see diff.h for the parts.
+ */
+#include "diff.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "json.h"
+
+#define SHORT_SEED UINT64_C(20250101)
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: mmiodec-diff [options]\n"
+		"Decode the same bytes with mmiodec and with Zydis 4 and report where they\n"
+		"disagree. Exit status 1 when they do (in a failing kind), 2 on bad usage.\n"
+		"\n"
+		"  --short             the CI run: a bounded exhaustive part, 500000 random\n"
+		"                      inputs with a fixed seed, 8 MiB of real code\n"
+		"  --only PHASE        exhaustive, random or sweep (repeatable; default all)\n"
+		"  --mode M            16, 32 or 64 (repeatable; default all three)\n"
+		"  --random N          random inputs, half raw, half structured\n"
+		"                      (default 2000000, short 500000)\n"
+		"  --seed N            seed of the random inputs and the sweep's file order\n"
+		"                      (default from the clock; short: %" PRIu64 ")\n"
+		"  --seconds S         stop every phase after S seconds in all\n"
+		"  --sweep PATH        an ELF file or a directory to sweep (repeatable;\n"
+		"                      default /usr/bin and /usr/lib/x86_64-linux-gnu)\n"
+		"  --sweep-bytes N     code bytes to sweep, 0 for all (default 64M, short 8M;\n"
+		"                      K, M, G suffixes)\n"
+		"  --examples N        examples shown per kind of disagreement (default 10)\n"
+		"  --groups N          groups shown per kind of disagreement (default 25)\n"
+		"  --prefix-every N    check the prefixes of every N-th valid instruction\n"
+		"                      (default 1, short 4)\n"
+		"  --strict-truncation make truncated-vs-invalid disagreements fail the run\n"
+		"  --check HEX         judge these bytes only (repeatable), in each --mode,\n"
+		"                      showing both answers\n"
+		"  --self-test         check that the harness itself finds disagreements\n",
+		SHORT_SEED);
+}
+
+static bool parse_number(const char *text, uint64_t *value)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(text, &end, 0);
+	if (errno || end == text || text[0] == '-')
+		return false;
+	switch (*end) {
+	case 'k': case 'K': n <<= 10; end++; break;
+	case 'm': case 'M': n <<= 20; end++; break;
+	case 'g': case 'G': n <<= 30; end++; break;
+	default: break;
+	}
+	if (*end)
+		return false;
+	*value = n;
+	return true;
+}
+
+static bool is_value_option(const char *arg)
+{
+	static const char *const names[] = {
+		"--only", "--mode", "--random", "--seed", "--seconds", "--sweep",
+		"--sweep-bytes", "--examples", "--groups", "--prefix-every", "--check",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(arg, names[i]) == 0)
+			return true;
+	return false;
+}
+
+enum phase { PHASE_EXHAUSTIVE, PHASE_RANDOM, PHASE_SWEEP, PHASE_COUNT };
+
+static const char *const phase_names[PHASE_COUNT] = { "exhaustive", "random", "sweep" };
+
+static int self_test(void);
+static size_t parse_hex(const char *text, uint8_t *out, size_t cap);
+
+int main(int argc, char **argv)
+{
+	struct diff_options options = { .examples = 10, .groups = 25 };
+	bool phases[PHASE_COUNT] = { false }, any_phase = false, any_mode = false;
+	bool seed_given = false, random_given = false, sweep_bytes_given = false;
+	bool prefix_every_given = false;
+	const char **sweep_paths = calloc((size_t)argc, sizeof(*sweep_paths));
+	const char **checks = calloc((size_t)argc, sizeof(*checks));
+	unsigned check_count = 0;
+	struct diff_run *run;
+	int status;
+
+	if (!sweep_paths || !checks)
+		return 2;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+		uint64_t n = 0;
+		bool takes_value = true, ok = true;
+
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(arg, "--self-test") == 0) {
+			return self_test();
+		} else if (strcmp(arg, "--short") == 0) {
+			options.short_run = true;
+			takes_value = false;
+		} else if (strcmp(arg, "--strict-truncation") == 0) {
+			options.strict_truncation = true;
+			takes_value = false;
+		} else if (!is_value_option(arg)) {
+			fprintf(stderr, "mmiodec-diff: unknown option %s\n", arg);
+			usage(stderr);
+			return 2;
+		} else if (!value) {
+			ok = false;
+		} else if (strcmp(arg, "--only") == 0) {
+			unsigned p;
+
+			for (p = 0; p < PHASE_COUNT && strcmp(value, phase_names[p]) != 0; p++)
+				;
+			ok = p < PHASE_COUNT;
+			if (ok)
+				phases[p] = any_phase = true;
+		} else if (strcmp(arg, "--mode") == 0) {
+			ok = parse_number(value, &n) && (n == 16 || n == 32 || n == 64);
+			if (ok)
+				options.modes[mode_index((unsigned)n)] = any_mode = true;
+		} else if (strcmp(arg, "--random") == 0) {
+			ok = parse_number(value, &options.random_count);
+			random_given = true;
+		} else if (strcmp(arg, "--seed") == 0) {
+			ok = parse_number(value, &options.seed);
+			seed_given = true;
+		} else if (strcmp(arg, "--seconds") == 0) {
+			char *end;
+
+			options.seconds = strtod(value, &end);
+			ok = end != value && !*end && options.seconds >= 0;
+		} else if (strcmp(arg, "--check") == 0) {
+			uint8_t bytes[MMIODEC_MAX_LENGTH];
+			size_t len = parse_hex(value, bytes, sizeof(bytes));
+
+			ok = len > 0 && strlen(value) == 2 * len;
+			checks[check_count++] = value;
+		} else if (strcmp(arg, "--sweep") == 0) {
+			sweep_paths[options.sweep_path_count++] = value;
+		} else if (strcmp(arg, "--sweep-bytes") == 0) {
+			ok = parse_number(value, &options.sweep_bytes);
+			sweep_bytes_given = true;
+		} else if (strcmp(arg, "--examples") == 0) {
+			ok = parse_number(value, &n) && n <= 100000;
+			options.examples = (unsigned)n;
+		} else if (strcmp(arg, "--groups") == 0) {
+			ok = parse_number(value, &n) && n <= 1000000;
+			options.groups = (unsigned)n;
+		} else if (strcmp(arg, "--prefix-every") == 0) {
+			ok = parse_number(value, &n) && n >= 1 && n <= UINT32_MAX;
+			options.prefix_every = (unsigned)n;
+			prefix_every_given = true;
+		}
+		if (!ok) {
+			fprintf(stderr, "mmiodec-diff: bad or missing value for %s\n", arg);
+			return 2;
+		}
+		if (takes_value)
+			i++;
+	}
+	options.sweep_paths = sweep_paths;
+	for (unsigned p = 0; p < PHASE_COUNT; p++)
+		phases[p] = phases[p] || !any_phase;
+	for (unsigned m = 0; m < MODE_COUNT; m++)
+		options.modes[m] = options.modes[m] || !any_mode;
+	if (!seed_given)
+		options.seed = options.short_run ? SHORT_SEED
+						 : (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid();
+	if (!random_given)
+		options.random_count = options.short_run ? 500000 : 2000000;
+	if (!sweep_bytes_given)
+		options.sweep_bytes = options.short_run ? 8u << 20 : 64u << 20;
+	if (!prefix_every_given)
+		options.prefix_every = options.short_run ? 4 : 1;
+
+	run = malloc(sizeof(*run));
+	if (!run || !diff_run_init(run, &options)) {
+		fprintf(stderr, "mmiodec-diff: cannot set up (memory or Zydis)\n");
+		return 2;
+	}
+	printf("mmiodec-diff (Zydis %u.%u.%u): %s run, modes", ZYDIS_VERSION_MAJOR(ZydisGetVersion()),
+	       ZYDIS_VERSION_MINOR(ZydisGetVersion()), ZYDIS_VERSION_PATCH(ZydisGetVersion()),
+	       options.short_run ? "short" : "full");
+	for (unsigned m = 0; m < MODE_COUNT; m++)
+		if (options.modes[m])
+			printf(" %u", mode_of_index(m));
+	printf(", seed %" PRIu64 " (replay: --seed %" PRIu64 ")\n", options.seed, options.seed);
+	fflush(stdout);
+
+	for (unsigned c = 0; c < check_count; c++) {
+		uint8_t bytes[MMIODEC_MAX_LENGTH];
+		size_t len = parse_hex(checks[c], bytes, sizeof(bytes));
+
+		for (unsigned m = 0; m < MODE_COUNT; m++) {
+			if (!options.modes[m])
+				continue;
+			diff_explain(run, bytes, len, mode_of_index(m), stdout);
+			diff_check(run, SOURCE_COMMAND_LINE, bytes, len, mode_of_index(m));
+		}
+	}
+	if (check_count)
+		phases[PHASE_EXHAUSTIVE] = phases[PHASE_RANDOM] = phases[PHASE_SWEEP] = false;
+
+	if (phases[PHASE_EXHAUSTIVE] && !run->out_of_time)
+		diff_exhaustive(run);
+	if (phases[PHASE_RANDOM] && !run->out_of_time)
+		diff_random(run);
+	if (phases[PHASE_SWEEP] && !run->out_of_time)
+		diff_sweep(run);
+	if (run->out_of_time)
+		printf("  time limit of %g s reached; later phases skipped\n", options.seconds);
+
+	diff_report(run, stdout);
+	printf("elapsed %.2f s\n", diff_now() - run->start);
+	status = diff_run_failed(run) ? 1 : 0;
+	diff_run_free(run);
+	free(run);
+	free(sweep_paths);
+	free(checks);
+	return status;
+}
+
+/* ------------------------------------------------------------------------
+ * The self-test: the harness must find disagreements when there are some.
+ * It does not judge mmiodec: it feeds the comparator answers that are wrong
+ * by construction (relative to Zydis) and checks they are caught, and it
+ * checks the Zydis side's JSON against lines written out by hand.
+ * --------------------------------------------------------------------- */
+
+static unsigned self_test_failures;
+
+#define EXPECT(cond, ...)                                                            \
+	do {                                                                         \
+		if (!(cond)) {                                                       \
+			self_test_failures++;                                        \
+			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);       \
+			printf(__VA_ARGS__);                                         \
+			printf("\n");                                                \
+		}                                                                    \
+	} while (0)
+
+static size_t parse_hex(const char *text, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (text[0] && text[1] && n < cap) {
+		unsigned value;
+
+		if (sscanf(text, "%2x", &value) != 1)
+			break;
+		out[n++] = (uint8_t)value;
+		text += 2;
+	}
+	return n;
+}
+
+static struct zydis_oracle self_oracles[MODE_COUNT];
+
+/* The Zydis side's line for instructions whose answer is known. */
+static const struct {
+	unsigned mode;
+	const char *hex;
+	const char *json;
+} golden_lines[] = {
+	{ 64, "8827",
+	  "{\"bytes\":\"8827\",\"mode\":64,\"status\":\"ok\",\"length\":2,\"mnemonic\":\"mov\","
+	  "\"direction\":\"write\",\"width\":1,\"extend\":\"none\",\"register\":\"ah\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rdi\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"write\"}]}" },
+	{ 64, "f3a5",
+	  "{\"bytes\":\"f3a5\",\"mode\":64,\"status\":\"ok\",\"length\":2,\"mnemonic\":\"movsd\","
+	  "\"direction\":\"read-write\",\"width\":4,\"extend\":\"none\",\"register\":null,"
+	  "\"immediate\":null,\"rep\":\"rep\",\"memory\":[{\"segment\":\"es\",\"base\":\"rdi\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"write\"},"
+	  "{\"segment\":\"ds\",\"base\":\"rsi\",\"index\":null,\"scale\":0,\"displacement\":0,"
+	  "\"address_size\":64,\"access\":\"read\"}]}" },
+	{ 64, "48c700ffffffff",
+	  "{\"bytes\":\"48c700ffffffff\",\"mode\":64,\"status\":\"ok\",\"length\":7,"
+	  "\"mnemonic\":\"mov\",\"direction\":\"write\",\"width\":8,\"extend\":\"none\","
+	  "\"register\":null,\"immediate\":18446744073709551615,\"rep\":null,\"memory\":["
+	  "{\"segment\":\"ds\",\"base\":\"rax\",\"index\":null,\"scale\":0,\"displacement\":0,"
+	  "\"address_size\":64,\"access\":\"write\"}]}" },
+	{ 64, "c600ff",
+	  "{\"bytes\":\"c600ff\",\"mode\":64,\"status\":\"ok\",\"length\":3,\"mnemonic\":\"mov\","
+	  "\"direction\":\"write\",\"width\":1,\"extend\":\"none\",\"register\":null,"
+	  "\"immediate\":255,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"write\"}]}" },
+	{ 64, "0fb600",
+	  "{\"bytes\":\"0fb600\",\"mode\":64,\"status\":\"ok\",\"length\":3,\"mnemonic\":\"movzx\","
+	  "\"direction\":\"read\",\"width\":1,\"extend\":\"zero\",\"register\":\"eax\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"read\"}]}" },
+	{ 64, "67a0ffffffff",
+	  "{\"bytes\":\"67a0ffffffff\",\"mode\":64,\"status\":\"ok\",\"length\":6,"
+	  "\"mnemonic\":\"mov\",\"direction\":\"read\",\"width\":1,\"extend\":\"none\","
+	  "\"register\":\"al\",\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\","
+	  "\"base\":null,\"index\":null,\"scale\":0,\"displacement\":-1,\"address_size\":32,"
+	  "\"access\":\"read\"}]}" },
+	{ 16, "8800",
+	  "{\"bytes\":\"8800\",\"mode\":16,\"status\":\"ok\",\"length\":2,\"mnemonic\":\"mov\","
+	  "\"direction\":\"write\",\"width\":1,\"extend\":\"none\",\"register\":\"al\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"bx\","
+	  "\"index\":\"si\",\"scale\":1,\"displacement\":0,\"address_size\":16,\"access\":\"write\"}]}" },
+	{ 64, "4a8b44a0f0",
+	  "{\"bytes\":\"4a8b44a0f0\",\"mode\":64,\"status\":\"ok\",\"length\":5,\"mnemonic\":\"mov\","
+	  "\"direction\":\"read\",\"width\":8,\"extend\":\"none\",\"register\":\"rax\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+	  "\"index\":\"r12\",\"scale\":4,\"displacement\":-16,\"address_size\":64,\"access\":\"read\"}]}" },
+	{ 64, "8b0511223344",
+	  "{\"bytes\":\"8b0511223344\",\"mode\":64,\"status\":\"ok\",\"length\":6,\"mnemonic\":\"mov\","
+	  "\"direction\":\"read\",\"width\":4,\"extend\":\"none\",\"register\":\"eax\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rip\","
+	  "\"index\":null,\"scale\":0,\"displacement\":1144201745,\"address_size\":64,"
+	  "\"access\":\"read\"}]}" },
+	{ 64, "66ad",
+	  "{\"bytes\":\"66ad\",\"mode\":64,\"status\":\"ok\",\"length\":2,\"mnemonic\":\"lodsw\","
+	  "\"direction\":\"read\",\"width\":2,\"extend\":\"none\",\"register\":\"ax\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rsi\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"read\"}]}" },
+	{ 64, "f2aa",
+	  "{\"bytes\":\"f2aa\",\"mode\":64,\"status\":\"ok\",\"length\":2,\"mnemonic\":\"stosb\","
+	  "\"direction\":\"write\",\"width\":1,\"extend\":\"none\",\"register\":\"al\","
+	  "\"immediate\":null,\"rep\":\"repne\",\"memory\":[{\"segment\":\"es\",\"base\":\"rdi\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"write\"}]}" },
+	{ 64, "6300",
+	  "{\"bytes\":\"6300\",\"mode\":64,\"status\":\"ok\",\"length\":2,\"mnemonic\":\"movsxd\","
+	  "\"direction\":\"read\",\"width\":4,\"extend\":\"sign\",\"register\":\"eax\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"read\"}]}" },
+	{ 64, "64a31122334455667788",
+	  "{\"bytes\":\"64a31122334455667788\",\"mode\":64,\"status\":\"ok\",\"length\":10,"
+	  "\"mnemonic\":\"mov\",\"direction\":\"write\",\"width\":4,\"extend\":\"none\","
+	  "\"register\":\"eax\",\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"fs\","
+	  "\"base\":null,\"index\":null,\"scale\":0,\"displacement\":-8613303245920329199,"
+	  "\"address_size\":64,\"access\":\"write\"}]}" },
+	{ 32, "2e8800",
+	  "{\"bytes\":\"2e8800\",\"mode\":32,\"status\":\"ok\",\"length\":3,\"mnemonic\":\"mov\","
+	  "\"direction\":\"write\",\"width\":1,\"extend\":\"none\",\"register\":\"al\","
+	  "\"immediate\":null,\"rep\":null,\"memory\":[{\"segment\":\"cs\",\"base\":\"eax\","
+	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":32,\"access\":\"write\"}]}" },
+	{ 64, "90", "{\"bytes\":\"90\",\"mode\":64,\"status\":\"no-memory\",\"length\":1}" },
+	{ 64, "8d00", "{\"bytes\":\"8d00\",\"mode\":64,\"status\":\"no-memory\",\"length\":2}" },
+	{ 64, "0f2000", "{\"bytes\":\"0f2000\",\"mode\":64,\"status\":\"no-memory\",\"length\":3}" },
+	{ 64, "6a00", "{\"bytes\":\"6a00\",\"mode\":64,\"status\":\"no-memory\",\"length\":2}" },
+	{ 64, "4088c0", "{\"bytes\":\"4088c0\",\"mode\":64,\"status\":\"no-memory\",\"length\":3}" },
+	{ 64, "ff10", "{\"bytes\":\"ff10\",\"mode\":64,\"status\":\"unsupported\",\"length\":2}" },
+	{ 64, "8c00", "{\"bytes\":\"8c00\",\"mode\":64,\"status\":\"unsupported\",\"length\":2}" },
+	{ 64, "f20f1000", "{\"bytes\":\"f20f1000\",\"mode\":64,\"status\":\"unsupported\",\"length\":4}" },
+	{ 64, "d7", "{\"bytes\":\"d7\",\"mode\":64,\"status\":\"unsupported\",\"length\":1}" },
+	{ 64, "a6", "{\"bytes\":\"a6\",\"mode\":64,\"status\":\"unsupported\",\"length\":1}" },
+	{ 64, "6c", "{\"bytes\":\"6c\",\"mode\":64,\"status\":\"unsupported\",\"length\":1}" },
+	{ 32, "6300", "{\"bytes\":\"6300\",\"mode\":32,\"status\":\"unsupported\",\"length\":2}" },
+	{ 64, "f0880000", "{\"bytes\":\"f0880000\",\"mode\":64,\"status\":\"invalid\"}" },
+	{ 64, "8b", "{\"bytes\":\"8b\",\"mode\":64,\"status\":\"truncated\"}" },
+};
+
+static void test_golden_lines(void)
+{
+	for (size_t i = 0; i < sizeof(golden_lines) / sizeof(golden_lines[0]); i++) {
+		uint8_t bytes[MMIODEC_MAX_LENGTH];
+		size_t len = parse_hex(golden_lines[i].hex, bytes, sizeof(bytes));
+		const struct zydis_oracle *oracle = &self_oracles[mode_index(golden_lines[i].mode)];
+		struct zydis_answer zydis;
+		char line[1024];
+
+		zydis_oracle_decode(oracle, bytes, len, &zydis);
+		zydis_json_format(line, sizeof(line), bytes, len, golden_lines[i].mode, &zydis);
+		EXPECT(strcmp(line, golden_lines[i].json) == 0, "%u-bit %s:\n  got      %s\n  expected %s",
+		       golden_lines[i].mode, golden_lines[i].hex, line, golden_lines[i].json);
+	}
+}
+
+/* A copy of `line` with the first `from` after the first `after` replaced. */
+static void edit(char *out, size_t cap, const char *line, const char *after, const char *from,
+		 const char *to)
+{
+	const char *start = strstr(line, after);
+	const char *at = start ? strstr(start + strlen(after), from) : NULL;
+
+	if (!at) {
+		snprintf(out, cap, "%s", line);
+		return;
+	}
+	snprintf(out, cap, "%.*s%s%s", (int)(at - line), line, to, at + strlen(from));
+}
+
+static void test_field_locator(void)
+{
+	static const struct {
+		size_t line;       /* in golden_lines */
+		const char *after, *from, *to, *field;
+	} cases[] = {
+		{ 0, "\"width\"", "1", "2", "width" },
+		{ 0, "\"register\"", "\"ah\"", "\"al\"", "register" },
+		{ 0, "\"register\"", "\"ah\"", "null", "register" },
+		{ 0, "\"mnemonic\"", "\"mov\"", "\"\"", "mnemonic" },
+		{ 0, "\"direction\"", "write", "read", "direction" },
+		{ 0, "\"segment\"", "ds", "es", "memory[0].segment" },
+		{ 0, "\"displacement\"", "0", "-1", "memory[0].displacement" },
+		{ 0, "\"access\"", "write", "read", "memory[0].access" },
+		{ 0, "\"memory\"", "[{", "[]", "memory" },
+		{ 1, "\"rep\":", "\"rep\"", "null", "rep" },
+		{ 1, "},{", "rsi", "rdi", "memory[1].base" },
+		{ 1, "\"access\":\"write\"}", ",{\"segment\":\"ds\",\"base\":\"rsi\",\"index\":null,"
+			"\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"read\"}", "",
+		  "memory" },
+		{ 2, "\"immediate\"", "18446744073709551615", "4294967295", "immediate" },
+		{ 7, "\"scale\"", "4", "1", "memory[0].scale" },
+		{ 7, "\"index\"", "r12", "r13", "memory[0].index" },
+		{ 7, "\"address_size\"", "64", "32", "memory[0].address_size" },
+		{ 4, "\"extend\"", "zero", "sign", "extend" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *expected = golden_lines[cases[i].line].json;
+		char actual[1024], field[32];
+
+		edit(actual, sizeof(actual), expected, cases[i].after, cases[i].from, cases[i].to);
+		EXPECT(strcmp(actual, expected) != 0, "case %zu did not change the line", i);
+		diff_field_name(diff_first_differing_field(expected, actual), field, sizeof(field));
+		EXPECT(strcmp(field, cases[i].field) == 0, "case %zu: located %s, expected %s", i, field,
+		       cases[i].field);
+	}
+}
+
+static void expect_kind(const char *what, const char *hex, const struct zydis_answer *zydis,
+			const struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
+			unsigned mode, enum diff_kind kind)
+{
+	struct diff_verdict verdict = diff_compare(zydis, insn, bytes, len, mode);
+
+	EXPECT(verdict.kind == kind, "%s on %u-bit %s: reported as %s, expected %s", what, mode, hex,
+	       diff_kind_name(verdict.kind), diff_kind_name(kind));
+}
+
+/* The real mmiodec answer, copied and corrupted so that it is wrong
+ * whatever the original was, must be caught in the right kind. */
+static void test_corrupted_answers(void)
+{
+	static const struct {
+		unsigned mode;
+		const char *hex;
+		enum mmiodec_status zydis_says;
+	} cases[] = {
+		{ 64, "8827", MMIODEC_OK },
+		{ 64, "f3a5", MMIODEC_OK },
+		{ 64, "48c700ffffffff", MMIODEC_OK },
+		{ 32, "8b4c2410", MMIODEC_OK },
+		{ 16, "a01234", MMIODEC_OK },
+		{ 64, "90", MMIODEC_NO_MEMORY },
+		{ 64, "ff10", MMIODEC_UNSUPPORTED },
+		{ 64, "f0880000", MMIODEC_INVALID },
+		{ 64, "8b", MMIODEC_TRUNCATED },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned mode = cases[i].mode;
+		const char *hex = cases[i].hex;
+		uint8_t bytes[MMIODEC_MAX_LENGTH];
+		size_t len = parse_hex(hex, bytes, sizeof(bytes));
+		struct zydis_answer zydis;
+		struct mmiodec_insn real, bad;
+		bool valid;
+
+		zydis_oracle_decode(&self_oracles[mode_index(mode)], bytes, len, &zydis);
+		EXPECT(zydis.status == cases[i].zydis_says, "Zydis on %s: %s", hex,
+		       mmiodec_status_name(zydis.status));
+		valid = zydis.status <= MMIODEC_UNSUPPORTED;
+		mmiodec_decode(&real, bytes, len, (enum mmiodec_mode)mode);
+
+		if (valid) {
+			static const uint8_t rejects[] = { MMIODEC_INVALID, MMIODEC_TRUNCATED,
+							   MMIODEC_BAD_ARGUMENT, 77 };
+
+			for (size_t r = 0; r < sizeof(rejects); r++) {
+				bad = real;
+				bad.status = rejects[r];
+				expect_kind("rejecting a valid instruction", hex, &zydis, &bad, bytes,
+					    len, mode, KIND_VALIDITY);
+			}
+			bad = real;
+			bad.status = (uint8_t)zydis.status;
+			bad.length = (uint8_t)(zydis.length + 1);
+			expect_kind("one byte too long", hex, &zydis, &bad, bytes, len, mode, KIND_LENGTH);
+			bad.length = (uint8_t)(zydis.length - 1);
+			expect_kind("one byte too short", hex, &zydis, &bad, bytes, len, mode,
+				    KIND_LENGTH);
+			for (uint8_t s = MMIODEC_OK; s <= MMIODEC_UNSUPPORTED; s++) {
+				if (s == zydis.status)
+					continue;
+				bad = real;
+				bad.status = s;
+				bad.length = zydis.length;
+				expect_kind("another class", hex, &zydis, &bad, bytes, len, mode,
+					    KIND_CLASS);
+			}
+		} else {
+			static const uint8_t accepts[] = { MMIODEC_OK, MMIODEC_NO_MEMORY,
+							   MMIODEC_UNSUPPORTED, MMIODEC_BAD_ARGUMENT };
+
+			for (size_t a = 0; a < sizeof(accepts); a++) {
+				bad = real;
+				bad.status = accepts[a];
+				bad.length = 1;
+				expect_kind("accepting an invalid instruction", hex, &zydis, &bad,
+					    bytes, len, mode, KIND_VALIDITY);
+			}
+			bad = real;
+			bad.status = zydis.status == MMIODEC_INVALID ? MMIODEC_TRUNCATED : MMIODEC_INVALID;
+			expect_kind("the other rejection", hex, &zydis, &bad, bytes, len, mode,
+				    KIND_TRUNCATED_VS_INVALID);
+		}
+
+		if (zydis.status == MMIODEC_OK) {
+			/* Each corruption makes a field differ from any value
+			 * Zydis can give; when mmiodec's own answer agrees, the
+			 * report must also name that field. */
+			static const char *const corrupted_fields[] = {
+				"width", "direction", "memory[0].segment", "memory",
+			};
+			bool real_agrees = diff_compare(&zydis, &real, bytes, len, mode).kind == KIND_NONE;
+
+			for (size_t c = 0; c < sizeof(corrupted_fields) / sizeof(corrupted_fields[0]); c++) {
+				struct diff_verdict verdict;
+				char field[32];
+
+				bad = real;
+				bad.status = MMIODEC_OK;
+				bad.length = zydis.length;
+				switch (c) {
+				case 0: bad.width = (uint8_t)(bad.width | 0x10); break;
+				case 1: bad.direction = MMIODEC_DIR_NONE; break;
+				case 2: bad.mem[0].segment = 7; break;
+				default: bad.mem_count = 0; break;
+				}
+				verdict = diff_compare(&zydis, &bad, bytes, len, mode);
+				EXPECT(verdict.kind == KIND_FIELDS, "corrupting %s of %s: reported as %s",
+				       corrupted_fields[c], hex, diff_kind_name(verdict.kind));
+				diff_field_name(verdict.detail, field, sizeof(field));
+				/* The string mnemonics carry the width, and come
+				 * first in the line. */
+				if (real_agrees && !(c == 0 && real.op >= MMIODEC_OP_MOVS))
+					EXPECT(strcmp(field, corrupted_fields[c]) == 0,
+					       "corrupting %s of %s: located as %s", corrupted_fields[c],
+					       hex, field);
+			}
+		}
+	}
+}
+
+/* ---- The whole pipeline, with decoders that are wrong by construction ---- */
+
+static enum diff_kind fake_fault;
+
+/* Zydis's status and length (fields zero), then the fault under test. */
+static enum mmiodec_status fake_decode(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
+				       enum mmiodec_mode mode)
+{
+	struct zydis_answer zydis;
+
+	memset(insn, 0, sizeof(*insn));
+	zydis_oracle_decode(&self_oracles[mode_index(mode)], bytes, len, &zydis);
+	insn->status = (uint8_t)zydis.status;
+	insn->length = zydis.length;
+	insn->mode = (uint8_t)mode;
+	switch (fake_fault) {
+	case KIND_VALIDITY:
+		insn->status = zydis.status <= MMIODEC_UNSUPPORTED ? MMIODEC_INVALID : MMIODEC_NO_MEMORY;
+		break;
+	case KIND_TRUNCATED_VS_INVALID:
+		/* Only on whole buffers, so that the prefixes stay right. */
+		if (len < MMIODEC_MAX_LENGTH)
+			break;
+		if (zydis.status == MMIODEC_INVALID)
+			insn->status = MMIODEC_TRUNCATED;
+		else if (zydis.status == MMIODEC_TRUNCATED)
+			insn->status = MMIODEC_INVALID;
+		break;
+	case KIND_LENGTH:
+		if (zydis.status <= MMIODEC_UNSUPPORTED)
+			insn->length++;
+		break;
+	case KIND_CLASS:
+		if (zydis.status <= MMIODEC_UNSUPPORTED)
+			insn->status = (uint8_t)((zydis.status + 1) % 3);
+		break;
+	case KIND_TRUNCATION:
+		/* Right on whole buffers; a shorter one is called invalid. */
+		if (len < MMIODEC_MAX_LENGTH && zydis.status == MMIODEC_TRUNCATED)
+			insn->status = MMIODEC_INVALID;
+		break;
+	default:
+		break;
+	}
+	return (enum mmiodec_status)insn->status;
+}
+
+struct input_counts {
+	uint64_t all, valid, ok, invalid, truncated, longer_than_one;
+};
+
+/* The one-byte and 0F maps x every ModRM, 64-bit mode, no prefix. */
+static struct input_counts feed_opcode_space(struct diff_run *run)
+{
+	static const uint8_t tail[] = { 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88,
+					0x99, 0xaa, 0xbb, 0xcc, 0xdd };
+	struct input_counts counts = { 0, 0, 0, 0, 0, 0 };
+	uint8_t buf[MMIODEC_MAX_LENGTH];
+
+	for (unsigned map = 0; map < 2; map++) {
+		for (unsigned op = 0; op < 256; op++) {
+			for (unsigned modrm = 0; modrm < 256; modrm++) {
+				size_t at = 0;
+				struct zydis_answer zydis;
+
+				if (map == 1)
+					buf[at++] = 0x0f;
+				buf[at++] = (uint8_t)op;
+				buf[at++] = (uint8_t)modrm;
+				memcpy(buf + at, tail, sizeof(buf) - at);
+				diff_check(run, SOURCE_SELF_TEST, buf, sizeof(buf), 64);
+				zydis_oracle_decode(&self_oracles[mode_index(64)], buf, sizeof(buf), &zydis);
+				counts.all++;
+				counts.valid += zydis.status <= MMIODEC_UNSUPPORTED;
+				counts.ok += zydis.status == MMIODEC_OK;
+				counts.invalid += zydis.status == MMIODEC_INVALID;
+				counts.truncated += zydis.status == MMIODEC_TRUNCATED;
+				counts.longer_than_one += zydis.status <= MMIODEC_UNSUPPORTED &&
+							  zydis.length > 1;
+			}
+		}
+	}
+	return counts;
+}
+
+static bool contains(const char *text, const char *format, ...)
+{
+	char needle[256];
+	va_list args;
+
+	va_start(args, format);
+	vsnprintf(needle, sizeof(needle), format, args);
+	va_end(args);
+	return strstr(text, needle) != NULL;
+}
+
+/* The report of a run whose decoder makes every length one too long. */
+static void check_report(const struct diff_run *run, struct input_counts n)
+{
+	FILE *file = tmpfile();
+	char *text;
+	long size;
+
+	if (!file) {
+		EXPECT(false, "no temporary file for the report");
+		return;
+	}
+	diff_report(run, file);
+	size = ftell(file);
+	text = calloc((size_t)size + 1, 1);
+	rewind(file);
+	if (text && fread(text, 1, (size_t)size, file) == (size_t)size) {
+		EXPECT(contains(text, "  %-22s %12" PRIu64 "  FAIL\n", "length", n.valid), "kind line");
+		EXPECT(contains(text, "\n== length: %" PRIu64 " -- ", n.valid), "kind heading");
+		/* BSWAP has no ModRM: each of its groups holds the 256
+		 * inputs with BSWAP first (and one more), so is among the
+		 * largest. add [rax], al (00 00) is the first input. */
+		EXPECT(contains(text, "64   0F         C8  bswap          no-memory   -> no-memory  "
+				      " zydis 2, mmiodec 3"), "group line");
+		EXPECT(contains(text, "    [64-bit, self-test] 0000 112233445566778899aabbccdd   ; "
+				      "add [rax], al\n"), "example");
+		EXPECT(contains(text, "      mmiodec  {\"bytes\":\"0000\",\"mode\":64,\"status\":"
+				      "\"unsupported\",\"length\":3}\n"), "mmiodec's line");
+		EXPECT(contains(text, "    %-16s %12" PRIu64 " ", "self-test", n.all), "source tally");
+		EXPECT(contains(text, "\nmmiodec-diff: FAIL: %" PRIu64 " disagreements\n", n.valid),
+		       "verdict line");
+		if (self_test_failures)
+			printf("the report was:\n%s", text);
+	} else {
+		EXPECT(false, "cannot read the report back");
+	}
+	free(text);
+	fclose(file);
+}
+
+static void test_pipeline(void)
+{
+	struct diff_options options = { .examples = 2, .groups = 6, .prefix_every = 1,
+					.modes = { true, true, true } };
+	static const enum diff_kind faults[] = { KIND_VALIDITY, KIND_TRUNCATED_VS_INVALID,
+						 KIND_LENGTH, KIND_CLASS, KIND_TRUNCATION };
+
+	for (size_t f = 0; f < sizeof(faults) / sizeof(faults[0]); f++) {
+		struct diff_run *run = malloc(sizeof(*run));
+		struct input_counts n;
+		uint64_t expected[KIND_COUNT] = { 0 };
+
+		if (!run || !diff_run_init(run, &options)) {
+			EXPECT(false, "cannot set up a run");
+			free(run);
+			return;
+		}
+		run->decode = fake_decode;
+		fake_fault = faults[f];
+		n = feed_opcode_space(run);
+		EXPECT(n.ok > 0 && n.invalid > 0 && n.valid > n.ok, "too few kinds of input");
+
+		/* Zydis-shaped answers carry no fields: every supported form
+		 * differs in its fields unless an earlier kind took it. */
+		switch (fake_fault) {
+		case KIND_VALIDITY:
+			expected[KIND_VALIDITY] = n.valid + n.invalid + n.truncated;
+			/* Every shorter buffer of a valid instruction is then
+			 * accepted, as no-memory. */
+			expected[KIND_TRUNCATION] = n.longer_than_one;
+			break;
+		case KIND_TRUNCATED_VS_INVALID:
+			expected[KIND_TRUNCATED_VS_INVALID] = n.invalid + n.truncated;
+			expected[KIND_FIELDS] = n.ok;
+			break;
+		case KIND_LENGTH:
+			expected[KIND_LENGTH] = n.valid;
+			break;
+		case KIND_CLASS:
+			expected[KIND_CLASS] = n.valid;
+			break;
+		default: /* KIND_TRUNCATION */
+			expected[KIND_TRUNCATION] = n.longer_than_one;
+			expected[KIND_FIELDS] = n.ok;
+			break;
+		}
+		for (unsigned k = 0; k < KIND_COUNT; k++) {
+			if (k == KIND_ZYDIS_PREFIX)
+				continue;
+			EXPECT(run->kind_count[k] == expected[k],
+			       "decoder faulty in %s: %" PRIu64 " %s disagreements, expected %" PRIu64,
+			       diff_kind_name(fake_fault), run->kind_count[k],
+			       diff_kind_name((enum diff_kind)k), expected[k]);
+		}
+		EXPECT(run->by_source[SOURCE_SELF_TEST].compared == n.all, "inputs not all counted");
+		EXPECT(diff_run_failed(run), "decoder faulty in %s: the run passes",
+		       diff_kind_name(fake_fault));
+		if (fake_fault == KIND_LENGTH)
+			check_report(run, n);
+		diff_run_free(run);
+		free(run);
+	}
+}
+
+/* Which kinds fail the run: all but the informational ones. */
+static void test_failure_rule(void)
+{
+	struct diff_options options = { .examples = 1, .groups = 1, .modes = { true, true, true } };
+	struct diff_run *run = malloc(sizeof(*run));
+
+	if (!run || !diff_run_init(run, &options)) {
+		EXPECT(false, "cannot set up a run");
+		free(run);
+		return;
+	}
+	EXPECT(!diff_run_failed(run), "an empty run fails");
+	run->kind_count[KIND_TRUNCATED_VS_INVALID] = 5;
+	run->kind_count[KIND_ZYDIS_PREFIX] = 3;
+	EXPECT(!diff_run_failed(run), "informational kinds fail the run");
+	run->options.strict_truncation = true;
+	EXPECT(diff_run_failed(run), "--strict-truncation does not fail the run");
+	run->options.strict_truncation = false;
+	for (unsigned k = 0; k < KIND_COUNT; k++) {
+		if (k == KIND_TRUNCATED_VS_INVALID || k == KIND_ZYDIS_PREFIX)
+			continue;
+		run->kind_count[k] = 1;
+		EXPECT(diff_run_failed(run), "%s does not fail the run", diff_kind_name((enum diff_kind)k));
+		run->kind_count[k] = 0;
+	}
+	diff_run_free(run);
+	free(run);
+}
+
+static int self_test(void)
+{
+	for (unsigned m = 0; m < MODE_COUNT; m++)
+		if (!zydis_oracle_init(&self_oracles[m], mode_of_index(m))) {
+			printf("FAIL: Zydis set-up\n");
+			return 1;
+		}
+	test_golden_lines();
+	test_field_locator();
+	test_corrupted_answers();
+	test_failure_rule();
+	test_pipeline();
+	if (self_test_failures) {
+		printf("mmiodec-diff --self-test: %u FAILED\n", self_test_failures);
+		return 1;
+	}
+	printf("mmiodec-diff --self-test: all passed\n");
+	return 0;
+}

@@ -1,0 +1,194 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmiodec-diff: mmiodec_decode() against Zydis 4 on the same bytes.
+ *
+ * compare.c  judges one input and keeps the tallies and the report,
+ * inputs.c   makes the exhaustive and the random inputs,
+ * sweep.c    walks the code sections of ELF files,
+ * diff.c     parses the options, runs the phases, and holds the self-test.
+ */
+#ifndef MMIODEC_DIFF_H
+#define MMIODEC_DIFF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mmiodec.h"
+#include "zydis_json.h"
+
+#define MODE_COUNT 3 /* 16, 32, 64 */
+
+/* Where an input came from. */
+enum diff_source {
+	SOURCE_EXHAUSTIVE,
+	SOURCE_RANDOM_RAW,
+	SOURCE_RANDOM_STRUCTURED,
+	SOURCE_SWEEP,
+	SOURCE_SELF_TEST,
+	SOURCE_COMMAND_LINE,
+	SOURCE_COUNT
+};
+
+/* The kinds of disagreement, most fundamental first: an input is counted
+ * under the first that applies. */
+enum diff_kind {
+	/* Zydis decodes the bytes and mmiodec does not, or the reverse. */
+	KIND_VALIDITY,
+	/* Both reject the bytes, one as truncated and one as invalid.
+	 * Informational unless --strict-truncation. */
+	KIND_TRUNCATED_VS_INVALID,
+	/* Both decode the bytes, to different lengths. */
+	KIND_LENGTH,
+	/* Same length, different status among ok / no-memory / unsupported. */
+	KIND_CLASS,
+	/* A supported form whose JSON lines differ. */
+	KIND_FIELDS,
+	/* A prefix of a valid instruction that mmiodec does not call
+	 * truncated, or the exact instruction bytes decoding otherwise than
+	 * the longer buffer. */
+	KIND_TRUNCATION,
+	/* A prefix of a valid instruction that Zydis does not call
+	 * NO_MORE_DATA. Informational: a note on the oracle. */
+	KIND_ZYDIS_PREFIX,
+	KIND_COUNT,
+	KIND_NONE = KIND_COUNT
+};
+
+/* Instruction families, for the totals. */
+enum diff_category {
+	CATEGORY_LEGACY,
+	CATEGORY_0F,
+	CATEGORY_0F38,
+	CATEGORY_0F3A,
+	CATEGORY_VEX,
+	CATEGORY_EVEX,
+	CATEGORY_XOP,
+	CATEGORY_3DNOW,
+	CATEGORY_COUNT
+};
+
+/* The verdict on one input. detail depends on the kind: the Zydis error
+ * (validity, truncated-vs-invalid), both lengths (length), the first
+ * differing field (fields), the prefix length (truncation, zydis-prefix). */
+struct diff_verdict {
+	enum diff_kind kind;
+	uint8_t detail;
+};
+
+struct diff_options {
+	bool short_run;
+	bool strict_truncation;
+	bool modes[MODE_COUNT];        /* by mode_index() */
+	unsigned examples;             /* per kind */
+	unsigned groups;               /* per kind */
+	unsigned prefix_every;         /* check prefixes of every n-th valid input */
+	uint64_t seed;
+	uint64_t random_count;
+	double seconds;                /* 0: no time limit */
+	uint64_t sweep_bytes;          /* 0: no budget */
+	const char **sweep_paths;
+	unsigned sweep_path_count;
+};
+
+struct diff_tally {
+	uint64_t compared;
+	uint64_t agreed;
+};
+
+struct diff_example {
+	uint8_t bytes[MMIODEC_MAX_LENGTH];
+	uint8_t len;
+	uint8_t cut;    /* truncation kinds: the bytes decoded, else 0 */
+	uint8_t mode;
+	uint8_t source;
+};
+
+struct diff_group {
+	uint64_t key;   /* 0: free slot */
+	uint64_t count;
+	struct diff_example example;
+};
+
+/* mmiodec_decode()'s signature: the self-test puts deliberately wrong
+ * decoders in its place. */
+typedef enum mmiodec_status (*diff_decode_fn)(struct mmiodec_insn *insn, const uint8_t *bytes,
+					      size_t len, enum mmiodec_mode mode);
+
+struct diff_run {
+	struct diff_options options;
+	diff_decode_fn decode;          /* mmiodec_decode */
+	struct zydis_oracle oracles[MODE_COUNT];
+
+	uint64_t kind_count[KIND_COUNT];
+	/* Validity and truncation disagreements on VEX, EVEX and XOP
+	 * encodings: tolerated up to 0.1% of those compared (issue 3). */
+	uint64_t vex_family_validity;
+	uint64_t kind_untracked[KIND_COUNT]; /* not in a group: table full */
+	struct diff_example *examples[KIND_COUNT];
+	unsigned example_count[KIND_COUNT];
+	struct diff_group *groups;
+	size_t group_capacity, group_used;
+
+	struct diff_tally by_category[MODE_COUNT][CATEGORY_COUNT];
+	struct diff_tally by_expected[MMIODEC_BAD_ARGUMENT];
+	struct diff_tally by_source[SOURCE_COUNT];
+	uint64_t prefix_instructions, prefix_decodes;
+
+	uint64_t valid_seen;       /* for options.prefix_every */
+	uint64_t calls;            /* for the clock check */
+	double start, deadline;    /* seconds, monotonic; deadline 0: none */
+	bool out_of_time;
+};
+
+static inline unsigned mode_index(unsigned mode)
+{
+	return mode == 16 ? 0 : mode == 32 ? 1 : 2;
+}
+
+static inline unsigned mode_of_index(unsigned index)
+{
+	return index == 0 ? 16 : index == 1 ? 32 : 64;
+}
+
+/* compare.c */
+double diff_now(void);
+bool diff_run_init(struct diff_run *run, const struct diff_options *options);
+void diff_run_free(struct diff_run *run);
+/* Judge mmiodec's answer against Zydis's for the same bytes. */
+struct diff_verdict diff_compare(const struct zydis_answer *zydis,
+				 const struct mmiodec_insn *insn, const uint8_t *bytes,
+				 size_t len, unsigned mode);
+void diff_record(struct diff_run *run, enum diff_source source, const uint8_t *bytes,
+		 size_t len, unsigned mode, const struct zydis_answer *zydis,
+		 const struct mmiodec_insn *insn, struct diff_verdict verdict, size_t cut);
+/* Judge bytes[0..len) in mode and record the result (also its prefixes,
+ * for every prefix_every-th valid instruction). False once the time limit
+ * has passed: the caller stops. */
+bool diff_check(struct diff_run *run, enum diff_source source, const uint8_t *bytes,
+		size_t len, unsigned mode);
+/* The same, also setting *zydis_length to Zydis's length (0 when Zydis
+ * rejects the bytes): the linear sweep steps by it. */
+bool diff_check_step(struct diff_run *run, enum diff_source source, const uint8_t *bytes,
+		     size_t len, unsigned mode, size_t *zydis_length);
+bool diff_kind_fails(const struct diff_run *run, enum diff_kind kind);
+bool diff_run_failed(const struct diff_run *run);
+const char *diff_kind_name(enum diff_kind kind);
+void diff_field_name(uint8_t field, char *out, size_t cap);
+uint8_t diff_first_differing_field(const char *expected, const char *actual);
+void diff_report(const struct diff_run *run, FILE *out);
+/* Both answers for one input, and the verdict, as a report shows them. */
+void diff_explain(const struct diff_run *run, const uint8_t *bytes, size_t len, unsigned mode,
+		  FILE *out);
+/* One line of progress: a phase, its inputs and time. */
+void diff_print_phase(const char *name, uint64_t inputs, double seconds, bool stopped);
+
+/* inputs.c */
+void diff_exhaustive(struct diff_run *run);
+void diff_random(struct diff_run *run);
+
+/* sweep.c */
+void diff_sweep(struct diff_run *run);
+
+#endif /* MMIODEC_DIFF_H */

@@ -1,0 +1,616 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The generated inputs: an exhaustive walk of the legacy opcode maps (every
+ * opcode x ModRM x a set of prefix combinations, and SIB bytes), bounded
+ * sweeps of the VEX, EVEX, XOP and 3DNow payloads, and seeded random byte
+ * strings, raw and structured.
+ */
+#include "diff.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_LEN MMIODEC_MAX_LENGTH
+
+/* What follows the opcode bytes: ModRM/SIB/displacement/immediate filler.
+ * Two tails, one with small positive bytes and one with the sign bits
+ * set, so that displacements and immediates are seen both ways. */
+static const uint8_t tails[2][MAX_LEN] = {
+	{ 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff },
+	{ 0x88, 0x99, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77 },
+};
+
+#define IN_16 1u
+#define IN_32 2u
+#define IN_64 4u
+#define IN_ALL (IN_16 | IN_32 | IN_64)
+
+struct prefix_set {
+	uint8_t len;
+	uint8_t bytes[3];
+	uint8_t modes;     /* IN_* */
+	bool full_only;    /* only without --short */
+};
+
+/* Legacy prefixes and REX, alone and in the orders whose meaning differs:
+ * a mandatory prefix with 66, F2 against F3, REX before or after a legacy
+ * prefix (REX counts only right before the opcode). */
+static const struct prefix_set modrm_prefix_sets[] = {
+	{ 0, { 0 }, IN_ALL, false },
+	{ 1, { 0x66 }, IN_ALL, false },
+	{ 1, { 0x67 }, IN_ALL, false },
+	{ 1, { 0xf2 }, IN_ALL, false },
+	{ 1, { 0xf3 }, IN_ALL, false },
+	{ 1, { 0xf0 }, IN_ALL, false },
+	{ 1, { 0x2e }, IN_ALL, false },
+	{ 1, { 0x64 }, IN_ALL, false },
+	{ 2, { 0x66, 0xf2 }, IN_ALL, false },
+	{ 2, { 0x66, 0xf3 }, IN_ALL, false },
+	{ 2, { 0xf2, 0xf3 }, IN_ALL, false },
+	{ 2, { 0xf3, 0xf2 }, IN_ALL, false },
+	{ 1, { 0x40 }, IN_64, false },
+	{ 1, { 0x41 }, IN_64, false },
+	{ 1, { 0x44 }, IN_64, false },
+	{ 1, { 0x48 }, IN_64, false },
+	{ 1, { 0x4c }, IN_64, false },
+	{ 1, { 0x4f }, IN_64, false },
+	{ 2, { 0x48, 0x66 }, IN_64, false },
+	{ 2, { 0x66, 0x48 }, IN_64, false },
+	{ 2, { 0xf3, 0x48 }, IN_64, false },
+	/* The rest only in the full run. */
+	{ 1, { 0x3e }, IN_ALL, true },
+	{ 1, { 0x26 }, IN_ALL, true },
+	{ 1, { 0x36 }, IN_ALL, true },
+	{ 1, { 0x65 }, IN_ALL, true },
+	{ 2, { 0x66, 0x67 }, IN_ALL, true },
+	{ 2, { 0xf0, 0x66 }, IN_ALL, true },
+	{ 2, { 0xf2, 0x66 }, IN_ALL, true },
+	{ 2, { 0xf3, 0x66 }, IN_ALL, true },
+	{ 2, { 0xf0, 0xf2 }, IN_ALL, true },
+	{ 2, { 0xf0, 0xf3 }, IN_ALL, true },
+	{ 2, { 0x67, 0xf3 }, IN_ALL, true },
+	{ 2, { 0x66, 0x66 }, IN_ALL, true },
+	{ 3, { 0x64, 0x67, 0x66 }, IN_ALL, true },
+	{ 1, { 0x42 }, IN_64, true },
+	{ 1, { 0x43 }, IN_64, true },
+	{ 1, { 0x45 }, IN_64, true },
+	{ 1, { 0x46 }, IN_64, true },
+	{ 1, { 0x47 }, IN_64, true },
+	{ 1, { 0x49 }, IN_64, true },
+	{ 1, { 0x4a }, IN_64, true },
+	{ 1, { 0x4b }, IN_64, true },
+	{ 1, { 0x4d }, IN_64, true },
+	{ 1, { 0x4e }, IN_64, true },
+	{ 2, { 0xf2, 0x48 }, IN_64, true },
+	{ 2, { 0xf0, 0x48 }, IN_64, true },
+	{ 2, { 0x67, 0x48 }, IN_64, true },
+	{ 2, { 0x48, 0xf3 }, IN_64, true },
+	{ 2, { 0x4f, 0x40 }, IN_64, true },
+	{ 3, { 0x66, 0xf2, 0x4c }, IN_64, true },
+};
+
+/* For the SIB walk: what changes how a SIB byte reads (address size,
+ * REX.X and REX.B). 16-bit addressing has no SIB, so 16-bit mode needs 67. */
+static const struct prefix_set sib_prefix_sets[] = {
+	{ 0, { 0 }, IN_32 | IN_64, false },
+	{ 1, { 0x67 }, IN_16 | IN_64, false },
+	{ 1, { 0x41 }, IN_64, false },
+	{ 1, { 0x42 }, IN_64, false },
+	{ 1, { 0x43 }, IN_64, false },
+	{ 1, { 0x4f }, IN_64, true },
+	{ 1, { 0x48 }, IN_64, true },
+	{ 1, { 0x66 }, IN_32 | IN_64, true },
+	{ 1, { 0x64 }, IN_32, true },
+	{ 2, { 0x66, 0x67 }, IN_16, true },
+	{ 2, { 0x67, 0x43 }, IN_64, true },
+};
+
+struct opcode_map {
+	const char *name;
+	uint8_t len;
+	uint8_t escape[2];
+};
+
+static const struct opcode_map legacy_maps[] = {
+	{ "legacy", 0, { 0 } },
+	{ "0F", 1, { 0x0f } },
+	{ "0F38", 2, { 0x0f, 0x38 } },
+	{ "0F3A", 2, { 0x0f, 0x3a } },
+};
+
+/* The forms mmiodec supports that take a ModRM byte: their SIB forms are
+ * walked in full even in the short run. */
+static bool has_supported_modrm_form(unsigned map, unsigned opcode)
+{
+	static const uint8_t one_byte[] = { 0x88, 0x89, 0x8a, 0x8b, 0xc6, 0xc7, 0x63 };
+	static const uint8_t two_byte[] = { 0xb6, 0xb7, 0xbe, 0xbf, 0xc3 };
+
+	if (map == 0)
+		return memchr(one_byte, (int)opcode, sizeof(one_byte)) != NULL;
+	if (map == 1)
+		return memchr(two_byte, (int)opcode, sizeof(two_byte)) != NULL;
+	return false;
+}
+
+static bool mode_enabled(const struct diff_run *run, unsigned mode_idx, uint8_t modes)
+{
+	return run->options.modes[mode_idx] && (modes & (1u << mode_idx));
+}
+
+static bool prefix_set_used(const struct diff_run *run, const struct prefix_set *set,
+			    unsigned mode_idx)
+{
+	return mode_enabled(run, mode_idx, set->modes) && !(set->full_only && run->options.short_run);
+}
+
+/* Writes prefix, escape and opcode; returns where the ModRM goes. */
+static size_t start_instruction(uint8_t *buf, const struct prefix_set *set,
+				const struct opcode_map *map, unsigned opcode)
+{
+	size_t at = 0;
+
+	memcpy(buf + at, set->bytes, set->len);
+	at += set->len;
+	memcpy(buf + at, map->escape, map->len);
+	at += map->len;
+	buf[at++] = (uint8_t)opcode;
+	return at;
+}
+
+static void fill_tail(uint8_t *buf, size_t at, unsigned which)
+{
+	if (at < MAX_LEN)
+		memcpy(buf + at, tails[which & 1], MAX_LEN - at);
+}
+
+/* Every opcode x every ModRM byte, under each prefix set. */
+static bool walk_modrm(struct diff_run *run)
+{
+	uint8_t buf[MAX_LEN];
+
+	for (unsigned m = MODE_COUNT; m-- > 0;) {
+		for (size_t s = 0; s < sizeof(modrm_prefix_sets) / sizeof(modrm_prefix_sets[0]); s++) {
+			const struct prefix_set *set = &modrm_prefix_sets[s];
+
+			if (!prefix_set_used(run, set, m))
+				continue;
+			for (size_t map = 0; map < sizeof(legacy_maps) / sizeof(legacy_maps[0]); map++) {
+				for (unsigned opcode = 0; opcode < 256; opcode++) {
+					size_t at = start_instruction(buf, set, &legacy_maps[map], opcode);
+
+					fill_tail(buf, at + 1, (unsigned)s);
+					for (unsigned modrm = 0; modrm < 256; modrm++) {
+						buf[at] = (uint8_t)modrm;
+						if (!diff_check(run, SOURCE_EXHAUSTIVE, buf, MAX_LEN,
+								mode_of_index(m)))
+							return false;
+					}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+/* Whether Zydis decodes this opcode without a ModRM byte: then the bytes
+ * after it are other instructions, and the SIB walk has nothing to do. */
+static bool takes_no_modrm(const struct diff_run *run, unsigned m, const uint8_t *buf)
+{
+	struct zydis_answer zydis;
+
+	zydis_oracle_decode(&run->oracles[m], buf, MAX_LEN, &zydis);
+	return ZYAN_SUCCESS(zydis.zydis_status) &&
+	       !(zydis.insn.attributes & ZYDIS_ATTRIB_HAS_MODRM);
+}
+
+/* Every SIB byte behind the ModRM bytes that call for one (mod 0..2,
+ * rm 4): all 24 of them for the supported forms (and for everything in the
+ * full run), mod 0..2 with reg 0 for the rest in the short run. */
+static bool walk_sib(struct diff_run *run)
+{
+	static const uint8_t few_modrm[] = { 0x04, 0x44, 0x84 };
+	uint8_t buf[MAX_LEN];
+
+	for (unsigned m = MODE_COUNT; m-- > 0;) {
+		for (size_t s = 0; s < sizeof(sib_prefix_sets) / sizeof(sib_prefix_sets[0]); s++) {
+			const struct prefix_set *set = &sib_prefix_sets[s];
+
+			if (!prefix_set_used(run, set, m))
+				continue;
+			for (unsigned map = 0; map < sizeof(legacy_maps) / sizeof(legacy_maps[0]); map++) {
+				for (unsigned opcode = 0; opcode < 256; opcode++) {
+					size_t at = start_instruction(buf, set, &legacy_maps[map], opcode);
+					bool all = !run->options.short_run ||
+						   has_supported_modrm_form(map, opcode);
+					unsigned modrm_count = all ? 24 : sizeof(few_modrm);
+
+					buf[at] = 0x04;
+					buf[at + 1] = 0x00;
+					fill_tail(buf, at + 2, opcode);
+					if (takes_no_modrm(run, m, buf))
+						continue;
+					for (unsigned r = 0; r < modrm_count; r++) {
+						/* mod = r / 8, reg = r % 8, rm = 4 */
+						buf[at] = all ? (uint8_t)((r / 8) << 6 | (r % 8) << 3 | 4)
+							      : few_modrm[r];
+						for (unsigned sib = 0; sib < 256; sib++) {
+							buf[at + 1] = (uint8_t)sib;
+							if (!diff_check(run, SOURCE_EXHAUSTIVE, buf, MAX_LEN,
+									mode_of_index(m)))
+								return false;
+						}
+					}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+/* ---- VEX, EVEX, XOP: opcode x ModRM x a bounded share of the payloads ---- */
+
+struct payload_family {
+	const char *name;
+	uint8_t lead;
+	uint8_t bytes;              /* payload bytes after the lead byte */
+	uint32_t count;             /* payload values, see fill */
+	uint32_t short_per_opcode;  /* payloads per opcode and ModRM */
+	uint32_t full_per_opcode;
+	void (*fill)(uint32_t index, uint8_t *out);
+};
+
+static const uint8_t vex_maps[8] = { 1, 2, 3, 0, 4, 5, 7, 31 };
+static const uint8_t xop_maps[8] = { 8, 9, 10, 11, 0, 3, 16, 31 };
+static const uint8_t evex_vvvv[4] = { 15, 0, 7, 8 };
+static const uint8_t evex_mask[3] = { 0, 1, 7 };
+
+/* C5: R vvvv L pp, all 256. */
+static void fill_vex2(uint32_t index, uint8_t *out)
+{
+	out[0] = (uint8_t)index;
+}
+
+/* C4: RXB mmmmm (valid maps and a few invalid ones), then W vvvv L pp. */
+static void fill_vex3(uint32_t index, uint8_t *out)
+{
+	out[0] = (uint8_t)((index & 7) << 5 | vex_maps[(index >> 3) & 7]);
+	out[1] = (uint8_t)(index >> 6);
+}
+
+/* 8F: RXB mmmmm (XOP maps 8-10, neighbours, and POP's), then W vvvv L pp. */
+static void fill_xop(uint32_t index, uint8_t *out)
+{
+	out[0] = (uint8_t)((index & 7) << 5 | xop_maps[(index >> 3) & 7]);
+	out[1] = (uint8_t)(index >> 6);
+}
+
+/* 62: P0 all 256 values; P1 W, vvvv (4 values), the fixed bit, pp;
+ * P2 z, L'L, b, V', aaa (3 values). */
+static void fill_evex(uint32_t index, uint8_t *out)
+{
+	uint32_t p1 = (index >> 8) & 63, p2 = index >> 14;
+
+	out[0] = (uint8_t)index;
+	out[1] = (uint8_t)((p1 & 1) << 7 | evex_vvvv[(p1 >> 1) & 3] << 3 | ((p1 >> 3) & 1) << 2 |
+			   (p1 >> 4));
+	out[2] = (uint8_t)((p2 & 1) << 7 | ((p2 >> 1) & 3) << 5 | ((p2 >> 3) & 1) << 4 |
+			   ((p2 >> 4) & 1) << 3 | evex_mask[(p2 >> 5) % 3]);
+}
+
+static const struct payload_family payload_families[] = {
+	{ "VEX2", 0xc5, 1, 256, 32, 256, fill_vex2 },
+	{ "VEX3", 0xc4, 2, 8 * 8 * 256, 48, 1024, fill_vex3 },
+	{ "EVEX", 0x62, 3, 256 * 64 * 96, 64, 2048, fill_evex },
+	{ "XOP", 0x8f, 2, 8 * 8 * 256, 32, 512, fill_xop },
+};
+
+static const uint8_t payload_modrm[] = { 0xc0, 0xd1, 0x00, 0x04, 0x05, 0x48, 0x8c, 0xff };
+
+/* Every eighth payload also gets a legacy prefix or REX in front, which
+ * these encodings mostly forbid. */
+static size_t payload_prefix(unsigned mode, uint32_t j, uint8_t *buf)
+{
+	static const uint8_t prefixes[] = { 0x66, 0xf2, 0xf3, 0xf0, 0x67, 0x2e, 0x41, 0x48 };
+	uint8_t prefix;
+
+	if (j % 8 != 7)
+		return 0;
+	prefix = prefixes[(j / 8) % sizeof(prefixes)];
+	if (mode != 64 && (prefix & 0xf0) == 0x40)
+		prefix = 0x66;
+	buf[0] = prefix;
+	return 1;
+}
+
+static bool walk_payloads(struct diff_run *run)
+{
+	uint8_t buf[MAX_LEN];
+
+	for (unsigned m = MODE_COUNT; m-- > 0;) {
+		unsigned mode = mode_of_index(m);
+
+		if (!run->options.modes[m])
+			continue;
+		for (size_t f = 0; f < sizeof(payload_families) / sizeof(payload_families[0]); f++) {
+			const struct payload_family *family = &payload_families[f];
+			uint32_t per = run->options.short_run ? family->short_per_opcode
+							      : family->full_per_opcode;
+
+			if (per > family->count)
+				per = family->count;
+			for (unsigned opcode = 0; opcode < 256; opcode++) {
+				for (size_t r = 0; r < sizeof(payload_modrm); r++) {
+					/* Spread the payloads evenly over the whole set,
+					 * starting somewhere else for each opcode and ModRM. */
+					uint32_t offset = opcode * 7919u + (uint32_t)r * 104729u;
+
+					for (uint32_t j = 0; j < per; j++) {
+						uint32_t index = (uint32_t)(((uint64_t)j * family->count / per +
+									    offset) % family->count);
+						size_t at = payload_prefix(mode, j, buf);
+
+						buf[at++] = family->lead;
+						family->fill(index, buf + at);
+						at += family->bytes;
+						buf[at++] = (uint8_t)opcode;
+						buf[at++] = payload_modrm[r];
+						fill_tail(buf, at, j);
+						if (!diff_check(run, SOURCE_EXHAUSTIVE, buf, MAX_LEN, mode))
+							return false;
+					}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+/* 3DNow: 0F 0F ModRM [displacement] suffix, every suffix byte. */
+static bool walk_3dnow(struct diff_run *run)
+{
+	static const uint8_t modrms[] = { 0xc0, 0xca, 0x00, 0x08, 0x41, 0x80 };
+	static const uint8_t prefixes[] = { 0x00, 0x66, 0xf3, 0x2e };
+	uint8_t buf[MAX_LEN];
+
+	for (unsigned m = MODE_COUNT; m-- > 0;) {
+		unsigned mode = mode_of_index(m);
+
+		if (!run->options.modes[m])
+			continue;
+		for (size_t p = 0; p < sizeof(prefixes); p++) {
+			for (size_t r = 0; r < sizeof(modrms); r++) {
+				uint8_t mod = modrms[r] >> 6;
+				size_t disp = mod == 1 ? 1 : mod == 2 ? (mode == 16 ? 2 : 4) : 0;
+
+				for (unsigned suffix = 0; suffix < 256; suffix++) {
+					size_t at = 0;
+
+					if (prefixes[p])
+						buf[at++] = prefixes[p];
+					buf[at++] = 0x0f;
+					buf[at++] = 0x0f;
+					buf[at++] = modrms[r];
+					memcpy(buf + at, tails[suffix & 1], disp);
+					at += disp;
+					buf[at++] = (uint8_t)suffix;
+					fill_tail(buf, at, 0);
+					if (!diff_check(run, SOURCE_EXHAUSTIVE, buf, MAX_LEN, mode))
+						return false;
+				}
+			}
+		}
+	}
+	return true;
+}
+
+void diff_exhaustive(struct diff_run *run)
+{
+	static const struct {
+		const char *name;
+		bool (*walk)(struct diff_run *run);
+	} walks[] = {
+		{ "opcode x ModRM x prefixes", walk_modrm },
+		{ "SIB", walk_sib },
+		{ "VEX/EVEX/XOP payloads", walk_payloads },
+		{ "3DNow", walk_3dnow },
+	};
+
+	for (size_t i = 0; i < sizeof(walks) / sizeof(walks[0]); i++) {
+		uint64_t before = run->by_source[SOURCE_EXHAUSTIVE].compared;
+		double start = diff_now();
+		bool finished = walks[i].walk(run);
+
+		char name[64];
+
+		snprintf(name, sizeof(name), "exhaustive: %s", walks[i].name);
+		diff_print_phase(name, run->by_source[SOURCE_EXHAUSTIVE].compared - before,
+				 diff_now() - start, !finished);
+		if (!finished)
+			return;
+	}
+}
+
+/* ---- Random inputs ---- */
+
+/* splitmix64: small, fast, and every seed gives a good stream. */
+static uint64_t next_random(uint64_t *state)
+{
+	uint64_t z = (*state += UINT64_C(0x9e3779b97f4a7c15));
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static unsigned below(uint64_t *state, unsigned n)
+{
+	return (unsigned)(next_random(state) % n);
+}
+
+static unsigned random_mode(const struct diff_run *run, uint64_t *state)
+{
+	unsigned enabled[MODE_COUNT], count = 0;
+
+	for (unsigned m = 0; m < MODE_COUNT; m++)
+		if (run->options.modes[m])
+			enabled[count++] = mode_of_index(m);
+	return enabled[below(state, count)];
+}
+
+static void random_bytes(uint64_t *state, uint8_t *out, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		out[i] = (uint8_t)next_random(state);
+}
+
+/* Opcodes of the supported forms, to be drawn often. */
+static const struct {
+	uint8_t len;
+	uint8_t bytes[2];
+} supported_opcodes[] = {
+	{ 1, { 0x88 } }, { 1, { 0x89 } }, { 1, { 0x8a } }, { 1, { 0x8b } },
+	{ 1, { 0xc6 } }, { 1, { 0xc7 } }, { 1, { 0xa0 } }, { 1, { 0xa1 } },
+	{ 1, { 0xa2 } }, { 1, { 0xa3 } }, { 1, { 0x63 } }, { 1, { 0xa4 } },
+	{ 1, { 0xa5 } }, { 1, { 0xaa } }, { 1, { 0xab } }, { 1, { 0xac } },
+	{ 1, { 0xad } }, { 2, { 0x0f, 0xb6 } }, { 2, { 0x0f, 0xb7 } },
+	{ 2, { 0x0f, 0xbe } }, { 2, { 0x0f, 0xbf } }, { 2, { 0x0f, 0xc3 } },
+};
+
+static const uint8_t legacy_prefixes[] = {
+	0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65,
+};
+
+/* Displacement and immediate bytes worth hitting: zero, sign boundaries. */
+static uint8_t interesting_byte(uint64_t *state)
+{
+	static const uint8_t values[] = { 0x00, 0x01, 0x7f, 0x80, 0xff, 0xfe };
+
+	return values[below(state, sizeof(values))];
+}
+
+/* Legacy prefixes (0-4), an optional REX, then an opcode from a map or a
+ * VEX/EVEX/XOP escape with a mostly well-formed payload, then ModRM (mostly
+ * a memory form), SIB, displacement and immediate. */
+static size_t structured_input(uint64_t *state, unsigned mode, uint8_t *buf)
+{
+	static const uint8_t prefix_count_weights[] = { 0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 4 };
+	unsigned prefixes = prefix_count_weights[below(state, sizeof(prefix_count_weights))];
+	unsigned form = below(state, 100);
+	size_t at = 0;
+	bool cleared_reg = false;
+
+	random_bytes(state, buf, MAX_LEN);
+	for (unsigned i = 0; i < prefixes; i++)
+		buf[at++] = legacy_prefixes[below(state, sizeof(legacy_prefixes))];
+	if (mode == 64 && below(state, 3) == 0) {
+		uint8_t rex = (uint8_t)(0x40 | below(state, 16));
+
+		/* Now and then the REX goes before a legacy prefix, where it
+		 * does not count. */
+		if (at > 0 && below(state, 6) == 0) {
+			buf[at] = buf[at - 1];
+			buf[at - 1] = rex;
+			at++;
+		} else {
+			buf[at++] = rex;
+		}
+	}
+	if (form < 30) {
+		unsigned pick = below(state, sizeof(supported_opcodes) / sizeof(supported_opcodes[0]));
+
+		memcpy(buf + at, supported_opcodes[pick].bytes, supported_opcodes[pick].len);
+		at += supported_opcodes[pick].len;
+		/* C6/C7 are MOV only with ModRM.reg 0. */
+		cleared_reg = (buf[at - 1] == 0xc6 || buf[at - 1] == 0xc7) && below(state, 4) != 0;
+	} else if (form < 55) {
+		buf[at++] = (uint8_t)next_random(state);
+	} else if (form < 70) {
+		buf[at++] = 0x0f;
+		buf[at++] = (uint8_t)next_random(state);
+	} else if (form < 76) {
+		buf[at++] = 0x0f;
+		buf[at++] = 0x38;
+		buf[at++] = (uint8_t)next_random(state);
+	} else if (form < 82) {
+		buf[at++] = 0x0f;
+		buf[at++] = 0x3a;
+		buf[at++] = (uint8_t)next_random(state);
+	} else if (form < 84) {
+		/* 3DNow: the suffix is somewhere in the random tail. */
+		buf[at++] = 0x0f;
+		buf[at++] = 0x0f;
+	} else if (form < 87) {
+		buf[at++] = 0xc5;
+		buf[at++] = (uint8_t)(next_random(state) | (below(state, 4) ? 0x80 : 0));
+		buf[at++] = (uint8_t)next_random(state);
+	} else if (form < 91) {
+		buf[at++] = 0xc4;
+		buf[at++] = (uint8_t)((next_random(state) & 0xe0) |
+				      (below(state, 8) ? 1 + below(state, 3) : below(state, 32)));
+		buf[at++] = (uint8_t)next_random(state);
+		buf[at++] = (uint8_t)next_random(state);
+	} else if (form < 96) {
+		static const uint8_t evex_maps[] = { 1, 2, 3, 5, 6 };
+		uint8_t p0 = (uint8_t)next_random(state), p1 = (uint8_t)next_random(state);
+
+		buf[at++] = 0x62;
+		if (below(state, 8))
+			p0 = (uint8_t)((p0 & 0xf0) | evex_maps[below(state, sizeof(evex_maps))]);
+		if (below(state, 8))
+			p1 |= 0x04;
+		buf[at++] = p0;
+		buf[at++] = p1;
+		buf[at++] = (uint8_t)next_random(state);
+		buf[at++] = (uint8_t)next_random(state);
+	} else {
+		buf[at++] = 0x8f;
+		buf[at++] = (uint8_t)((next_random(state) & 0xe0) |
+				      (below(state, 8) ? 8 + below(state, 3) : below(state, 32)));
+		buf[at++] = (uint8_t)next_random(state);
+		buf[at++] = (uint8_t)next_random(state);
+	}
+	if (at < MAX_LEN) {
+		uint8_t modrm = buf[at];
+
+		/* Mostly a memory operand. */
+		if (below(state, 4) != 0 && (modrm >> 6) == 3)
+			modrm &= 0x3f | (uint8_t)(below(state, 3) << 6);
+		if (cleared_reg)
+			modrm &= 0xc7;
+		buf[at++] = modrm;
+	}
+	/* SIB and what follows: now and then the bytes displacements and
+	 * immediates are most often wrong on. */
+	for (size_t i = at; i < MAX_LEN; i++)
+		if (below(state, 4) == 0)
+			buf[i] = interesting_byte(state);
+	return MAX_LEN;
+}
+
+void diff_random(struct diff_run *run)
+{
+	uint64_t state = run->options.seed;
+	uint8_t buf[MAX_LEN];
+	double start = diff_now();
+	uint64_t i;
+
+	for (i = 0; i < run->options.random_count; i++) {
+		unsigned mode = random_mode(run, &state);
+		enum diff_source source;
+		size_t len;
+
+		if (i % 2 == 0) {
+			random_bytes(&state, buf, MAX_LEN);
+			len = MAX_LEN;
+			source = SOURCE_RANDOM_RAW;
+		} else {
+			len = structured_input(&state, mode, buf);
+			source = SOURCE_RANDOM_STRUCTURED;
+		}
+		if (!diff_check(run, source, buf, len, mode)) {
+			i++;
+			break;
+		}
+	}
+	diff_print_phase("random: raw and structured", i, diff_now() - start, run->out_of_time);
+}

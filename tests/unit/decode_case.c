@@ -1,0 +1,463 @@
+/* SPDX-License-Identifier: MIT */
+#include "decode_case.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The tests name things themselves rather than through the library's name
+ * functions, so that a bug there cannot hide a bug in the decoder. */
+static const char *const gpr_names[4][16] = {
+	{ "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+	  "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b" },
+	{ "ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+	  "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w" },
+	{ "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+	  "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d" },
+	{ "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+	  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" },
+};
+static const char *const ip_names[4] = { NULL, "ip", "eip", "rip" };
+static const char *const high8_names[4] = { "ah", "ch", "dh", "bh" };
+static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
+
+static const char *const status_names[] = {
+	[MMIODEC_OK] = "ok",
+	[MMIODEC_NO_MEMORY] = "no-memory",
+	[MMIODEC_UNSUPPORTED] = "unsupported",
+	[MMIODEC_INVALID] = "invalid",
+	[MMIODEC_TRUNCATED] = "truncated",
+	[MMIODEC_BAD_ARGUMENT] = "bad-argument",
+};
+static const char *const op_names[] = {
+	[MMIODEC_OP_MOV] = "mov",
+	[MMIODEC_OP_MOVZX] = "movzx",
+	[MMIODEC_OP_MOVSX] = "movsx",
+	[MMIODEC_OP_MOVSXD] = "movsxd",
+	[MMIODEC_OP_MOVNTI] = "movnti",
+	[MMIODEC_OP_MOVS] = "movs",
+	[MMIODEC_OP_STOS] = "stos",
+	[MMIODEC_OP_LODS] = "lods",
+};
+static const char *const dir_names[] = {
+	[MMIODEC_DIR_READ] = "ld",
+	[MMIODEC_DIR_WRITE] = "st",
+	[MMIODEC_DIR_READ_WRITE] = "ldst",
+};
+static const char *const rep_names[] = {
+	[MMIODEC_REP_REP] = "rep",
+	[MMIODEC_REP_REPE] = "repe",
+	[MMIODEC_REP_REPNE] = "repne",
+};
+
+static const char *lookup(const char *const *names, size_t count,
+			  unsigned value)
+{
+	return value < count ? names[value] : NULL;
+}
+
+/* Index into gpr_names for a width in bytes, or -1. */
+static int width_index(unsigned width)
+{
+	switch (width) {
+	case 1: return 0;
+	case 2: return 1;
+	case 4: return 2;
+	case 8: return 3;
+	default: return -1;
+	}
+}
+
+static void reg_text(unsigned number, unsigned width, char *out, size_t size)
+{
+	int w = width_index(width);
+	const char *name = NULL;
+
+	if (w >= 0 && number < 16)
+		name = gpr_names[w][number];
+	else if (w >= 0 && number == MMIODEC_RIP)
+		name = ip_names[w];
+	if (name)
+		snprintf(out, size, "%s", name);
+	else
+		snprintf(out, size, "reg?%u:w%u", number, width);
+}
+
+struct text {
+	char *buf;
+	size_t size;
+	size_t used;
+};
+
+/* Appends one space-separated word. */
+static void word(struct text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (t->used + 1 >= t->size)
+		return;
+	if (t->used > 0)
+		t->buf[t->used++] = ' ';
+	va_start(ap, fmt);
+	n = vsnprintf(t->buf + t->used, t->size - t->used, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		t->used += (size_t)n < t->size - t->used ? (size_t)n
+							  : t->size - t->used - 1;
+}
+
+static void describe_mem(const struct mmiodec_mem *mem, unsigned insn_asize,
+			 char *out, size_t size)
+{
+	const char *seg = lookup(seg_names, COUNT(seg_names), mem->segment);
+	unsigned width = mem->address_size / 8;
+	bool has_reg = false;
+	char reg[32];
+	int n;
+
+	if (seg)
+		n = snprintf(out, size, "%s:[", seg);
+	else
+		n = snprintf(out, size, "seg?%u:[", mem->segment);
+	if (mem->base != MMIODEC_NO_REG) {
+		reg_text(mem->base, width, reg, sizeof(reg));
+		n += snprintf(out + n, size - n, "%s", reg);
+		has_reg = true;
+	}
+	if (mem->index != MMIODEC_NO_REG) {
+		reg_text(mem->index, width, reg, sizeof(reg));
+		n += snprintf(out + n, size - n, "%s%s*%u", has_reg ? "+" : "",
+			      reg, mem->scale);
+		has_reg = true;
+	} else if (mem->scale != 0) {
+		n += snprintf(out + n, size - n, "*?%u", mem->scale);
+	}
+	if (mem->displacement != 0 || !has_reg) {
+		uint64_t magnitude = (uint64_t)mem->displacement;
+		const char *sign = has_reg ? "+" : "";
+
+		if (mem->displacement < 0) {
+			magnitude = 0 - magnitude;
+			sign = "-";
+		}
+		n += snprintf(out + n, size - n, "%s0x%llx", sign,
+			      (unsigned long long)magnitude);
+	}
+	n += snprintf(out + n, size - n, "]");
+	if (mem->address_size != insn_asize)
+		n += snprintf(out + n, size - n, "@a%u", mem->address_size);
+	if (mem->reserved[0] || mem->reserved[1])
+		snprintf(out + n, size - n, "+reserved?");
+}
+
+void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
+{
+	struct text t = { out, size, 0 };
+	const char *name;
+	char reg[32];
+	char mem[96];
+
+	out[0] = '\0';
+	if (insn->status != MMIODEC_OK) {
+		name = lookup(status_names, COUNT(status_names), insn->status);
+		if (name)
+			word(&t, "%s", name);
+		else
+			word(&t, "status?%u", insn->status);
+		return;
+	}
+
+	name = lookup(op_names, COUNT(op_names), insn->op);
+	if (name)
+		word(&t, "%s", name);
+	else
+		word(&t, "op?%u", insn->op);
+	name = lookup(dir_names, COUNT(dir_names), insn->direction);
+	if (name)
+		word(&t, "%s", name);
+	else
+		word(&t, "dir?%u", insn->direction);
+	word(&t, "w%u", insn->width);
+
+	switch (insn->extend) {
+	case MMIODEC_EXTEND_NONE:
+		if (insn->dest_width != insn->width)
+			word(&t, "d%u", insn->dest_width);
+		break;
+	case MMIODEC_EXTEND_ZERO: word(&t, "zx%u", insn->dest_width); break;
+	case MMIODEC_EXTEND_SIGN: word(&t, "sx%u", insn->dest_width); break;
+	default: word(&t, "ext?%u", insn->extend); break;
+	}
+
+	switch (insn->reg_kind) {
+	case MMIODEC_REG_KIND_NONE:
+		break;
+	case MMIODEC_REG_KIND_GPR:
+		reg_text(insn->reg, insn->dest_width, reg, sizeof(reg));
+		word(&t, "%s", reg);
+		break;
+	case MMIODEC_REG_KIND_GPR_HIGH8:
+		name = lookup(high8_names, COUNT(high8_names), insn->reg);
+		if (name)
+			word(&t, "%s", name);
+		else
+			word(&t, "high8?%u", insn->reg);
+		break;
+	default:
+		word(&t, "kind?%u:%u", insn->reg_kind, insn->reg);
+		break;
+	}
+
+	if (insn->has_immediate == 1)
+		word(&t, "imm=0x%llx", (unsigned long long)insn->immediate);
+	else if (insn->has_immediate != 0)
+		word(&t, "has_immediate?%u", insn->has_immediate);
+	else if (insn->immediate != 0)
+		word(&t, "imm?0x%llx", (unsigned long long)insn->immediate);
+
+	if (insn->mem_count == 1 || insn->mem_count == 2) {
+		static const struct mmiodec_mem unused;
+
+		for (unsigned i = 0; i < insn->mem_count; i++) {
+			describe_mem(&insn->mem[i], insn->address_size, mem,
+				     sizeof(mem));
+			word(&t, "%s", mem);
+		}
+		if (insn->mem_count == 1 &&
+		    memcmp(&insn->mem[1], &unused, sizeof(unused)) != 0)
+			word(&t, "mem[1]?");
+	} else {
+		word(&t, "mem_count?%u", insn->mem_count);
+	}
+
+	if (insn->rep != MMIODEC_REP_NONE) {
+		name = lookup(rep_names, COUNT(rep_names), insn->rep);
+		if (name)
+			word(&t, "%s", name);
+		else
+			word(&t, "rep?%u", insn->rep);
+	}
+	if (insn->repeat == 1)
+		word(&t, "repeat");
+	else if (insn->repeat != 0)
+		word(&t, "repeat?%u", insn->repeat);
+
+	word(&t, "o%u", insn->operand_size);
+	word(&t, "a%u", insn->address_size);
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int parse_hex(const char *hex, uint8_t *out, size_t max, size_t *insn_len)
+{
+	size_t count = 0;
+	bool split = false;
+
+	*insn_len = 0;
+	while (*hex) {
+		int high, low;
+
+		if (*hex == ' ') {
+			hex++;
+			continue;
+		}
+		if (*hex == '|' && !split) {
+			*insn_len = count;
+			split = true;
+			hex++;
+			continue;
+		}
+		high = hex_digit(hex[0]);
+		low = high < 0 ? -1 : hex_digit(hex[1]);
+		if (low < 0 || count == max)
+			return -1;
+		out[count++] = (uint8_t)(high << 4 | low);
+		hex += 2;
+	}
+	if (!split)
+		*insn_len = count;
+	return (int)count;
+}
+
+static bool status_from_name(const char *text, enum mmiodec_status *status)
+{
+	for (size_t i = 0; i < COUNT(status_names); i++) {
+		if (status_names[i] && strcmp(text, status_names[i]) == 0) {
+			*status = (enum mmiodec_status)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Decodes from a heap copy of exactly len bytes, so that a memory checker
+ * sees any read past the end; the descriptor starts out as garbage, so that
+ * a field the decoder forgets shows. */
+static void decode_exact(struct mmiodec_insn *insn, const uint8_t *bytes,
+			 size_t len, unsigned mode)
+{
+	uint8_t *copy = malloc(len ? len : 1);
+
+	if (!copy)
+		abort();
+	memcpy(copy, bytes, len);
+	memset(insn, 0xa5, sizeof(*insn));
+	mmiodec_decode(insn, copy, len, (enum mmiodec_mode)mode);
+	free(copy);
+}
+
+static void fail(const struct decode_case *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%u-bit [%s]: ", c->mode, c->bytes);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* Names the fields in which got differs from want. */
+static void stray_fields(const struct mmiodec_insn *got,
+			 const struct mmiodec_insn *want, char *out,
+			 size_t size)
+{
+	struct text t = { out, size, 0 };
+
+	out[0] = '\0';
+#define FIELD(f) \
+	if (got->f != want->f) \
+		word(&t, #f "=%llu (expected %llu)", \
+		     (unsigned long long)got->f, (unsigned long long)want->f)
+	FIELD(length);
+	FIELD(op);
+	FIELD(direction);
+	FIELD(width);
+	FIELD(extend);
+	FIELD(dest_width);
+	FIELD(reg);
+	FIELD(reg_kind);
+	FIELD(has_immediate);
+	FIELD(immediate);
+	FIELD(mem_count);
+	FIELD(rep);
+	FIELD(repeat);
+	FIELD(mode);
+	FIELD(operand_size);
+	FIELD(address_size);
+#undef FIELD
+	for (unsigned i = 0; i < 2; i++) {
+		if (memcmp(&got->mem[i], &want->mem[i], sizeof(got->mem[i])))
+			word(&t, "mem[%u] not zero", i);
+	}
+}
+
+static bool check_case(const struct decode_case *c)
+{
+	uint8_t bytes[DECODE_CASE_MAX_BYTES + 16];
+	struct mmiodec_insn got, other;
+	enum mmiodec_status status = MMIODEC_OK;
+	size_t insn_len;
+	char text[256];
+	bool ok = true;
+	int n;
+
+	n = parse_hex(c->bytes, bytes, DECODE_CASE_MAX_BYTES, &insn_len);
+	if (n < 0) {
+		fail(c, "malformed hex in the test table");
+		return false;
+	}
+	status_from_name(c->expect, &status);
+
+	decode_exact(&got, bytes, (size_t)n, c->mode);
+	describe_insn(&got, text, sizeof(text));
+	if (strcmp(text, c->expect) != 0) {
+		fail(c, "got \"%s\", expected \"%s\"", text, c->expect);
+		return false;
+	}
+
+	if (status == MMIODEC_OK) {
+		if (got.length != insn_len) {
+			fail(c, "length %u, expected %zu", got.length, insn_len);
+			ok = false;
+		}
+		if (got.mode != c->mode) {
+			fail(c, "mode %u, expected %u", got.mode, c->mode);
+			ok = false;
+		}
+		for (unsigned i = 0; i < got.mem_count && i < 2; i++) {
+			unsigned access = got.direction == MMIODEC_DIR_READ
+						  ? MMIODEC_DIR_READ
+						  : MMIODEC_DIR_WRITE;
+			if (i == 1)
+				access = MMIODEC_DIR_READ; /* MOVS's source */
+			if (got.mem[i].access != access) {
+				fail(c, "mem[%u].access %u, expected %u", i,
+				     got.mem[i].access, access);
+				ok = false;
+			}
+		}
+	} else {
+		/* Only status, and length when the instruction is valid. */
+		struct mmiodec_insn want;
+
+		memset(&want, 0, sizeof(want));
+		want.status = (uint8_t)status;
+		if (status == MMIODEC_NO_MEMORY || status == MMIODEC_UNSUPPORTED)
+			want.length = (uint8_t)insn_len;
+		if (memcmp(&got, &want, sizeof(got)) != 0) {
+			stray_fields(&got, &want, text, sizeof(text));
+			fail(c, "%s: %s", c->expect, text);
+			ok = false;
+		}
+	}
+
+	if (status == MMIODEC_OK || status == MMIODEC_NO_MEMORY ||
+	    status == MMIODEC_UNSUPPORTED) {
+		for (size_t k = 0; k < insn_len; k++) {
+			decode_exact(&other, bytes, k, c->mode);
+			if (other.status != MMIODEC_TRUNCATED) {
+				describe_insn(&other, text, sizeof(text));
+				fail(c, "first %zu bytes: got \"%s\", expected "
+				     "\"truncated\"", k, text);
+				ok = false;
+				break;
+			}
+		}
+	}
+
+	if (status != MMIODEC_TRUNCATED && status != MMIODEC_BAD_ARGUMENT) {
+		memset(bytes + n, 0xff, 16);
+		decode_exact(&other, bytes, (size_t)n + 16, c->mode);
+		if (memcmp(&got, &other, sizeof(got)) != 0) {
+			describe_insn(&other, text, sizeof(text));
+			fail(c, "with 16 more bytes after it: got \"%s\" "
+			     "(or another field changed)", text);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+int check_decode_cases(const struct decode_case *cases, size_t count)
+{
+	int failures = 0;
+
+	for (size_t i = 0; i < count; i++)
+		failures += !check_case(&cases[i]);
+	if (failures)
+		fprintf(stderr, "%d of %zu cases failed\n", failures, count);
+	return failures;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Table-driven decoder tests: one line per case, the bytes and the expected
+ * answer written as a short text (see describe_insn() in decode_case.c):
+ *
+ *   { 64, "48 89 03",    "mov st w8 rax ds:[rbx] o8 a64" },
+ *   { 64, "0F B6 43 F0", "movzx ld w1 zx4 eax ds:[rbx-0x10] o4 a64" },
+ *   { 32, "63 C3",       "no-memory" },
+ *   { 32, "48 | 89 03",  "no-memory" },   bytes after '|' follow the
+ *                                         instruction: length is 1
+ *
+ * The text of an OK decode is: op, direction (ld, st, ldst), w<width>,
+ * zx<n>/sx<n> (extension to dest_width n), the register (at dest_width) or
+ * imm=<value>, each memory operand as seg:[base+index*scale+disp], rep,
+ * repne, repe, repeat, o<operand_size bytes> a<address_size bits>.
+ * Anything else is a status name: no-memory, unsupported, invalid,
+ * truncated, bad-argument.
+ *
+ * Beyond the text, every case checks the length, the mode field, the access
+ * of each memory operand, that every shorter prefix of a valid instruction
+ * decodes as TRUNCATED, and that bytes after the instruction change nothing.
+ */
+#ifndef DECODE_CASE_H
+#define DECODE_CASE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mmiodec.h"
+
+struct decode_case {
+	unsigned mode;        /* 16, 32 or 64 */
+	const char *bytes;    /* hex bytes; those after '|' are not part of it */
+	const char *expect;   /* describe_insn() text, or a status name */
+};
+
+/* Longest hex string a case may hold, in bytes. */
+#define DECODE_CASE_MAX_BYTES 32
+
+/* Parses "48 89 03 | 90" into out; returns the byte count (or -1 on a
+ * malformed string) and sets *insn_len to the count before '|'. */
+int parse_hex(const char *hex, uint8_t *out, size_t max, size_t *insn_len);
+
+/* Writes the text form of a decode (see above) into out. */
+void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size);
+
+/* Runs every case, printing each failure; returns the number of failures. */
+int check_decode_cases(const struct decode_case *cases, size_t count);
+
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* In a CMocka test: every case of a table passes. */
+#define CHECK_DECODE_TABLE(table) \
+	assert_int_equal(check_decode_cases((table), COUNT(table)), 0)
+
+#endif

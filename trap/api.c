@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trap-api: the mmiotrap_map()/mmiotrap_unmap() contract, and the runtime
+ * under several threads at once: each thread drives its own region and a
+ * shared one while another thread keeps mapping and unmapping regions.
+ */
+#define _GNU_SOURCE
+#include "mmiotrap.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#define PAGE 4096
+#define THREADS 4
+#define ITERATIONS 4000
+#define CHURN_ROUNDS 1000
+
+static int failures;
+
+#define CHECK(cond)                                                          \
+	do {                                                                 \
+		if (!(cond)) {                                               \
+			fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__,        \
+				__LINE__, #cond);                            \
+			failures++;                                          \
+		}                                                            \
+	} while (0)
+
+/* A device of 64-bit cells; a read of cell 0 counts the reads. */
+struct cells {
+	_Atomic uint64_t cell[PAGE / 8];
+	_Atomic uint64_t wrong_size;
+	void *self; /* the region, for the unmap-from-callback check */
+	_Atomic int unmap_result, unmap_errno;
+};
+
+static void cells_read(void *ctx, uint64_t offset, void *data, unsigned size)
+{
+	struct cells *c = ctx;
+	uint64_t v;
+
+	if (size != 8 && size != 1) {
+		atomic_fetch_add(&c->wrong_size, 1);
+		memset(data, 0, size);
+		return;
+	}
+	if (size == 1) {
+		/* bytes come from the cells as they lie in memory */
+		uint64_t word = atomic_load(&c->cell[offset / 8]);
+		*(uint8_t *)data = (uint8_t)(word >> (8 * (offset % 8)));
+		return;
+	}
+	v = offset == 0 ? atomic_fetch_add(&c->cell[0], 1) + 1 :
+			  atomic_load(&c->cell[offset / 8]);
+	memcpy(data, &v, 8);
+}
+
+static void cells_write(void *ctx, uint64_t offset, const void *data,
+			unsigned size)
+{
+	struct cells *c = ctx;
+	uint64_t v;
+
+	if (size != 8) {
+		atomic_fetch_add(&c->wrong_size, 1);
+		return;
+	}
+	memcpy(&v, data, 8);
+	if (v == 0xdeadull && c->self) {
+		/* from inside its own callback: must not wait for itself */
+		atomic_store(&c->unmap_result, mmiotrap_unmap(c->self));
+		atomic_store(&c->unmap_errno, errno);
+		return;
+	}
+	atomic_store(&c->cell[offset / 8], v);
+}
+
+static const struct mmiotrap_ops cells_ops = { cells_read, cells_write };
+static const struct mmiotrap_ops no_write = { cells_read, NULL };
+
+static struct cells shared_cells;
+static volatile uint64_t *shared;
+
+struct worker {
+	struct cells cells;
+	int errors;
+};
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	volatile uint64_t *mine = mmiotrap_map(PAGE, &cells_ops, &w->cells);
+	uint64_t seed = (uint64_t)(uintptr_t)arg;
+
+	if (!mine) {
+		w->errors++;
+		return NULL;
+	}
+	for (unsigned i = 0; i < ITERATIONS; i++) {
+		unsigned slot = 1 + (unsigned)(seed % (PAGE / 8 - 1));
+		uint64_t value = seed * 0x9e3779b97f4a7c15ULL;
+		uint8_t copy[16];
+		void *dst = copy;
+		const volatile void *src = &mine[slot & ~1u];
+		size_t n = sizeof(copy);
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		mine[slot] = value;
+		if (mine[slot] != value)
+			w->errors++;
+		(void)shared[0];
+		/* rep movsb from the region: 16 one-byte reads */
+		__asm__ volatile("rep movsb"
+				 : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+		uint64_t first, second;
+		memcpy(&first, copy, 8);
+		memcpy(&second, copy + 8, 8);
+		if (first != atomic_load(&w->cells.cell[slot & ~1u]) ||
+		    second != atomic_load(&w->cells.cell[(slot & ~1u) + 1]))
+			w->errors++;
+	}
+	CHECK(mmiotrap_unmap((void *)mine) == 0);
+	return NULL;
+}
+
+static _Atomic bool stop_churn;
+
+static void *churn(void *arg)
+{
+	unsigned *rounds = arg;
+
+	while (!atomic_load(&stop_churn) || *rounds < CHURN_ROUNDS) {
+		struct cells *c = &shared_cells;
+		volatile uint64_t *r = mmiotrap_map(PAGE, &cells_ops, c);
+		if (!r)
+			continue; /* all slots busy for a moment */
+		r[5] = 5;
+		CHECK(mmiotrap_unmap((void *)r) == 0);
+		(*rounds)++;
+	}
+	return NULL;
+}
+
+static void test_contract(void)
+{
+	static struct cells c;
+	void *regions[MMIOTRAP_MAX_REGIONS + 1];
+	size_t mapped = 0;
+
+	errno = 0;
+	CHECK(mmiotrap_map(0, &cells_ops, &c) == NULL && errno == EINVAL);
+	errno = 0;
+	CHECK(mmiotrap_map(PAGE, NULL, &c) == NULL && errno == EINVAL);
+	errno = 0;
+	CHECK(mmiotrap_map(PAGE, &no_write, &c) == NULL && errno == EINVAL);
+	errno = 0;
+	CHECK(mmiotrap_unmap(&c) == -1 && errno == EINVAL);
+
+	/* the table is full after MMIOTRAP_MAX_REGIONS, and usable again
+	 * after an unmap */
+	while (mapped <= MMIOTRAP_MAX_REGIONS) {
+		regions[mapped] = mmiotrap_map(1, &cells_ops, &c);
+		if (!regions[mapped])
+			break;
+		mapped++;
+	}
+	CHECK(mapped == MMIOTRAP_MAX_REGIONS && errno == ENOMEM);
+	CHECK(mmiotrap_unmap(regions[0]) == 0);
+	CHECK(mmiotrap_unmap(regions[0]) == -1 && errno == EINVAL);
+	regions[0] = mmiotrap_map(1, &cells_ops, &c);
+	CHECK(regions[0] != NULL);
+	for (size_t i = 0; i < mapped; i++)
+		CHECK(mmiotrap_unmap(regions[i]) == 0);
+
+	/* outside a callback there is no current access */
+	CHECK(mmiotrap_current_access() == NULL);
+
+	/* a callback unmapping its own region gets EBUSY */
+	volatile uint64_t *r = mmiotrap_map(PAGE, &cells_ops, &c);
+	CHECK(r != NULL);
+	if (r) {
+		c.self = (void *)r;
+		r[1] = 0xdead;
+		CHECK(atomic_load(&c.unmap_result) == -1 &&
+		      atomic_load(&c.unmap_errno) == EBUSY);
+		c.self = NULL;
+		r[1] = 7;
+		CHECK(r[1] == 7);
+		CHECK(mmiotrap_unmap((void *)r) == 0);
+	}
+}
+
+static void test_threads(void)
+{
+	static struct worker workers[THREADS];
+	pthread_t threads[THREADS], churner;
+	unsigned churn_rounds = 0;
+
+	shared = mmiotrap_map(PAGE, &cells_ops, &shared_cells);
+	CHECK(shared != NULL);
+	if (!shared)
+		return;
+	CHECK(pthread_create(&churner, NULL, churn, &churn_rounds) == 0);
+	for (int i = 0; i < THREADS; i++)
+		CHECK(pthread_create(&threads[i], NULL, work, &workers[i]) == 0);
+	for (int i = 0; i < THREADS; i++)
+		pthread_join(threads[i], NULL);
+	atomic_store(&stop_churn, true);
+	pthread_join(churner, NULL);
+
+	for (int i = 0; i < THREADS; i++) {
+		CHECK(workers[i].errors == 0);
+		CHECK(atomic_load(&workers[i].cells.wrong_size) == 0);
+	}
+	/* every thread's reads of cell 0 were counted once */
+	CHECK(atomic_load(&shared_cells.cell[0]) == THREADS * ITERATIONS);
+	CHECK(atomic_load(&shared_cells.cell[5]) == 5);
+	CHECK(churn_rounds >= CHURN_ROUNDS);
+	CHECK(mmiotrap_unmap((void *)shared) == 0);
+	printf("trap-api: %d threads x %d iterations, %u map/unmap rounds "
+	       "alongside\n", THREADS, ITERATIONS, churn_rounds);
+}
+
+int main(void)
+{
+	test_contract();
+	test_threads();
+	printf("trap-api: %s\n", failures ? "FAILED" : "ok");
+	return failures ? 1 : 0;
+}

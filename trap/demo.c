@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * mmiotrap-demo: an ordinary C driver talks to a simulated 16550-style UART
+ * through a trapped region, and each access it makes is traced as the
+ * handler decoded it.
+ *
+ *     mmiotrap-demo            run the driver, print the trace and the result
+ *     mmiotrap-demo --refuse   then execute `add dword [uart+0x0c], 1`, which
+ *                              is not emulated: the process dies of SIGSEGV
+ *                              after the runtime's message
+ *
+ * The driver is built at -O2: the instructions are the compiler's choice,
+ * as they would be for real hardware (volatile accesses of 8, 16, 32 and 64
+ * bits), plus a REP MOVSB and a REP STOSB written as inline assembly, as
+ * memcpy_toio()/memset_io() would be.
+ */
+#include "mmiotrap.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- the device ---- */
+
+enum uart_register {
+	UART_DATA = 0x00,      /* 8 bits: write transmits (THR), read receives (RBR) */
+	UART_IER = 0x01,       /* 8 bits: interrupt enable */
+	UART_LSR = 0x05,       /* 8 bits: line status, read-only */
+	UART_SCRATCH = 0x07,   /* 8 bits: scratch */
+	UART_DIVISOR = 0x08,   /* 16 bits: baud-rate divisor */
+	UART_CONTROL = 0x0c,   /* 32 bits */
+	UART_CLOCK = 0x10,     /* 64 bits: ticks, read-only, advances per access */
+	UART_TX_WINDOW = 0x40, /* 64 bytes: every byte written is transmitted */
+	UART_RAM = 0x80,       /* 64 bytes of on-chip RAM, any width */
+	UART_SIZE = 0xc0,
+};
+#define WINDOW_SIZE 0x40
+
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+#define CONTROL_ENABLE 0x1
+#define CONTROL_EIGHT_BITS 0x30
+
+struct uart {
+	uint8_t ier, scratch;
+	uint16_t divisor;
+	uint32_t control;
+	uint64_t clock;
+	uint8_t ram[WINDOW_SIZE];
+	char transmitted[256];
+	size_t transmitted_len;
+	const char *receive;   /* what the far end sends */
+	unsigned bus_errors;   /* accesses of the wrong width or place */
+};
+
+/* The callbacks run in the SIGSEGV handler: they only touch the model and
+ * the trace, never stdio. */
+struct trace_entry {
+	bool write;
+	bool repeated; /* an iteration of a REP string instruction */
+	unsigned size;
+	uint64_t offset, value, rip;
+	const char *mnemonic;
+	const char *reg;
+};
+static struct trace_entry trace[256];
+static size_t trace_len, trace_printed;
+
+static void trace_access(bool write, uint64_t offset, const void *data,
+			 unsigned size)
+{
+	const struct mmiotrap_access *access = mmiotrap_current_access();
+	const struct mmiodec_insn *insn = access->insn;
+	struct trace_entry *e;
+	unsigned reg_width;
+
+	if (trace_len == sizeof(trace) / sizeof(trace[0]))
+		return;
+	e = &trace[trace_len++];
+	e->write = write;
+	e->repeated = insn->repeat;
+	e->size = size;
+	e->offset = offset;
+	e->value = 0;
+	memcpy(&e->value, data, size);
+	e->rip = access->rip;
+	e->mnemonic = mmiodec_mnemonic(insn);
+	reg_width = insn->direction == MMIODEC_DIR_READ ? insn->dest_width :
+							  insn->width;
+	e->reg = insn->has_immediate ? "imm" :
+		 insn->reg_kind == MMIODEC_REG_KIND_NONE ? "" :
+		 mmiodec_reg_name(insn->reg_kind, insn->reg, reg_width);
+}
+
+static bool is_register(uint64_t offset, unsigned size, uint64_t reg,
+			unsigned reg_size)
+{
+	return offset == reg && size == reg_size;
+}
+
+static bool in_window(uint64_t offset, unsigned size, uint64_t window)
+{
+	return offset >= window && offset + size <= window + WINDOW_SIZE;
+}
+
+static void uart_transmit(struct uart *u, uint8_t byte)
+{
+	if (u->transmitted_len + 1 < sizeof(u->transmitted))
+		u->transmitted[u->transmitted_len++] = (char)byte;
+}
+
+static void uart_read(void *ctx, uint64_t offset, void *data, unsigned size)
+{
+	struct uart *u = ctx;
+	uint64_t value = 0;
+
+	u->clock++;
+	if (is_register(offset, size, UART_DATA, 1)) {
+		if (*u->receive)
+			value = (uint8_t)*u->receive++;
+	} else if (is_register(offset, size, UART_IER, 1)) {
+		value = u->ier;
+	} else if (is_register(offset, size, UART_LSR, 1)) {
+		value = LSR_THR_EMPTY | (*u->receive ? LSR_DATA_READY : 0);
+	} else if (is_register(offset, size, UART_SCRATCH, 1)) {
+		value = u->scratch;
+	} else if (is_register(offset, size, UART_DIVISOR, 2)) {
+		value = u->divisor;
+	} else if (is_register(offset, size, UART_CONTROL, 4)) {
+		value = u->control;
+	} else if (is_register(offset, size, UART_CLOCK, 8)) {
+		value = u->clock;
+	} else if (in_window(offset, size, UART_RAM)) {
+		memcpy(&value, u->ram + (offset - UART_RAM), size);
+	} else {
+		u->bus_errors++;
+		value = ~0ULL;
+	}
+	memcpy(data, &value, size);
+	trace_access(false, offset, data, size);
+}
+
+static void uart_write(void *ctx, uint64_t offset, const void *data,
+		       unsigned size)
+{
+	struct uart *u = ctx;
+	uint64_t value = 0;
+
+	memcpy(&value, data, size);
+	trace_access(true, offset, data, size);
+	u->clock++;
+	if (is_register(offset, size, UART_DATA, 1))
+		uart_transmit(u, (uint8_t)value);
+	else if (is_register(offset, size, UART_IER, 1))
+		u->ier = (uint8_t)value;
+	else if (is_register(offset, size, UART_SCRATCH, 1))
+		u->scratch = (uint8_t)value;
+	else if (is_register(offset, size, UART_DIVISOR, 2))
+		u->divisor = (uint16_t)value;
+	else if (is_register(offset, size, UART_CONTROL, 4))
+		u->control = (uint32_t)value;
+	else if (in_window(offset, size, UART_TX_WINDOW))
+		for (unsigned i = 0; i < size; i++)
+			uart_transmit(u, (uint8_t)(value >> (8 * i)));
+	else if (in_window(offset, size, UART_RAM))
+		memcpy(u->ram + (offset - UART_RAM), &value, size);
+	else
+		u->bus_errors++;
+}
+
+static const struct mmiotrap_ops uart_ops = { uart_read, uart_write };
+
+/* ---- the driver: what would run against real hardware ---- */
+
+#define REG8(base, reg) (*(volatile uint8_t *)((base) + (reg)))
+#define REG16(base, reg) (*(volatile uint16_t *)((base) + (reg)))
+#define REG32(base, reg) (*(volatile uint32_t *)((base) + (reg)))
+#define REG64(base, reg) (*(volatile uint64_t *)((base) + (reg)))
+
+static __attribute__((noinline)) bool uart_init(uint8_t *uart)
+{
+	REG16(uart, UART_DIVISOR) = 1; /* 115200 baud */
+	REG32(uart, UART_CONTROL) = CONTROL_ENABLE | CONTROL_EIGHT_BITS;
+	REG8(uart, UART_IER) = 0;
+	REG8(uart, UART_SCRATCH) = 0xa5; /* is anybody there? */
+	return REG8(uart, UART_SCRATCH) == 0xa5 &&
+	       REG16(uart, UART_DIVISOR) == 1 &&
+	       (REG32(uart, UART_CONTROL) & CONTROL_ENABLE);
+}
+
+static __attribute__((noinline)) void uart_putc(uint8_t *uart, char c)
+{
+	while (!(REG8(uart, UART_LSR) & LSR_THR_EMPTY))
+		;
+	REG8(uart, UART_DATA) = (uint8_t)c;
+}
+
+/* As memcpy_toio(): one REP MOVSB into the transmit window. */
+static __attribute__((noinline)) void uart_send_bulk(uint8_t *uart,
+						     const char *s, size_t n)
+{
+	void *dst = uart + UART_TX_WINDOW;
+
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(s), "+c"(n) : : "memory");
+}
+
+static __attribute__((noinline)) size_t uart_receive(uint8_t *uart, char *buf,
+						     size_t size)
+{
+	size_t n = 0;
+
+	while (n + 1 < size && (REG8(uart, UART_LSR) & LSR_DATA_READY))
+		buf[n++] = (char)REG8(uart, UART_DATA);
+	buf[n] = '\0';
+	return n;
+}
+
+/* As memset_io() and then a few typed accesses to the device's RAM. */
+static __attribute__((noinline)) int64_t uart_ram_test(uint8_t *uart)
+{
+	void *dst = uart + UART_RAM;
+	size_t n = WINDOW_SIZE;
+
+	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(0) : "memory");
+	REG64(uart, UART_RAM + 8) = 0x1122334455667788ULL;
+	REG16(uart, UART_RAM + 16) = 0xfffe;
+	/* -2 through a sign-extending load, plus the low byte of the 64-bit
+	 * word read through a zero-extending one */
+	return *(volatile int16_t *)(uart + UART_RAM + 16) +
+	       REG8(uart, UART_RAM + 8);
+}
+
+static __attribute__((noinline)) uint64_t uart_clock(uint8_t *uart)
+{
+	return REG64(uart, UART_CLOCK);
+}
+
+/* ---- the demo ---- */
+
+static void print_entry(const struct trace_entry *e)
+{
+	printf("  %c %u 0x%03" PRIx64 " %s 0x%0*" PRIx64 "  %-6s %-4s "
+	       "rip=0x%" PRIx64 "\n", e->write ? 'W' : 'R', e->size,
+	       e->offset, e->write ? "<-" : "->", (int)(2 * e->size),
+	       e->value, e->mnemonic, e->reg, e->rip);
+}
+
+/* Print what the driver did since the last call; the iterations of one
+ * REP string instruction are shortened to the first two and the last. */
+static void print_trace(const char *step)
+{
+	printf("%s\n", step);
+	while (trace_printed < trace_len) {
+		const struct trace_entry *e = &trace[trace_printed];
+		size_t run = 1;
+
+		while (e->repeated && trace_printed + run < trace_len &&
+		       trace[trace_printed + run].rip == e->rip &&
+		       trace[trace_printed + run].repeated)
+			run++;
+		if (run <= 4) {
+			for (size_t i = 0; i < run; i++)
+				print_entry(&e[i]);
+		} else {
+			print_entry(&e[0]);
+			print_entry(&e[1]);
+			printf("  ... %zu more iterations of the same "
+			       "instruction\n", run - 3);
+			print_entry(&e[run - 1]);
+		}
+		trace_printed += run;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct uart model = { .receive = "ok" };
+	static const char hello[] = "hello";
+	static const char bulk[] = ", world\n";
+	const char *expected = "hello, world\n";
+	bool refuse = argc > 1 && strcmp(argv[1], "--refuse") == 0;
+	char received[16];
+	bool ok = true;
+
+	uint8_t *uart = mmiotrap_map(UART_SIZE, &uart_ops, &model);
+	if (!uart) {
+		perror("mmiotrap_map");
+		return 1;
+	}
+	printf("mmiotrap-demo: a UART model behind %p (%d bytes)\n",
+	       (void *)uart, UART_SIZE);
+	printf("trace: R/W, width, offset, value, instruction, register, "
+	       "address\n");
+
+	ok &= uart_init(uart);
+	print_trace("uart_init: 16-, 32- and 8-bit stores, read back");
+	for (const char *c = hello; *c; c++)
+		uart_putc(uart, *c);
+	print_trace("uart_putc x5: poll LSR, write THR");
+	uart_send_bulk(uart, bulk, strlen(bulk));
+	print_trace("uart_send_bulk: rep movsb into the transmit window");
+	uart_receive(uart, received, sizeof(received));
+	print_trace("uart_receive: poll LSR, read RBR");
+	int64_t ram = uart_ram_test(uart);
+	print_trace("uart_ram_test: rep stosb, 64/16-bit stores, movsx/movzx "
+		    "loads");
+	uint64_t ticks = uart_clock(uart);
+	print_trace("uart_clock: 64-bit load");
+
+	printf("transmitted: \"");
+	for (size_t i = 0; i < model.transmitted_len; i++)
+		printf(model.transmitted[i] == '\n' ? "\\n" : "%c",
+		       model.transmitted[i]);
+	printf("\"\nreceived: \"%s\", RAM check %" PRId64 ", clock %" PRIu64
+	       ", bus errors %u\n", received, ram, ticks, model.bus_errors);
+	ok &= model.transmitted_len == strlen(expected) &&
+	      memcmp(model.transmitted, expected, strlen(expected)) == 0;
+	ok &= strcmp(received, "ok") == 0 && ram == -2 + 0x88 &&
+	      model.bus_errors == 0 && ticks == trace_len;
+
+	if (refuse) {
+		printf("now `add dword [uart+0x0c], 1`: not emulated, so the "
+		       "process must die of SIGSEGV\n");
+		fflush(stdout);
+		__asm__ volatile("addl $1, (%0)"
+				 : : "r"(uart + UART_CONTROL) : "memory");
+		printf("still alive: the runtime did not refuse\n");
+		return 1;
+	}
+	printf("%s\n", ok ? "ok" : "FAILED");
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The SIGSEGV handler that emulates accesses to trapped regions; the
+ * contract is in include/mmiotrap.h.
+ *
+ * Everything reachable from the handler is async-signal-safe: lock-free
+ * atomics, raw system calls, the freestanding mmiodec library and the
+ * hand-written formatting below. All knowledge of x86 comes from mmiodec;
+ * this file only moves bytes between the register file, the callbacks and
+ * ordinary memory.
+ */
+#define _GNU_SOURCE
+#include "mmiotrap.h"
+
+#include <asm/prctl.h>
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/auxv.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#ifndef HWCAP2_FSGSBASE
+#define HWCAP2_FSGSBASE (1 << 1)
+#endif
+
+/* Linux's selector for 64-bit user code (__USER_CS). */
+#define USER_CS_64 0x33
+/* Page-fault error code: the faulting access was a write. */
+#define PF_WRITE 0x2
+/* x86-64 pages are at least this large; splitting a read of our own memory
+ * at such a boundary lets process_vm_readv, which fails per iovec element,
+ * stop exactly where readable memory ends. */
+#define SMALL_PAGE 4096
+/* How many iterations of a REP string instruction are searched for the
+ * faulting element. The CPU reports a fault in the element at rSI/rDI, or
+ * with fast strings a little ahead of it. */
+#define FAULT_SEARCH_ITERATIONS 4096
+
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2 && ATOMIC_LONG_LOCK_FREE == 2,
+	       "the handler needs lock-free atomics");
+
+enum slot_state {
+	SLOT_FREE,     /* unused */
+	SLOT_CLAIMED,  /* being filled by mmiotrap_map */
+	SLOT_ACTIVE,   /* a region: the handler may use it */
+	SLOT_DRAINING, /* being unmapped: waiting for its users to leave */
+};
+
+/*
+ * One region. The handler looks a region up without locks: it counts
+ * itself in `users` and only then trusts the fields, after checking again
+ * that the slot is still ACTIVE; mmiotrap_unmap() leaves ACTIVE first and
+ * then waits for users to reach 0 (both sides use sequentially consistent
+ * atomics, so one of them sees the other).
+ */
+struct slot {
+	_Atomic int state;
+	_Atomic unsigned long users;
+	_Atomic uintptr_t base;
+	_Atomic size_t mapped_size; /* size rounded up to pages */
+	size_t size;
+	const struct mmiotrap_ops *ops;
+	void *ctx;
+};
+
+static struct slot slots[MMIOTRAP_MAX_REGIONS];
+
+static pthread_once_t install_once = PTHREAD_ONCE_INIT;
+static int install_error;
+static struct sigaction previous_action;
+static bool have_fsgsbase;
+static size_t page_size;
+
+/* What the calling thread is doing inside the handler. */
+struct thread_state {
+	const struct mmiotrap_access *access; /* inside a callback, else NULL */
+	const struct slot *slot;              /* the callback's region */
+};
+static _Thread_local struct thread_state this_thread
+	__attribute__((tls_model("initial-exec")));
+
+/* mmiodec's register numbering to the ucontext's. */
+static const int greg_of_gpr[16] = {
+	[MMIODEC_RAX] = REG_RAX, [MMIODEC_RCX] = REG_RCX,
+	[MMIODEC_RDX] = REG_RDX, [MMIODEC_RBX] = REG_RBX,
+	[MMIODEC_RSP] = REG_RSP, [MMIODEC_RBP] = REG_RBP,
+	[MMIODEC_RSI] = REG_RSI, [MMIODEC_RDI] = REG_RDI,
+	[MMIODEC_R8] = REG_R8,   [MMIODEC_R9] = REG_R9,
+	[MMIODEC_R10] = REG_R10, [MMIODEC_R11] = REG_R11,
+	[MMIODEC_R12] = REG_R12, [MMIODEC_R13] = REG_R13,
+	[MMIODEC_R14] = REG_R14, [MMIODEC_R15] = REG_R15,
+};
+
+/* ---- the region table ---- */
+
+static struct slot *acquire_region(uint64_t address)
+{
+	for (size_t i = 0; i < MMIOTRAP_MAX_REGIONS; i++) {
+		struct slot *slot = &slots[i];
+
+		if (atomic_load(&slot->state) != SLOT_ACTIVE ||
+		    address - atomic_load(&slot->base) >=
+			    atomic_load(&slot->mapped_size))
+			continue;
+		atomic_fetch_add(&slot->users, 1);
+		/* The slot may have been unmapped and reused meanwhile. */
+		if (atomic_load(&slot->state) == SLOT_ACTIVE &&
+		    address - atomic_load(&slot->base) <
+			    atomic_load(&slot->mapped_size))
+			return slot;
+		atomic_fetch_sub(&slot->users, 1);
+	}
+	return NULL;
+}
+
+static void release_region(struct slot *slot)
+{
+	atomic_fetch_sub(&slot->users, 1);
+}
+
+/* ---- memory outside the regions ---- */
+
+static struct iovec iovec_of(uint64_t address, size_t len)
+{
+	return (struct iovec){ .iov_base = (void *)(uintptr_t)address,
+			       .iov_len = len };
+}
+
+/* Split [address, address+len) at a page boundary; returns the number of
+ * pieces (1 or 2). */
+static int split_at_page(uint64_t address, size_t len, struct iovec piece[2])
+{
+	uint64_t to_boundary = SMALL_PAGE - (address % SMALL_PAGE);
+
+	if (to_boundary >= len) {
+		piece[0] = iovec_of(address, len);
+		return 1;
+	}
+	piece[0] = iovec_of(address, to_boundary);
+	piece[1] = iovec_of(address + to_boundary, len - to_boundary);
+	return 2;
+}
+
+/* Read up to len (at most one page) bytes of our own memory without
+ * faulting; returns how many could be read from the start. */
+static size_t read_own_memory(uint64_t address, void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote[2];
+	int pieces = split_at_page(address, len, remote);
+	ssize_t got = syscall(SYS_process_vm_readv, getpid(), &local, 1UL,
+			      remote, (unsigned long)pieces, 0UL);
+
+	return got < 0 ? 0 : (size_t)got;
+}
+
+static bool write_own_memory(uint64_t address, const void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
+	struct iovec remote[2];
+	int pieces = split_at_page(address, len, remote);
+	ssize_t put = syscall(SYS_process_vm_writev, getpid(), &local, 1UL,
+			      remote, (unsigned long)pieces, 0UL);
+
+	return put == (ssize_t)len;
+}
+
+/* ---- messages, formatted by hand (no stdio in a signal handler) ---- */
+
+struct text {
+	char buf[768];
+	size_t len;
+};
+
+static void add_str(struct text *t, const char *s)
+{
+	while (s && *s && t->len < sizeof(t->buf))
+		t->buf[t->len++] = *s++;
+}
+
+static void add_hex(struct text *t, uint64_t value, unsigned min_digits)
+{
+	char digits[16];
+	unsigned n = 0;
+
+	do {
+		digits[n++] = "0123456789abcdef"[value & 0xf];
+		value >>= 4;
+	} while (value && n < sizeof(digits));
+	while (n < min_digits && n < sizeof(digits))
+		digits[n++] = '0';
+	while (n && t->len < sizeof(t->buf))
+		t->buf[t->len++] = digits[--n];
+}
+
+static void add_dec(struct text *t, uint64_t value)
+{
+	char digits[20];
+	unsigned n = 0;
+
+	do {
+		digits[n++] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	while (n && t->len < sizeof(t->buf))
+		t->buf[t->len++] = digits[--n];
+}
+
+static void write_text(const struct text *t)
+{
+	size_t done = 0;
+
+	while (done < t->len) {
+		ssize_t n = write(STDERR_FILENO, t->buf + done, t->len - done);
+		if (n <= 0 && errno != EINTR)
+			return;
+		if (n > 0)
+			done += (size_t)n;
+	}
+}
+
+/* ---- the emulation of one instruction ---- */
+
+struct emulation {
+	ucontext_t *uc;
+	uint64_t fault_address;
+	bool write_fault;
+	uint8_t bytes[MMIODEC_MAX_LENGTH];
+	size_t byte_count;
+	struct mmiodec_insn insn;
+	struct mmiodec_regs regs;
+	/* The operand being accessed, for the message. */
+	bool have_operand;
+	uint64_t operand_address;
+	struct mmiotrap_access access;
+};
+
+static uint64_t read_segment_base(enum mmiodec_seg seg)
+{
+	uint64_t base = 0;
+
+	if (have_fsgsbase) {
+		if (seg == MMIODEC_SEG_FS)
+			__asm__ volatile("rdfsbase %0" : "=r"(base));
+		else
+			__asm__ volatile("rdgsbase %0" : "=r"(base));
+	} else {
+		syscall(SYS_arch_prctl,
+			seg == MMIODEC_SEG_FS ? ARCH_GET_FS : ARCH_GET_GS,
+			&base);
+	}
+	return base;
+}
+
+static void load_registers(struct emulation *e)
+{
+	const greg_t *gregs = e->uc->uc_mcontext.gregs;
+
+	for (int i = 0; i < 16; i++)
+		e->regs.gpr[i] = (uint64_t)gregs[greg_of_gpr[i]];
+	e->regs.rip = (uint64_t)gregs[REG_RIP];
+	e->regs.rflags = (uint64_t)gregs[REG_EFL];
+}
+
+/* The kernel keeps the FS and GS bases of the interrupted code while the
+ * handler runs, so they are read here, and only when an operand uses them. */
+static void load_segment_bases(struct emulation *e)
+{
+	for (unsigned i = 0; i < e->insn.mem_count; i++) {
+		enum mmiodec_seg seg = e->insn.mem[i].segment;
+
+		if (seg == MMIODEC_SEG_FS || seg == MMIODEC_SEG_GS)
+			e->regs.seg_base[seg] = read_segment_base(seg);
+	}
+}
+
+static void store_registers(const struct emulation *e)
+{
+	greg_t *gregs = e->uc->uc_mcontext.gregs;
+
+	for (int i = 0; i < 16; i++) {
+		if (i != MMIODEC_RSP)
+			gregs[greg_of_gpr[i]] = (greg_t)e->regs.gpr[i];
+	}
+	gregs[REG_RIP] = (greg_t)e->regs.rip;
+}
+
+/* Whether operand `which` of the element that the registers point at
+ * covers the fault address and is accessed the way the CPU says. */
+static bool element_faulted(const struct emulation *e,
+			    const struct mmiodec_regs *regs, unsigned which)
+{
+	const struct mmiodec_mem *mem = &e->insn.mem[which];
+	uint64_t address;
+
+	if ((mem->access == MMIODEC_DIR_WRITE) != e->write_fault ||
+	    !mmiodec_address(&e->insn, regs, which, &address))
+		return false;
+	return e->fault_address - address < e->insn.width;
+}
+
+/*
+ * The fault must be one of the instruction's operands: for a string
+ * instruction the element of the current iteration or of one a little
+ * later (fast strings may fault ahead of the registers they report).
+ */
+static bool fault_is_an_operand(const struct emulation *e)
+{
+	struct mmiodec_regs regs = e->regs;
+
+	for (unsigned n = 0; n < FAULT_SEARCH_ITERATIONS; n++) {
+		for (unsigned which = 0; which < e->insn.mem_count; which++) {
+			if (element_faulted(e, &regs, which))
+				return true;
+		}
+		if (!mmiodec_string_pending(&e->insn, &regs) ||
+		    mmiodec_string_step(&e->insn, &regs))
+			return false;
+	}
+	return false;
+}
+
+/*
+ * Do the memory access of operand `which` at the current registers: a
+ * region's callback, or ordinary memory for the other side of a string
+ * instruction. *value holds the data to store, or receives the data loaded.
+ * Returns NULL, or why the access cannot be done.
+ */
+static const char *access_operand(struct emulation *e, unsigned which,
+				  uint64_t *value)
+{
+	bool write = e->insn.mem[which].access == MMIODEC_DIR_WRITE;
+	unsigned width = e->insn.width;
+	uint64_t address, last;
+	struct slot *slot;
+
+	if (!mmiodec_address(&e->insn, &e->regs, which, &address))
+		return "the decoder gives no address for the operand";
+	e->have_operand = true;
+	e->operand_address = address;
+	last = address + width - 1;
+	if (last < address)
+		return "the operand wraps around the address space";
+
+	slot = acquire_region(address);
+	if (!slot) {
+		slot = acquire_region(last);
+		if (slot) {
+			release_region(slot);
+			return "the access straddles the start of a region";
+		}
+		if (write ? !write_own_memory(address, value, width)
+			  : read_own_memory(address, value, width) != width)
+			return "the operand outside the regions is not accessible";
+		return NULL;
+	}
+
+	uint64_t offset = address - atomic_load(&slot->base);
+	if (offset >= slot->size || slot->size - offset < width) {
+		release_region(slot);
+		return "the access does not fit inside the region (it crosses "
+		       "or lies beyond its end)";
+	}
+	e->access.address = address;
+	e->access.region = (void *)atomic_load(&slot->base);
+	this_thread = (struct thread_state){ &e->access, slot };
+	if (write) {
+		slot->ops->write(slot->ctx, offset, value, width);
+	} else {
+		*value = 0;
+		slot->ops->read(slot->ctx, offset, value, width);
+	}
+	this_thread = (struct thread_state){ NULL, NULL };
+	release_region(slot);
+	return NULL;
+}
+
+static const char *emulate_single(struct emulation *e)
+{
+	uint64_t value = 0;
+	const char *problem;
+
+	if (e->insn.direction == MMIODEC_DIR_WRITE) {
+		value = mmiodec_store_value(&e->insn, &e->regs);
+		problem = access_operand(e, 0, &value);
+	} else {
+		problem = access_operand(e, 0, &value);
+		if (!problem && !mmiodec_complete_load(&e->insn, &e->regs, value))
+			problem = "the decoder cannot complete the load";
+	}
+	if (problem)
+		return problem;
+	mmiodec_advance_rip(&e->insn, &e->regs);
+	store_registers(e);
+	return NULL;
+}
+
+/* One element of MOVS, STOS or LODS. */
+static const char *string_element(struct emulation *e)
+{
+	uint64_t value = 0;
+	const char *problem;
+
+	switch (e->insn.op) {
+	case MMIODEC_OP_MOVS:
+		problem = access_operand(e, 1, &value);
+		if (!problem)
+			problem = access_operand(e, 0, &value);
+		return problem;
+	case MMIODEC_OP_STOS:
+		value = mmiodec_store_value(&e->insn, &e->regs);
+		return access_operand(e, 0, &value);
+	case MMIODEC_OP_LODS:
+		problem = access_operand(e, 0, &value);
+		if (!problem && !mmiodec_complete_load(&e->insn, &e->regs, value))
+			problem = "the decoder cannot complete the load";
+		return problem;
+	default:
+		return "not a string instruction";
+	}
+}
+
+/*
+ * A refusal after some iterations keeps the registers of the iterations
+ * done (RIP still on the instruction), as an interrupt between iterations
+ * would: the device has seen those accesses.
+ */
+static const char *emulate_string(struct emulation *e)
+{
+	if (!mmiodec_string_pending(&e->insn, &e->regs)) {
+		mmiodec_advance_rip(&e->insn, &e->regs);
+		store_registers(e);
+		return NULL;
+	}
+	for (;;) {
+		const char *problem = string_element(e);
+		bool done;
+
+		if (problem) {
+			store_registers(e);
+			return problem;
+		}
+		done = mmiodec_string_step(&e->insn, &e->regs);
+		if (done) {
+			store_registers(e);
+			return NULL;
+		}
+	}
+}
+
+static bool is_string(const struct mmiodec_insn *insn)
+{
+	return insn->op == MMIODEC_OP_MOVS || insn->op == MMIODEC_OP_STOS ||
+	       insn->op == MMIODEC_OP_LODS;
+}
+
+static const char *emulate(struct emulation *e)
+{
+	const greg_t *gregs = e->uc->uc_mcontext.gregs;
+
+	if ((gregs[REG_CSGSFS] & 0xffff) != USER_CS_64)
+		return "the code is not 64-bit";
+	e->byte_count = read_own_memory((uint64_t)gregs[REG_RIP], e->bytes,
+					sizeof(e->bytes));
+	if (e->byte_count == 0)
+		return "the instruction bytes cannot be read";
+	if (mmiodec_decode(&e->insn, e->bytes, e->byte_count,
+			   MMIODEC_MODE_64) != MMIODEC_OK)
+		return "mmiodec does not emulate this instruction";
+	load_registers(e);
+	load_segment_bases(e);
+	if (!fault_is_an_operand(e))
+		return "the fault address is not an operand of the instruction";
+	e->access.insn = &e->insn;
+	e->access.rip = e->regs.rip;
+	return is_string(&e->insn) ? emulate_string(e) : emulate_single(e);
+}
+
+static void describe_decoded(struct text *t, const struct emulation *e)
+{
+	const struct mmiodec_insn *insn = &e->insn;
+
+	add_str(t, "mmiotrap:   decoded: ");
+	add_str(t, mmiodec_status_name(insn->status));
+	if (insn->status != MMIODEC_OK) {
+		if (insn->status == MMIODEC_NO_MEMORY ||
+		    insn->status == MMIODEC_UNSUPPORTED) {
+			add_str(t, ", ");
+			add_dec(t, insn->length);
+			add_str(t, " bytes");
+		}
+		add_str(t, "\n");
+		return;
+	}
+	add_str(t, ", ");
+	add_str(t, mmiodec_mnemonic(insn));
+	add_str(t, ", ");
+	add_dec(t, insn->width);
+	add_str(t, insn->direction == MMIODEC_DIR_WRITE ? "-byte store" :
+		   insn->direction == MMIODEC_DIR_READ ? "-byte load" :
+							 "-byte copy");
+	if (insn->reg_kind != MMIODEC_REG_KIND_NONE) {
+		unsigned width = insn->direction == MMIODEC_DIR_READ ?
+					 insn->dest_width : insn->width;
+		add_str(t, insn->direction == MMIODEC_DIR_READ ? " into " :
+								 " from ");
+		add_str(t, mmiodec_reg_name(insn->reg_kind, insn->reg, width));
+	} else if (insn->has_immediate) {
+		add_str(t, " of 0x");
+		add_hex(t, insn->immediate, 1);
+	}
+	if (insn->repeat)
+		add_str(t, ", repeated");
+	for (unsigned i = 0; i < insn->mem_count; i++) {
+		uint64_t address;
+		if (!mmiodec_address(insn, &e->regs, i, &address))
+			continue;
+		add_str(t, i ? ", source at 0x" : insn->mem_count > 1 ?
+			", destination at 0x" : ", operand at 0x");
+		add_hex(t, address, 1);
+	}
+	if (e->have_operand && insn->mem_count > 1) {
+		add_str(t, ", stopped at 0x");
+		add_hex(t, e->operand_address, 1);
+	}
+	add_str(t, "\n");
+}
+
+static void report_refusal(const char *problem, const struct emulation *e)
+{
+	struct text t = { .len = 0 };
+
+	add_str(&t, "mmiotrap: cannot emulate an access to a trapped region: ");
+	add_str(&t, problem);
+	add_str(&t, "\nmmiotrap:   fault address 0x");
+	add_hex(&t, e->fault_address, 1);
+	add_str(&t, e->write_fault ? " (write)" : " (read)");
+	add_str(&t, ", instruction at 0x");
+	add_hex(&t, (uint64_t)e->uc->uc_mcontext.gregs[REG_RIP], 1);
+	add_str(&t, ":");
+	/* Show the instruction's own bytes once its length is known. */
+	size_t shown = e->byte_count;
+	if (e->insn.status == MMIODEC_OK || e->insn.status == MMIODEC_NO_MEMORY ||
+	    e->insn.status == MMIODEC_UNSUPPORTED)
+		shown = e->insn.length < shown ? e->insn.length : shown;
+	for (size_t i = 0; i < shown; i++) {
+		add_str(&t, " ");
+		add_hex(&t, e->bytes[i], 2);
+	}
+	if (e->byte_count == 0)
+		add_str(&t, " (unreadable)");
+	add_str(&t, "\n");
+	if (e->byte_count)
+		describe_decoded(&t, e);
+	add_str(&t, "mmiotrap:   restoring the default SIGSEGV action\n");
+	write_text(&t);
+}
+
+/* ---- the signal handler ---- */
+
+static void set_default_action(int sig)
+{
+	struct sigaction dfl;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	sigaction(sig, &dfl, NULL);
+}
+
+/* A SIGSEGV that is not ours goes where it would have gone without us. */
+static void pass_on(int sig, siginfo_t *info, void *uc)
+{
+	if (previous_action.sa_flags & SA_SIGINFO) {
+		previous_action.sa_sigaction(sig, info, uc);
+		return;
+	}
+	if (previous_action.sa_handler != SIG_DFL &&
+	    previous_action.sa_handler != SIG_IGN) {
+		previous_action.sa_handler(sig);
+		return;
+	}
+	/* A fault repeats on return and then takes the default action (the
+	 * kernel does not let a fault be ignored); a SIGSEGV sent by kill()
+	 * is sent again, to be taken once the handler returns. */
+	if (info->si_code > 0) {
+		set_default_action(sig);
+	} else if (previous_action.sa_handler == SIG_DFL) {
+		set_default_action(sig);
+		syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), sig);
+	}
+}
+
+static void handle_segv(int sig, siginfo_t *info, void *context)
+{
+	int saved_errno = errno;
+	uint64_t fault_address = (uint64_t)(uintptr_t)info->si_addr;
+	struct slot *slot = info->si_code > 0 ? acquire_region(fault_address)
+					      : NULL;
+
+	if (!slot) {
+		pass_on(sig, info, context);
+		errno = saved_errno;
+		return;
+	}
+
+	struct emulation e;
+	memset(&e, 0, sizeof(e));
+	e.uc = context;
+	e.fault_address = fault_address;
+	e.write_fault = (e.uc->uc_mcontext.gregs[REG_ERR] & PF_WRITE) != 0;
+	const char *problem = emulate(&e);
+	release_region(slot);
+	if (problem) {
+		report_refusal(problem, &e);
+		set_default_action(sig);
+	}
+	errno = saved_errno;
+}
+
+static void install(void)
+{
+	struct sigaction action;
+
+	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	have_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
+	if (sigaction(SIGSEGV, NULL, &previous_action) != 0) {
+		install_error = errno;
+		return;
+	}
+	memset(&action, 0, sizeof(action));
+	action.sa_sigaction = handle_segv;
+	action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	/* One emulated instruction is atomic with respect to other signals. */
+	sigfillset(&action.sa_mask);
+	if (sigaction(SIGSEGV, &action, NULL) != 0)
+		install_error = errno;
+}
+
+/* ---- the public functions ---- */
+
+void *mmiotrap_map(size_t size, const struct mmiotrap_ops *ops, void *ctx)
+{
+	struct slot *slot = NULL;
+	void *base;
+	size_t mapped_size;
+
+	if (size == 0 || !ops || !ops->read || !ops->write) {
+		errno = EINVAL;
+		return NULL;
+	}
+	pthread_once(&install_once, install);
+	if (install_error) {
+		errno = install_error;
+		return NULL;
+	}
+	if (size > SIZE_MAX - (page_size - 1)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	mapped_size = (size + page_size - 1) & ~(page_size - 1);
+
+	for (size_t i = 0; i < MMIOTRAP_MAX_REGIONS && !slot; i++) {
+		int expected = SLOT_FREE;
+		if (atomic_compare_exchange_strong(&slots[i].state, &expected,
+						   SLOT_CLAIMED))
+			slot = &slots[i];
+	}
+	if (!slot) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	base = mmap(NULL, mapped_size, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (base == MAP_FAILED) {
+		atomic_store(&slot->state, SLOT_FREE);
+		return NULL;
+	}
+	atomic_store(&slot->base, (uintptr_t)base);
+	atomic_store(&slot->mapped_size, mapped_size);
+	slot->size = size;
+	slot->ops = ops;
+	slot->ctx = ctx;
+	atomic_store(&slot->state, SLOT_ACTIVE);
+	return base;
+}
+
+int mmiotrap_unmap(void *region)
+{
+	for (size_t i = 0; i < MMIOTRAP_MAX_REGIONS; i++) {
+		struct slot *slot = &slots[i];
+		int expected = SLOT_ACTIVE;
+
+		if (atomic_load(&slot->state) != SLOT_ACTIVE ||
+		    atomic_load(&slot->base) != (uintptr_t)region)
+			continue;
+		if (this_thread.slot == slot) {
+			errno = EBUSY;
+			return -1;
+		}
+		if (!atomic_compare_exchange_strong(&slot->state, &expected,
+						    SLOT_DRAINING))
+			continue;
+		/* Unmapped and reused for another region in between. */
+		if (atomic_load(&slot->base) != (uintptr_t)region) {
+			atomic_store(&slot->state, SLOT_ACTIVE);
+			continue;
+		}
+		while (atomic_load(&slot->users) != 0)
+			sched_yield();
+		munmap(region, atomic_load(&slot->mapped_size));
+		atomic_store(&slot->state, SLOT_FREE);
+		return 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+const struct mmiotrap_access *mmiotrap_current_access(void)
+{
+	return this_thread.access;
+}
