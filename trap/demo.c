@@ -178,20 +178,54 @@ static const struct mmiotrap_ops uart_ops = { uart_read, uart_write };
 #define REG32(base, reg) (*(volatile uint32_t *)((base) + (reg)))
 #define REG64(base, reg) (*(volatile uint64_t *)((base) + (reg)))
 
+/*
+ * Register reads go through explicit MOV instructions, as kernel MMIO
+ * accessors (readb/readw/readl/readq) do: left to itself the compiler may
+ * fold a volatile read into the instruction that uses it (clang turns a
+ * status poll into `test byte [mem], imm`), which no MMIO emulator handles.
+ */
+static inline uint8_t read8(const uint8_t *base, unsigned reg)
+{
+	uint8_t v;
+	__asm__ volatile("movb %1, %0" : "=q"(v) : "m"(*(const volatile uint8_t *)(base + reg)));
+	return v;
+}
+
+static inline uint16_t read16(const uint8_t *base, unsigned reg)
+{
+	uint16_t v;
+	__asm__ volatile("movw %1, %0" : "=r"(v) : "m"(*(const volatile uint16_t *)(base + reg)));
+	return v;
+}
+
+static inline uint32_t read32(const uint8_t *base, unsigned reg)
+{
+	uint32_t v;
+	__asm__ volatile("movl %1, %0" : "=r"(v) : "m"(*(const volatile uint32_t *)(base + reg)));
+	return v;
+}
+
+static inline uint64_t read64(const uint8_t *base, unsigned reg)
+{
+	uint64_t v;
+	__asm__ volatile("movq %1, %0" : "=r"(v) : "m"(*(const volatile uint64_t *)(base + reg)));
+	return v;
+}
+
 static __attribute__((noinline)) bool uart_init(uint8_t *uart)
 {
 	REG16(uart, UART_DIVISOR) = 1; /* 115200 baud */
 	REG32(uart, UART_CONTROL) = CONTROL_ENABLE | CONTROL_EIGHT_BITS;
 	REG8(uart, UART_IER) = 0;
 	REG8(uart, UART_SCRATCH) = 0xa5; /* is anybody there? */
-	return REG8(uart, UART_SCRATCH) == 0xa5 &&
-	       REG16(uart, UART_DIVISOR) == 1 &&
-	       (REG32(uart, UART_CONTROL) & CONTROL_ENABLE);
+	return read8(uart, UART_SCRATCH) == 0xa5 &&
+	       read16(uart, UART_DIVISOR) == 1 &&
+	       (read32(uart, UART_CONTROL) & CONTROL_ENABLE);
 }
 
 static __attribute__((noinline)) void uart_putc(uint8_t *uart, char c)
 {
-	while (!(REG8(uart, UART_LSR) & LSR_THR_EMPTY))
+	while (!(read8(uart, UART_LSR) & LSR_THR_EMPTY))
 		;
 	REG8(uart, UART_DATA) = (uint8_t)c;
 }
@@ -210,8 +244,8 @@ static __attribute__((noinline)) size_t uart_receive(uint8_t *uart, char *buf,
 {
 	size_t n = 0;
 
-	while (n + 1 < size && (REG8(uart, UART_LSR) & LSR_DATA_READY))
-		buf[n++] = (char)REG8(uart, UART_DATA);
+	while (n + 1 < size && (read8(uart, UART_LSR) & LSR_DATA_READY))
+		buf[n++] = (char)read8(uart, UART_DATA);
 	buf[n] = '\0';
 	return n;
 }
@@ -228,12 +262,12 @@ static __attribute__((noinline)) int64_t uart_ram_test(uint8_t *uart)
 	/* -2 through a sign-extending load, plus the low byte of the 64-bit
 	 * word read through a zero-extending one */
 	return *(volatile int16_t *)(uart + UART_RAM + 16) +
-	       REG8(uart, UART_RAM + 8);
+	       read8(uart, UART_RAM + 8);
 }
 
 static __attribute__((noinline)) uint64_t uart_clock(uint8_t *uart)
 {
-	return REG64(uart, UART_CLOCK);
+	return read64(uart, UART_CLOCK);
 }
 
 /* ---- the demo ---- */

@@ -286,10 +286,9 @@ static void store_registers(const struct emulation *e)
 {
 	greg_t *gregs = e->uc->uc_mcontext.gregs;
 
-	for (int i = 0; i < 16; i++) {
-		if (i != MMIODEC_RSP)
-			gregs[greg_of_gpr[i]] = (greg_t)e->regs.gpr[i];
-	}
+	/* RSP too: `mov rsp, [region]` is a load like any other. */
+	for (int i = 0; i < 16; i++)
+		gregs[greg_of_gpr[i]] = (greg_t)e->regs.gpr[i];
 	gregs[REG_RIP] = (greg_t)e->regs.rip;
 }
 

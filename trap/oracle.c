@@ -46,7 +46,7 @@
 #include <unistd.h>
 
 #define PAGE 4096
-#define STACK_SIZE (256 * 1024)
+#define STACK_SIZE (1024 * 1024)
 #define MAX_LOG 256
 #define MAX_STRING_COUNT 48
 
@@ -201,6 +201,11 @@ struct test_case {
 	bool sets_gs;
 	uint64_t gs_base;
 	bool guard_above; /* nothing may touch the page above region 1 */
+	/* Memory the case needs to hold a given value (a load into RSP). */
+	bool fixed_memory;
+	uint64_t fixed_address;
+	unsigned fixed_len;
+	uint8_t fixed_bytes[8];
 	/* What the decoder must say. */
 	unsigned width;
 	unsigned mem_count;
@@ -642,12 +647,43 @@ static bool encode_address(enum addr_form af, bool low_only,
 	return true;
 }
 
-static uint64_t stack_top;
+/* The stub runs on this stack, below 2 GiB so that a 32-bit load into
+ * ESP (or MOVSXD into RSP) can leave a valid stack pointer. */
+static uint64_t stack_base;
 static uint64_t code_insn_address; /* where the instruction is placed */
 
+/* In the middle quarter of the stack: the 64 KiB window around it (what a
+ * 16-bit load into SP can reach) lies inside, with room below for the
+ * signal frames. */
 static uint64_t random_rsp(void)
 {
-	return stack_top - 8192 - 8 * rnd_below(512);
+	return stack_base + STACK_SIZE / 4 + 8 * rnd_below(STACK_SIZE / 2 / 8);
+}
+
+/*
+ * A load into RSP, ESP, SP or SPL must leave a usable stack pointer, since
+ * the stub goes on pushing: choose the loaded value. Returns false for the
+ * forms whose result cannot be on the stack (MOVZX/MOVSX of a byte or word
+ * into ESP or RSP).
+ */
+static bool choose_stack_value(struct test_case *tc, unsigned width,
+			       unsigned dest_width, uint64_t target)
+{
+	uint64_t value;
+
+	if (dest_width > 2 && width < 4)
+		return false;
+	if (dest_width >= 4)
+		value = random_rsp();
+	else if (dest_width == 2 && width == 2)
+		value = 0x4000 + 8 * rnd_below((0x10000 - 0x4000) / 8);
+	else
+		value = rnd() & 0xff; /* SPL, or a byte extended into SP */
+	tc->fixed_memory = true;
+	tc->fixed_address = target;
+	tc->fixed_len = width;
+	put_le(tc->fixed_bytes, value, width);
+	return true;
 }
 
 /*
@@ -688,6 +724,9 @@ static enum segment random_segment(void)
 
 static const char *const segment_names[] = { "", " null-seg", " fs", " gs" };
 
+/* Combinations whose addressing form cannot reach a region from here. */
+static unsigned unreachable;
+
 /* Assemble the case's bytes, solve its address and patch the displacement. */
 static bool finish_address(struct test_case *tc, struct instruction *in,
 			   const struct address_expr *x, uint64_t *target)
@@ -696,8 +735,10 @@ static bool finish_address(struct test_case *tc, struct instruction *in,
 	size_t len = assemble(in, tc->bytes);
 
 	if (!solve_address(x, target, code_insn_address + len, &tc->init,
-			   &disp, tc))
+			   &disp, tc)) {
+		unreachable++;
 		return false;
+	}
 	in->disp = (uint64_t)disp;
 	tc->len = assemble(in, tc->bytes);
 	return true;
@@ -729,8 +770,6 @@ static bool make_modrm_case(struct test_case *tc, const struct modrm_form *f,
 		return false;
 	if (f->no_16bit && (variant == SIZE_16 || variant == SIZE_66_AND_W))
 		return false;
-	if (f->kind == KIND_LOAD && reg == RSP && !high8)
-		return false; /* would load RSP */
 	if (no_rex && (variant == SIZE_64 || variant == SIZE_66_AND_W))
 		return false;
 
@@ -786,6 +825,9 @@ static bool make_modrm_case(struct test_case *tc, const struct modrm_form *f,
 	if (!finish_address(tc, &in, &x, &target))
 		return false;
 	expect_one_access(tc, target, width, f->kind != KIND_LOAD);
+	if (f->kind == KIND_LOAD && reg == RSP && !high8)
+		return choose_stack_value(tc, width, f->byte_register ? 1 : osize,
+					  target);
 	return true;
 }
 
@@ -1015,8 +1057,10 @@ static bool make_string_case(struct test_case *tc, enum string_op op,
 		} else {
 			src_seg_base = tc->gs_base = random_gs_base();
 		}
-		if (!gs_base_usable(tc->gs_base))
+		if (!gs_base_usable(tc->gs_base)) {
+			unreachable++;
 			return false;
+		}
 	}
 	if (address_size == 32) {
 		tc->init.gpr[RSI] = (rnd() << 32) | ((src - src_seg_base) & 0xffffffffu);
@@ -1372,6 +1416,11 @@ static void run_case(const struct test_case *tc)
 		if (areas[id].available)
 			fill_random(initial[id], PAGE);
 	}
+	if (tc->fixed_memory) {
+		int area = region_of(tc->fixed_address);
+		memcpy(initial[area] + (tc->fixed_address - area_address(area)),
+		       tc->fixed_bytes, tc->fixed_len);
+	}
 
 	/* native */
 	protect_regions(PROT_READ | PROT_WRITE);
@@ -1602,14 +1651,14 @@ static void setup(void)
 	areas[AREA_LOW].base = map_page(NULL, MAP_32BIT);
 	code_page = map_page(NULL, 0);
 	uint8_t *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
 	if (!areas[AREA_ORDINARY].base || !areas[AREA_LOW].base || !code_page ||
 	    stack == MAP_FAILED) {
 		perror("mmap");
 		exit(2);
 	}
 	areas[AREA_ORDINARY].available = areas[AREA_LOW].available = true;
-	stack_top = (uint64_t)(uintptr_t)stack + STACK_SIZE;
+	stack_base = (uint64_t)(uintptr_t)stack;
 
 	build_stub_parts();
 	code_insn_address = (uint64_t)(uintptr_t)code_page + prologue_len;
@@ -1661,10 +1710,11 @@ int main(int argc, char **argv)
 	for (unsigned long i = 0; i < count; i++)
 		random_case();
 
-	printf("cpu-oracle: %u cases, %u failures; %u combinations skipped "
-	       "(not encodable or not reachable); optional forms: %u run, %u "
-	       "refused by the decoder\n", stats.cases, stats.failures,
-	       stats.skipped, stats.optional_run, stats.optional_refused);
+	printf("cpu-oracle: %u cases, %u failures; skipped: %u combinations "
+	       "that are not instructions, %u that cannot reach a region; "
+	       "optional forms: %u run, %u refused by the decoder\n",
+	       stats.cases, stats.failures, stats.skipped - unreachable,
+	       unreachable, stats.optional_run, stats.optional_refused);
 	if (stats.failures > MAX_REPORTED)
 		printf("cpu-oracle: (only the first %d failures are shown)\n",
 		       MAX_REPORTED);
