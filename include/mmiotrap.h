@@ -66,6 +66,8 @@
  *   replaces this one; a handler installed before is chained to.
  * - The FS and GS bases are read with RDFSBASE/RDGSBASE when the kernel
  *   enables them (AT_HWCAP2 has HWCAP2_FSGSBASE), else with arch_prctl().
+ * - A region's pages must keep the protection mmiotrap gave them: made
+ *   accessible, they are plain memory and nothing is emulated.
  * - The per-thread state uses initial-exec TLS: link the library into the
  *   executable (or a library loaded at start-up), not into a dlopen()ed one.
  */

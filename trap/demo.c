@@ -10,9 +10,10 @@
  *                              after the runtime's message
  *
  * The driver is built at -O2: the instructions are the compiler's choice,
- * as they would be for real hardware (volatile accesses of 8, 16, 32 and 64
- * bits), plus a REP MOVSB and a REP STOSB written as inline assembly, as
- * memcpy_toio()/memset_io() would be.
+ * as they would be for real hardware (volatile stores of 8, 16, 32 and 64
+ * bits; loads through MOV accessors, as readb()..readq() are), plus a REP
+ * MOVSB and a REP STOSB written as inline assembly, as memcpy_toio() and
+ * memset_io() would be.
  */
 #include "mmiotrap.h"
 
@@ -260,7 +261,7 @@ static __attribute__((noinline)) int64_t uart_ram_test(uint8_t *uart)
 	REG64(uart, UART_RAM + 8) = 0x1122334455667788ULL;
 	REG16(uart, UART_RAM + 16) = 0xfffe;
 	/* -2 through a sign-extending load, plus the low byte of the 64-bit
-	 * word read through a zero-extending one */
+	 * word */
 	return *(volatile int16_t *)(uart + UART_RAM + 16) +
 	       read8(uart, UART_RAM + 8);
 }

@@ -996,54 +996,36 @@ static bool make_string_case(struct test_case *tc, enum string_op op,
 	else
 		tc->init.rflags &= ~(uint64_t)RFLAGS_DF;
 
-	switch (layout) {
-	case LAYOUT_REGION:
-		src = place_in_page(area_address(AREA_R1), count, width, down);
-		dst = place_in_page(area_address(op == STRING_STOS ? AREA_R1 :
-						 AREA_ORDINARY),
-				    count, width, down);
-		break;
-	case LAYOUT_DST_REGION:
-		src = place_in_page(area_address(AREA_ORDINARY), count, width, down);
-		dst = place_in_page(area_address(AREA_R1), count, width, down);
-		break;
-	case LAYOUT_BOTH:
-		src = place_in_page(area_address(chance(50) ? AREA_R1 : AREA_R2),
-				    count, width, down);
-		dst = place_in_page(area_address(region_of(src) == AREA_R1 ?
-						 AREA_R2 : AREA_R1),
-				    count, width, down);
-		break;
-	case LAYOUT_SAME:
-		src = place_in_page(area_address(AREA_R1), count, width, down);
-		dst = chance(50) ? src + rnd_below(2 * width + 1) - width :
-				   place_in_page(area_address(AREA_R1), count,
-						 width, down);
-		if (region_of(dst) != AREA_R1 ||
-		    region_of(dst + (uint64_t)(count ? count : 1) * width) < 0 ||
-		    region_of(dst - (uint64_t)(count ? count : 1) * width) < 0)
-			dst = src;
-		break;
-	case LAYOUT_CROSS:
-		src = place_crossing(count, width, down);
-		dst = place_in_page(area_address(op == STRING_STOS ? AREA_R1 :
-						 AREA_ORDINARY),
-				    count, width, down);
-		if (op == STRING_STOS)
-			dst = src;
-		break;
-	case LAYOUT_DST_CROSS:
-		src = place_in_page(area_address(AREA_ORDINARY), count, width, down);
-		dst = place_crossing(count, width, down);
-		break;
-	default:
-		return false;
+	/* One side touches region 1 (for BOTH and SAME, the other side is a
+	 * region too); STOS only has a destination, LODS only a source. */
+	uint64_t region_side, other_side;
+	enum area_id other_area = address_size == 32 ? AREA_LOW : AREA_ORDINARY;
+	bool region_side_is_dst = op == STRING_STOS ||
+				  layout == LAYOUT_DST_REGION ||
+				  layout == LAYOUT_DST_CROSS;
+
+	if (layout == LAYOUT_CROSS || layout == LAYOUT_DST_CROSS)
+		region_side = place_crossing(count, width, down);
+	else
+		region_side = place_in_page(area_address(AREA_R1), count, width,
+					    down);
+	if (layout == LAYOUT_BOTH || layout == LAYOUT_SAME)
+		region_side_is_dst = chance(50);
+	if (layout == LAYOUT_BOTH)
+		other_area = AREA_R2;
+	other_side = place_in_page(area_address(other_area), count, width, down);
+	if (layout == LAYOUT_SAME) {
+		/* overlapping by up to one element either way, or anywhere */
+		uint64_t near = region_side + rnd_below(2 * width + 1) - width;
+		uint64_t span = (uint64_t)(count ? count : 1) * width;
+		other_side = place_in_page(area_address(AREA_R1), count, width,
+					   down);
+		if (chance(50) && region_of(near - span) == AREA_R1 &&
+		    region_of(near + span) == AREA_R1)
+			other_side = near;
 	}
-	if (op == STRING_STOS)
-		dst = layout == LAYOUT_CROSS ? dst :
-		      place_in_page(area_address(AREA_R1), count, width, down);
-	if (address_size == 32)
-		dst = place_in_page(area_address(AREA_LOW), count, width, down);
+	dst = region_side_is_dst ? region_side : other_side;
+	src = region_side_is_dst ? other_side : region_side;
 
 	/* Registers: rDI is ES-based (base 0); rSI may be FS/GS-based. */
 	if (seg == SEG_FS)
