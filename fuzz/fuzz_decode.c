@@ -282,8 +282,8 @@ static void check_determinism_and_extensions(const struct fuzz_case *c,
 	/* every shorter prefix, including the first 15 bytes of a longer
 	 * input (the decoder reads no more than 15) */
 	for (size_t k = 0; k < c->len && k <= MMIODEC_MAX_LENGTH; k++) {
-		fuzz_note("the first %zu bytes of the input, then the input",
-			  k);
+		fuzz_note("the first %zu bytes of the input, against the "
+			  "whole input", k);
 		decode_exact(c, &part, c->bytes, k, NULL, 0, 0);
 		fuzz_show(&part, NULL);
 		check_descriptor(c, &part, k);
@@ -300,8 +300,8 @@ static void check_determinism_and_extensions(const struct fuzz_case *c,
 			tail[i] = t == 0 ? 0x00 :
 				  t == 1 ? 0xff :
 					   (uint8_t)fuzz_random(&rng);
-		fuzz_note("the input, then the input followed by %02x%02x%02x..."
-			  " (15 bytes)", tail[0], tail[1], tail[2]);
+		fuzz_note("the input followed by %02x%02x%02x... (15 bytes), "
+			  "against the input alone", tail[0], tail[1], tail[2]);
 		decode_exact(c, &part, c->bytes, c->len, tail, sizeof(tail), 0);
 		fuzz_show(&part, NULL);
 		check_descriptor(c, &part, c->len + sizeof(tail));

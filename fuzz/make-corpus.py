@@ -110,6 +110,22 @@ OTHERS = [
     ("rex-flood", (64,), "48" * 13 + "8b00"),
 ]
 
+# What the fuzzers found, kept so that a regression shows at once.
+FOUND = [
+    ("found-movnti-16", (16,), "0fc300"),
+    ("found-movsxd-opsize", (64,), "666338"),
+    ("found-seg-gs-then-ds", (64,), "653ea0" + "00" * 8),
+    ("found-movs-gs-then-es", (64,), "6526f3a4"),
+    ("found-mov-dr8", (64,), "440f23f2"),
+    ("found-bnd8", (64,), "4d0f1b02"),
+    ("found-evex-vsib-v", (64,), "62f27d41a32c00"),
+    ("found-evex-vsib-16", (16,), "2662f27d49a32c01"),
+    ("found-evex-p1-bit2", (64,), "62f249aa5df3"),
+    ("found-vex-kand-l0", (32, 64), "c5f041d6"),
+    ("found-sib-r13-adsize", (64,), "674b63242526267856"),
+    ("found-moffs-dest-width", (64,), "a1" + "00" * 8),
+]
+
 # Register files for the emulator: DF set, small counts, random values,
 # values near address-size boundaries.
 EMULATE_REGS = [
@@ -134,7 +150,7 @@ def main():
             for old in directory.iterdir():
                 if old.name[:3] in ("16-", "32-", "64-"):
                     old.unlink()
-    for name, modes, text in SUPPORTED + OTHERS:
+    for name, modes, text in SUPPORTED + OTHERS + FOUND:
         insn = bytes.fromhex(text)
         for mode in modes:
             base = f"{mode}-{name}"

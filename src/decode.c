@@ -238,6 +238,52 @@ struct vex_fields {
 	bool vvvv_unused;
 };
 
+/*
+ * Checks a form against its rule, as far as ModRM. A register number the
+ * form cannot take (k8, a GPR 16+...) is found, as by the reference
+ * decoder, only once the whole instruction is read: noted in
+ * d->bad_register.
+ */
+static bool vex_form_valid(struct decoder *d, const struct vex_fields *f,
+			   const uint8_t *rule, uint8_t p0, uint8_t p1)
+{
+	bool mode64 = d->mode == 64;
+	bool is_reg = (d->modrm >> 6) == 3;
+	bool vsib = !is_reg && (rule[1] & VR_NEEDS_SIB);
+	uint8_t l_by_w = mode64 ? rule[0] : rule[4];
+	/* With VSIB, EVEX.V' extends the index register, not vvvv. */
+	bool vvvv_unused = f->vvvv_unused || (vsib && ((p1 >> 3) & 0xF) == 0xF);
+
+	if (!((l_by_w >> (f->l + 4 * f->w)) & 1))
+		return false;
+	if (!((rule[5] >> (2 * f->l + !vvvv_unused)) & 1))
+		return false;
+	if (!(rule[1] & (VR_Z0_AAA0 << (f->z * 2 + (f->aaa != 0)))))
+		return false;
+	if (vsib && ((d->modrm & 7) != 4 || d->address_size == 16))
+		return false;
+	if (!((rule[2] >> ((d->modrm >> 3) & 7)) & 1))
+		return false;
+
+	/* Outside 64-bit mode these bits select no register. */
+	unsigned high = 0;
+	if (mode64) {
+		bool evex = f->kind >= VEX_KIND_EVEX;
+		if (!(p1 & 0x40))
+			high |= VH_VVVV;
+		if (!(p0 & 0x80))
+			high |= VH_REG;
+		if (evex && !(p0 & 0x10))
+			high |= VH_REG_HI;
+		if (is_reg && !(p0 & 0x20))
+			high |= VH_RM;
+		if (evex && is_reg && !(p0 & 0x40))
+			high |= VH_RM_HI;
+	}
+	d->bad_register = (rule[3] & high) != 0;
+	return true;
+}
+
 static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 {
 	uint8_t p0, p1 = 0, p2 = 0;
@@ -250,8 +296,8 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 	if (lead == 0xC5) {
 		f.kind = VEX_KIND_VEX;
 		f.map = 1;
-		p1 = p0;            /* R vvvv L pp sit where C4's P1 has them */
-		p1 &= 0x7F;         /* W = 0 */
+		p1 = p0 & 0x7F;    /* vvvv L pp sit where C4's P1 has them; W = 0 */
+		p0 = (uint8_t)((p0 & 0x80) | 0x61);  /* R as C4's, X = B = 0, map 1 */
 	} else if (lead == 0xC4 || lead == 0x8F) {
 		if (!fetch(d, &p1))
 			return false;
@@ -313,23 +359,9 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 			return false;
 	}
 	bool is_reg = (d->modrm >> 6) == 3;
-	/* Outside 64-bit mode the top bit of vvvv and R are not register
-	 * bits (R must be 1 there for C4/62 to be VEX at all). */
-	unsigned high = 0;
-	if (d->mode == 64) {
-		if (!(p1 & 0x40))
-			high |= VH_VVVV;
-		if (!(p0 & 0x80))
-			high |= VH_REG;
-	}
-	unsigned rule = rules[(is_reg ? 2 : 0) + f.b];
-	if (!vex_rule_allows(rule, f.l, f.w, f.vvvv_unused, f.z, f.aaa != 0,
-			     (d->modrm >> 3) & 7, is_reg || (d->modrm & 7) == 4,
-			     d->mode == 64))
+	const uint8_t *rule = vex_rule(rules[(is_reg ? 2 : 0) + f.b]);
+	if (!vex_form_valid(d, &f, rule, p0, p1))
 		return fail(d, MMIODEC_INVALID);
-	/* A register number the form cannot take is found, as by the
-	 * reference decoder, only once the whole instruction is read. */
-	d->bad_register = vex_rule_forbids_high(rule, high);
 	if (!d->has_modrm)
 		return true;
 	return decode_modrm_tail(d);

@@ -34,13 +34,13 @@ enum vex_kind { VEX_KIND_VEX, VEX_KIND_XOP, VEX_KIND_EVEX, VEX_KIND_MVEX };
 
 /* Bits of a VEX-family rule (tools/gen-tables.c). */
 enum {
-	VR_V_UNUSED = 1, VR_V_USED = 2,
 	VR_Z0_AAA0 = 4, VR_Z0_AAA1 = 8, VR_Z1_AAA0 = 16, VR_Z1_AAA1 = 32,
-	VR_NEEDS_SIB = 64, VR_ONLY64 = 128,
+	VR_NEEDS_SIB = 64,
 };
-/* Register fields that must not name registers 8..15 in 64-bit mode
- * (mask-register forms). */
-enum { VH_VVVV = 1, VH_REG = 2 };
+/* Register-extension bits a form cannot take in 64-bit mode (its operand
+ * there is a mask or general register): vvvv bit 3, R, EVEX.R', and for
+ * register operands in ModRM.rm B and EVEX.X. */
+enum { VH_VVVV = 1, VH_REG = 2, VH_REG_HI = 4, VH_RM = 8, VH_RM_HI = 16 };
 
 enum opcode_flags {
 	OP_MODRM = 1 << 0,

@@ -165,25 +165,7 @@ const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
 	return sub ? vex_subrows[sub] : 0;
 }
 
-bool vex_rule_allows(unsigned rule, unsigned l, unsigned w, bool vvvv_unused,
-		     unsigned z, bool masked, unsigned reg, bool has_sib_or_reg,
-		     bool mode64)
+const uint8_t *vex_rule(unsigned rule)
 {
-	const uint8_t *r = vex_rules[rule];
-	if ((r[1] & VR_ONLY64) && !mode64)
-		return false;
-	if (!((r[0] >> (l + 4 * w)) & 1))
-		return false;
-	if (!(r[1] & (vvvv_unused ? VR_V_UNUSED : VR_V_USED)))
-		return false;
-	if (!(r[1] & (VR_Z0_AAA0 << (z * 2 + (masked ? 1 : 0)))))
-		return false;
-	if ((r[1] & VR_NEEDS_SIB) && !has_sib_or_reg)
-		return false;
-	return (r[2] >> reg) & 1;
-}
-
-bool vex_rule_forbids_high(unsigned rule, unsigned high)
-{
-	return (vex_rules[rule][3] & high) != 0;
+	return vex_rules[rule];
 }

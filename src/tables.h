@@ -24,11 +24,8 @@ bool amd3dnow_valid(uint8_t suffix);
  * VEX-family opcode, or NULL when it has no valid form under this pp. */
 const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
 			     unsigned pp);
-bool vex_rule_allows(unsigned rule, unsigned l, unsigned w, bool vvvv_unused,
-		     unsigned z, bool masked, unsigned reg, bool has_sib_or_reg,
-		     bool mode64);
-/* Whether the rule forbids the register fields in `high` (VH_*) to name
- * registers 8..15. */
-bool vex_rule_forbids_high(unsigned rule, unsigned high);
+/* A VEX-family rule: { L'L by W in 64-bit mode, VR_* bits, ModRM.reg mask,
+ * VH_* bits, L'L by W outside 64-bit mode, vvvv unused/used by L'L }. */
+const uint8_t *vex_rule(unsigned rule);
 
 #endif

@@ -387,28 +387,39 @@ static const unsigned kind_maps[KIND_COUNT][2] = {
 
 struct vex_rule {
 	uint8_t l_by_w;   /* bits 0-3: L'L values valid with W0; 4-7: with W1 */
+	uint8_t l_by_w32; /* the same outside 64-bit mode (0: 64-bit only) */
+	uint8_t v_by_l;   /* bit 2L: vvvv may be unused with L'L = L; 2L+1: used */
 	uint8_t bits;     /* VR_* */
 	uint8_t reg_mask; /* ModRM.reg values */
 	uint8_t high;     /* VH_*: register fields that may not name 8..15 */
 };
 
-/* vused: 0 unused (1111), 1 register 1, 2 register 9; rhigh: ModRM.reg
- * extended by R. */
-static size_t vex_bytes(uint8_t *b, unsigned kind, unsigned map, unsigned op,
-			unsigned pp, unsigned mod3, unsigned bbit, unsigned l,
-			unsigned w, unsigned vused, unsigned z, unsigned aaa1,
-			unsigned reg, unsigned sib, unsigned rhigh)
+/* vused: 0 unused (1111), 1 register 1, 2 register 9; rhigh: which
+ * register-extension bit is set (HIGH_*). */
+enum { HIGH_NONE, HIGH_R, HIGH_R2, HIGH_B, HIGH_X, HIGH_COUNT };
+static const uint8_t high_clear[HIGH_COUNT] = { 0, 0x80, 0x10, 0x20, 0x40 };
+static const uint8_t high_flag[HIGH_COUNT] = { 0, VH_REG, VH_REG_HI, VH_RM, VH_RM_HI };
+
+/* alt: a second choice of the other registers (vvvv 2 for 1, SIB index 6
+ * for 0), so that forms which forbid equal registers (gathers) are not
+ * judged by one unlucky collision. */
+static size_t vex_bytes_alt(uint8_t *b, unsigned kind, unsigned map, unsigned op,
+			    unsigned pp, unsigned mod3, unsigned bbit, unsigned l,
+			    unsigned w, unsigned vused, unsigned z, unsigned aaa1,
+			    unsigned reg, unsigned sib, unsigned rhigh, unsigned alt)
 {
 	size_t n = 0;
 	unsigned vfield = vused == 0 ? 0xF : vused == 1 ? 0xE : 0x6;
+	if (alt && vused)
+		vfield -= 1;
 	memset(b, 0, 15);
 	if (kind == KIND_VEX || kind == KIND_XOP) {
 		b[n++] = kind == KIND_VEX ? 0xC4 : 0x8F;
-		b[n++] = (uint8_t)((rhigh ? 0x60 : 0xE0) | map);
+		b[n++] = (uint8_t)((0xE0 & ~high_clear[rhigh]) | map);
 		b[n++] = (uint8_t)((w << 7) | (vfield << 3) | (l << 2) | pp);
 	} else {
 		b[n++] = 0x62;
-		b[n++] = (uint8_t)((rhigh ? 0x70 : 0xF0) | map);
+		b[n++] = (uint8_t)((0xF0 & ~high_clear[rhigh]) | map);
 		b[n++] = (uint8_t)((w << 7) | (vfield << 3) |
 				   (kind == KIND_EVEX ? 4 : 0) | pp);
 		b[n++] = (uint8_t)((z << 7) | (l << 5) | (bbit << 4) | 8 | (aaa1 ? 1 : 0));
@@ -416,8 +427,25 @@ static size_t vex_bytes(uint8_t *b, unsigned kind, unsigned map, unsigned op,
 	b[n++] = (uint8_t)op;
 	b[n++] = (uint8_t)((mod3 ? 0xC0 : 0) | (reg << 3) | (sib ? 4 : 0));
 	if (sib && !mod3)
-		b[n++] = 0x00;
+		b[n++] = alt ? 0x30 : 0x00;
 	return 15;
+}
+
+static bool vex_valid(ZydisDecoder *dec, unsigned kind, unsigned map, unsigned op,
+		      unsigned pp, unsigned mod3, unsigned bbit, unsigned l,
+		      unsigned w, unsigned vused, unsigned z, unsigned aaa1,
+		      unsigned reg, unsigned sib, unsigned rhigh)
+{
+	uint8_t b[15];
+	struct result r;
+	for (unsigned alt = 0; alt < 2; alt++) {
+		vex_bytes_alt(b, kind, map, op, pp, mod3, bbit, l, w, vused, z, aaa1,
+			      reg, sib, rhigh, alt);
+		decode(dec, b, 15, &r);
+		if (r.valid)
+			return true;
+	}
+	return false;
 }
 
 #define MAX_VEX_RULES 1024
@@ -444,8 +472,8 @@ static void vex_analyse_mode(ZydisDecoder *dec, unsigned kind, unsigned map,
 
 static long vex_mode_mismatch;
 
-/* The rule from 64-bit mode; forms that exist only there (Knights Corner
- * and a few others) are marked VR_ONLY64 after a look at 32-bit mode. */
+/* The rule from 64-bit mode, with the L'L/W set of 32-bit mode beside it
+ * (forms that exist only in 64-bit mode: Knights Corner and a few others). */
 static void vex_analyse(unsigned kind, unsigned map, unsigned op, unsigned pp,
 			unsigned mod3, unsigned bbit, struct vex_rule *rule)
 {
@@ -454,10 +482,9 @@ static void vex_analyse(unsigned kind, unsigned map, unsigned op, unsigned pp,
 	if (kind == KIND_MVEX || !rule->l_by_w)
 		return;
 	vex_analyse_mode(&dec32, kind, map, op, pp, mod3, bbit, &r32);
-	if (!r32.l_by_w)
-		rule->bits |= VR_ONLY64;
-	else if (r32.l_by_w != rule->l_by_w || r32.bits != rule->bits ||
-		 r32.reg_mask != rule->reg_mask)
+	rule->l_by_w32 = r32.l_by_w;
+	if (r32.l_by_w && (r32.bits != rule->bits || r32.reg_mask != rule->reg_mask ||
+			   r32.v_by_l != rule->v_by_l))
 		vex_mode_mismatch++;
 }
 
@@ -468,15 +495,14 @@ static void vex_analyse_mode(ZydisDecoder *dec, unsigned kind, unsigned map,
 	bool evex = kind >= KIND_EVEX;
 	unsigned nl = evex ? 4 : 2, nz = evex ? 2 : 1, na = evex ? 2 : 1;
 	static bool valid[4][2][2][2][2][8][2];
-	uint8_t b[15];
-	struct result r;
 
 	memset(rule, 0, sizeof *rule);
 	memset(valid, 0, sizeof valid);
 	if (!evex && bbit)
 		return;
 	bool any = false, sib_only = false, any_nosib = false;
-	bool v_low_only = false, v_high_ok = false, r_low_only = false, r_high_ok = false;
+	bool v_low_only = false, v_high_ok = false;
+	bool high_low_only[HIGH_COUNT] = { false }, high_ok[HIGH_COUNT] = { false };
 	for (unsigned l = 0; l < nl; l++)
 	for (unsigned w = 0; w < 2; w++)
 	for (unsigned v = 0; v < 2; v++)
@@ -484,32 +510,32 @@ static void vex_analyse_mode(ZydisDecoder *dec, unsigned kind, unsigned map,
 	for (unsigned a = 0; a < na; a++)
 	for (unsigned reg = 0; reg < 8; reg++)
 	for (unsigned sib = 0; sib < (mod3 ? 1u : 2u); sib++) {
-		vex_bytes(b, kind, map, op, pp, mod3, bbit, l, w, v, z, a, reg, sib, 0);
-		decode(dec, b, 15, &r);
-		valid[l][w][v][z][a][reg][sib] = r.valid;
-		if (!r.valid)
+		bool ok = vex_valid(dec, kind, map, op, pp, mod3, bbit, l, w, v, z, a, reg, sib, HIGH_NONE);
+		valid[l][w][v][z][a][reg][sib] = ok;
+		if (!ok)
 			continue;
-		struct result hi;
 		if (v) {
-			vex_bytes(b, kind, map, op, pp, mod3, bbit, l, w, 2, z, a, reg, sib, 0);
-			decode(dec, b, 15, &hi);
-			if (!hi.valid)
+			if (!vex_valid(dec, kind, map, op, pp, mod3, bbit, l, w, 2, z, a, reg, sib, HIGH_NONE))
 				v_low_only = true;
 			else
 				v_high_ok = true;
 		}
-		vex_bytes(b, kind, map, op, pp, mod3, bbit, l, w, v, z, a, reg, sib, 1);
-		decode(dec, b, 15, &hi);
-		if (!hi.valid)
-			r_low_only = true;
-		else
-			r_high_ok = true;
+		for (unsigned h = HIGH_R; h < HIGH_COUNT && dec == &dec64; h++) {
+			if ((h == HIGH_R2 || h == HIGH_X) && !evex)
+				continue;
+			if ((h == HIGH_B || h == HIGH_X) && !mod3)
+				continue;
+			if (!vex_valid(dec, kind, map, op, pp, mod3, bbit, l, w, v, z, a, reg, sib, h))
+				high_low_only[h] = true;
+			else
+				high_ok[h] = true;
+		}
 		any = true;
 		if (!sib)
 			any_nosib = true;
 		rule->l_by_w |= (uint8_t)(1u << (l + 4 * w));
-		rule->bits |= (uint8_t)((v ? VR_V_USED : VR_V_UNUSED) |
-					(VR_Z0_AAA0 << (z * 2 + a)));
+		rule->bits |= (uint8_t)(VR_Z0_AAA0 << (z * 2 + a));
+		rule->v_by_l |= (uint8_t)(1u << (2 * l + v));
 		rule->reg_mask |= (uint8_t)(1u << reg);
 	}
 	if (!any)
@@ -522,10 +548,14 @@ static void vex_analyse_mode(ZydisDecoder *dec, unsigned kind, unsigned map,
 		rule->bits |= VR_Z0_AAA0;
 	if (v_low_only)
 		rule->high |= VH_VVVV;
-	if (r_low_only)
-		rule->high |= VH_REG;
-	if ((v_low_only && v_high_ok) || (r_low_only && r_high_ok))
+	if (v_low_only && v_high_ok)
 		vex_mixed_high++;
+	for (unsigned h = HIGH_R; h < HIGH_COUNT; h++) {
+		if (high_low_only[h])
+			rule->high |= high_flag[h];
+		if (high_low_only[h] && high_ok[h])
+			vex_mixed_high++;
+	}
 	/* Exactness of the product of the masks. */
 	for (unsigned l = 0; l < nl; l++)
 	for (unsigned w = 0; w < 2; w++)
@@ -535,7 +565,7 @@ static void vex_analyse_mode(ZydisDecoder *dec, unsigned kind, unsigned map,
 	for (unsigned reg = 0; reg < 8; reg++)
 	for (unsigned sib = 0; sib < (mod3 ? 1u : 2u); sib++) {
 		bool predicted = (rule->l_by_w >> (l + 4 * w) & 1) &&
-				 (rule->bits & (v ? VR_V_USED : VR_V_UNUSED)) &&
+				 (rule->v_by_l >> (2 * l + v) & 1) &&
 				 (rule->bits & (VR_Z0_AAA0 << (z * 2 + a))) &&
 				 (rule->reg_mask >> reg & 1) && (sib || !sib_only);
 		if (dec != &dec64)
@@ -575,7 +605,7 @@ static unsigned intern4(uint8_t (*table)[4], unsigned *count, const uint8_t *v)
 
 static void write_vex(FILE *out)
 {
-	struct vex_rule none = { 0, 0, 0, 0 };
+	struct vex_rule none = { 0, 0, 0, 0, 0, 0 };
 	uint8_t zero[4] = { 0, 0, 0, 0 };
 	intern_vex_rule(&none);
 	intern4(vex_subrows, &vex_subrow_count, zero);
@@ -614,11 +644,13 @@ static void write_vex(FILE *out)
 		vex_rule_count, vex_subrow_count, vex_row_count, vex_slot_count, vex_inexact, vex_points, vex_mixed_high, vex_mode_mismatch);
 
 	fprintf(out, "\n/* VEX, XOP, EVEX, MVEX: each rule is { L'L by W (bits 0-3 W0, 4-7 W1),\n"
-		" * VR_* bits, ModRM.reg mask, VH_* bits }. */\n");
-	fprintf(out, "static const uint8_t vex_rules[%u][4] = {\n", vex_rule_count);
+		" * VR_* bits, ModRM.reg mask, VH_* bits, L'L by W outside 64-bit mode,\n"
+		" * vvvv unused/used by L'L }. */\n");
+	fprintf(out, "static const uint8_t vex_rules[%u][6] = {\n", vex_rule_count);
 	for (unsigned i = 0; i < vex_rule_count; i++)
-		fprintf(out, "\t{ 0x%02X, 0x%02X, 0x%02X, 0x%02X },\n", vex_rules[i].l_by_w,
-			vex_rules[i].bits, vex_rules[i].reg_mask, vex_rules[i].high);
+		fprintf(out, "\t{ 0x%02X, 0x%02X, 0x%02X, 0x%02X, 0x%02X, 0x%02X },\n",
+			vex_rules[i].l_by_w, vex_rules[i].bits, vex_rules[i].reg_mask,
+			vex_rules[i].high, vex_rules[i].l_by_w32, vex_rules[i].v_by_l);
 	fprintf(out, "};\n\n/* Rule per variant: memory, memory with b, register, register with b. */\n");
 	fprintf(out, "static const uint8_t vex_subrows[%u][4] = {\n", vex_subrow_count);
 	for (unsigned i = 0; i < vex_subrow_count; i++)

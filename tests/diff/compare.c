@@ -506,6 +506,14 @@ static struct diff_example make_example(enum diff_source source, const uint8_t *
 	return example;
 }
 
+bool diff_is_tolerated_vex_kind(const struct zydis_answer *zydis, const uint8_t *bytes,
+				size_t len, unsigned mode, enum diff_kind kind)
+{
+	struct location where = locate(zydis, bytes, len, mode);
+	return (kind == KIND_VALIDITY || kind == KIND_TRUNCATION) &&
+	       where.category >= CATEGORY_VEX && where.category <= CATEGORY_XOP;
+}
+
 void diff_record(struct diff_run *run, enum diff_source source, const uint8_t *bytes,
 		 size_t len, unsigned mode, const struct zydis_answer *zydis,
 		 const struct mmiodec_insn *insn, struct diff_verdict verdict, size_t cut)
@@ -519,8 +527,7 @@ void diff_record(struct diff_run *run, enum diff_source source, const uint8_t *b
 	if (len > MMIODEC_MAX_LENGTH)
 		len = MMIODEC_MAX_LENGTH;
 	run->kind_count[kind]++;
-	if ((kind == KIND_VALIDITY || kind == KIND_TRUNCATION) &&
-	    where.category >= CATEGORY_VEX && where.category <= CATEGORY_XOP)
+	if (diff_is_tolerated_vex_kind(zydis, bytes, len, mode, kind))
 		run->vex_family_validity++;
 	if (run->example_count[kind] < run->options.examples)
 		run->examples[kind][run->example_count[kind]++] =

@@ -91,20 +91,17 @@ static const char *const phase_names[PHASE_COUNT] = { "exhaustive", "random", "s
 static int self_test(void);
 static size_t parse_hex(const char *text, uint8_t *out, size_t cap);
 
-int main(int argc, char **argv)
+/* main() owns the two argument lists, so that every return frees them. */
+static int diff_main(int argc, char **argv, const char **sweep_paths, const char **checks)
 {
 	struct diff_options options = { .examples = 10, .groups = 25 };
 	bool phases[PHASE_COUNT] = { false }, any_phase = false, any_mode = false;
 	bool seed_given = false, random_given = false, sweep_bytes_given = false;
 	bool prefix_every_given = false;
-	const char **sweep_paths = calloc((size_t)argc, sizeof(*sweep_paths));
-	const char **checks = calloc((size_t)argc, sizeof(*checks));
 	unsigned check_count = 0;
 	struct diff_run *run;
 	int status;
 
-	if (!sweep_paths || !checks)
-		return 2;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
@@ -237,6 +234,17 @@ int main(int argc, char **argv)
 	status = diff_run_failed(run) ? 1 : 0;
 	diff_run_free(run);
 	free(run);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	const char **sweep_paths = calloc((size_t)argc, sizeof(*sweep_paths));
+	const char **checks = calloc((size_t)argc, sizeof(*checks));
+	int status = 2;
+
+	if (sweep_paths && checks)
+		status = diff_main(argc, argv, sweep_paths, checks);
 	free(sweep_paths);
 	free(checks);
 	return status;

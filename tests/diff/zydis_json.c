@@ -274,19 +274,34 @@ static void put_rep(struct json_text *text, ZydisInstructionAttributes attribute
 		put(text, "null");
 }
 
-static void put_memory_operand(struct json_text *text, const ZydisDecodedOperand *op,
-			       unsigned address_width)
+static void put_memory_operand(struct json_text *text, const ZydisDecodedInstruction *insn,
+			       const ZydisDecodedOperand *op, unsigned address_width)
 {
 	bool has_index = op->mem.index != ZYDIS_REGISTER_NONE;
+	ZydisRegister base = op->mem.base;
+	int64_t displacement = op->mem.disp.value;
+
+	/*
+	 * Zydis 4.0.0 bug, corrected here on the Zydis side: with a 67 prefix
+	 * and REX.B in 64-bit mode, a SIB byte with base 101 and mod 00 is
+	 * reported as base r13d and displacement 0, while the length counts
+	 * the disp32. The SDM (vol. 2 table 2-3) says: no base, disp32.
+	 */
+	if ((insn->attributes & ZYDIS_ATTRIB_HAS_SIB) && insn->raw.modrm.mod == 0 &&
+	    insn->raw.sib.base == 5 && insn->raw.disp.size == 32 &&
+	    base != ZYDIS_REGISTER_NONE) {
+		base = ZYDIS_REGISTER_NONE;
+		displacement = insn->raw.disp.value;
+	}
 
 	put(text, "{\"segment\":");
 	put_register(text, op->mem.segment);
 	put(text, ",\"base\":");
-	put_register(text, op->mem.base);
+	put_register(text, base);
 	put(text, ",\"index\":");
 	put_register(text, op->mem.index);
 	put(text, ",\"scale\":%u", has_index ? (unsigned)op->mem.scale : 0u);
-	put(text, ",\"displacement\":%" PRId64, (int64_t)op->mem.disp.value);
+	put(text, ",\"displacement\":%" PRId64, displacement);
 	put(text, ",\"address_size\":%u", address_width);
 	put(text, ",\"access\":\"%s\"}", writes(op) ? "write" : "read");
 }
@@ -351,7 +366,7 @@ static void put_access(struct json_text *text, const struct zydis_answer *answer
 	for (unsigned i = 0; i < memory_count && i < 2; i++) {
 		if (i > 0)
 			put(text, ",");
-		put_memory_operand(text, memory[i], insn->address_width);
+		put_memory_operand(text, insn, memory[i], insn->address_width);
 	}
 	put(text, "]");
 }
