@@ -47,13 +47,12 @@ struct decoder {
 	uint8_t status;
 };
 
+static bool need(struct decoder *d, unsigned size);
+
 static bool fetch(struct decoder *d, uint8_t *byte)
 {
-	if (d->pos >= d->avail) {
-		d->status = d->truncated_input ? MMIODEC_TRUNCATED
-					       : MMIODEC_INVALID;
+	if (!need(d, 1))
 		return false;
-	}
 	*byte = d->bytes[d->pos++];
 	return true;
 }
@@ -66,17 +65,51 @@ static bool peek(const struct decoder *d, uint8_t *byte)
 	return true;
 }
 
-/* Little-endian unsigned value of `size` bytes. */
+/* Whether `size` more bytes are there; if not, the status says why. */
+static bool need(struct decoder *d, unsigned size)
+{
+	if ((unsigned)d->pos + size > d->avail) {
+		d->status = d->truncated_input ? MMIODEC_TRUNCATED
+					       : MMIODEC_INVALID;
+		return false;
+	}
+	return true;
+}
+
+/* Little-endian unsigned value of `size` bytes (written so that compilers
+ * make one load of each). */
+static uint64_t load_le(const uint8_t *p, unsigned size)
+{
+	switch (size) {
+	case 1:
+		return p[0];
+	case 2:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+	case 3:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16;
+	case 4:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+	case 6:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+		       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40;
+	case 8:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+		       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+		       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+	default:
+		return 0;
+	}
+}
+
 static bool fetch_uint(struct decoder *d, unsigned size, uint64_t *value)
 {
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++) {
-		uint8_t b;
-		if (!fetch(d, &b))
-			return false;
-		v |= (uint64_t)b << (8 * i);
-	}
-	*value = v;
+	if (!need(d, size))
+		return false;
+	*value = load_le(d->bytes + d->pos, size);
+	d->pos = (uint8_t)(d->pos + size);
 	return true;
 }
 
@@ -90,54 +123,44 @@ static int64_t sign_extend(uint64_t value, unsigned size)
 	return (int64_t)(value << shift) >> shift;
 }
 
-static bool is_legacy_prefix(uint8_t b)
-{
-	switch (b) {
-	case 0x26: case 0x2E: case 0x36: case 0x3E: case 0x64: case 0x65:
-	case 0x66: case 0x67: case 0xF0: case 0xF2: case 0xF3:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
  * Legacy prefixes in any order and number, then at most one REX in 64-bit
  * mode. A REX that is followed by another prefix does not count (SDM vol. 2
- * 2.2.1), so the loop forgets it when one comes after it.
+ * 2.2.1), so the loop forgets it when one comes after it. Stops on the
+ * first opcode byte, which it leaves unread.
  */
 static bool decode_prefixes(struct decoder *d)
 {
 	for (;;) {
-		uint8_t b;
-		if (!peek(d, &b))
-			return fetch(d, &b);
-		if (is_legacy_prefix(b)) {
-			d->rex = 0;
-			switch (b) {
-			case 0x66: d->has_66 = true; break;
-			case 0x67: d->has_67 = true; break;
-			case 0xF0: d->has_lock = true; break;
-			case 0xF2: case 0xF3: d->last_rep = b; break;
-			case 0x64: d->seg_override = MMIODEC_SEG_FS; break;
-			case 0x65: d->seg_override = MMIODEC_SEG_GS; break;
-			default:
-				/* In 64-bit mode ES/CS/SS/DS overrides are
-				 * ignored, and do not cancel an FS/GS one
-				 * (SDM vol. 1 3.3.7.1). */
-				if (d->mode != 64)
-					d->seg_override = (int8_t)((b >> 3) & 3);
-				break;
-			}
-			d->pos++;
-			continue;
-		}
-		if (d->mode == 64 && (b & 0xF0) == 0x40) {
+		if (!need(d, 1))
+			return false;
+		uint8_t b = d->bytes[d->pos];
+		uint16_t flags = legacy_map[b].flags;
+		if (flags & OP_REX) {
+			if (d->mode != 64)
+				return true;
 			d->rex = b;
 			d->pos++;
 			continue;
 		}
-		return true;
+		if (!(flags & OP_PREFIX))
+			return true;
+		d->rex = 0;
+		switch (b) {
+		case 0x66: d->has_66 = true; break;
+		case 0x67: d->has_67 = true; break;
+		case 0xF0: d->has_lock = true; break;
+		case 0xF2: case 0xF3: d->last_rep = b; break;
+		case 0x64: d->seg_override = MMIODEC_SEG_FS; break;
+		case 0x65: d->seg_override = MMIODEC_SEG_GS; break;
+		default:
+			/* In 64-bit mode ES/CS/SS/DS overrides are ignored,
+			 * and do not cancel an FS/GS one (SDM vol. 1 3.3.7.1). */
+			if (d->mode != 64)
+				d->seg_override = (int8_t)((b >> 3) & 3);
+			break;
+		}
+		d->pos++;
 	}
 }
 
@@ -173,27 +196,21 @@ static void set_sizes(struct decoder *d)
 static bool decode_modrm_tail(struct decoder *d)
 {
 	unsigned mod = d->modrm >> 6, rm = d->modrm & 7;
-	unsigned disp_size = 0;
+	unsigned disp_size;
 
 	if (mod == 3)
 		return true;
 	if (d->address_size == 16) {
-		if (mod == 1)
-			disp_size = 1;
-		else if (mod == 2 || rm == 6)
-			disp_size = 2;
+		disp_size = mod == 1 ? 1 : (mod == 2 || (mod == 0 && rm == 6)) ? 2 : 0;
 	} else {
 		if (rm == 4) {
 			if (!fetch(d, &d->sib))
 				return false;
 			d->has_sib = true;
+			if (mod == 0 && (d->sib & 7) == 5)
+				rm = 5;
 		}
-		if (mod == 1)
-			disp_size = 1;
-		else if (mod == 2)
-			disp_size = 4;
-		else if (rm == 5 || (d->has_sib && (d->sib & 7) == 5))
-			disp_size = 4;
+		disp_size = mod == 1 ? 1 : (mod == 2 || rm == 5) ? 4 : 0;
 	}
 	uint64_t raw;
 	if (!fetch_uint(d, disp_size, &raw))
@@ -377,8 +394,17 @@ static bool decode_opcode(struct decoder *d, unsigned *imm_kind,
 	uint8_t b;
 	if (!fetch(d, &b))
 		return false;
+	uint16_t flags = legacy_map[b].flags;
 
-	if (b == 0xC4 || b == 0xC5 || b == 0x62 || b == 0x8F) {
+	if (!(flags & OP_ESCAPE)) {
+		d->map = MAP_LEGACY;
+		d->opcode = b;
+		*info = &legacy_map[b];
+		*imm_kind = (*info)->imm;
+		d->has_modrm = flags & OP_MODRM;
+		return !d->has_modrm || fetch(d, &d->modrm);
+	}
+	if (b != 0x0F) {
 		uint8_t next;
 		bool is_vex;
 		if (!peek(d, &next)) {
@@ -722,6 +748,15 @@ static bool describe_mmio(const struct decoder *d, struct mmiodec_insn *insn)
 	return true;
 }
 
+/* The opcodes describe_mmio() knows; everything else skips it. */
+static bool may_be_mmio(const struct decoder *d, const struct opcode_info *info)
+{
+	if (d->map == MAP_LEGACY)
+		return info->flags & OP_MMIO;
+	return d->map == MAP_0F &&
+	       ((d->opcode & 0xF6) == 0xB6 || d->opcode == 0xC3);
+}
+
 static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status)
 {
 	insn->status = status;
@@ -786,16 +821,18 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 		return finish(insn, MMIODEC_INVALID);
 
 
-	insn->length = d.pos;
-	insn->mode = (uint8_t)mode;
-	insn->operand_size = d.operand_size;
-	insn->address_size = d.address_size;
-	if (describe_mmio(&d, insn))
-		return finish(insn, MMIODEC_OK);
+	if (may_be_mmio(&d, info)) {
+		insn->length = d.pos;
+		insn->mode = (uint8_t)mode;
+		insn->operand_size = d.operand_size;
+		insn->address_size = d.address_size;
+		if (describe_mmio(&d, insn))
+			return finish(insn, MMIODEC_OK);
+		*insn = (struct mmiodec_insn){ 0 };
+	}
 
-	/* Not an MMIO form: keep only the length. */
-	uint8_t length = d.pos;
-	*insn = (struct mmiodec_insn){ .length = length };
+	/* Not an MMIO form: only the length. */
+	insn->length = d.pos;
 	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
 	bool touches = info ? ((modrm_mem && !(info->flags & OP_NO_ACCESS)) ||
 			       (info->flags & OP_IMPLICIT_MEM))

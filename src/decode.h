@@ -53,6 +53,11 @@ enum opcode_flags {
 	OP_3DNOW = 1 << 6,       /* opcode byte after the operands */
 	OP_MPX = 1 << 7,         /* MPX memory form: 32/64-bit addressing only */
 	OP_MOD_IGNORED = 1 << 8, /* ModRM.mod reads as 3 (MOV CR/DR) */
+	/* One-byte map only: what the byte is before it is an opcode. */
+	OP_PREFIX = 1 << 9,      /* a legacy prefix */
+	OP_REX = 1 << 10,        /* 40..4F: REX in 64-bit mode */
+	OP_ESCAPE = 1 << 11,     /* 0F, or C4/C5/62/8F that may lead VEX etc. */
+	OP_MMIO = 1 << 12,       /* may be an emulated form (describe_mmio) */
 };
 
 struct opcode_info {

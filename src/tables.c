@@ -12,7 +12,10 @@
 #define ALL 0xFF
 
 /* A form with ModRM: flags, immediate, valid reg for mod!=3 and mod==3,
- * LOCK-able reg values. */
+ * LOCK-able reg values. The one-byte map also marks prefixes (OP_PREFIX,
+ * OP_REX), escapes to other maps (OP_ESCAPE: 0F; C4, C5, 62, 8F, which lead
+ * VEX, EVEX or XOP under conditions) and the opcodes that may be emulated
+ * (OP_MMIO). */
 #define E(flags, imm, mem, reg, lock) \
 	{ OP_MODRM | (flags), (imm), (mem), (reg), (lock) }
 /* A form without ModRM. */
@@ -26,23 +29,25 @@
 
 const struct opcode_info legacy_map[256] = {
 	/* 00 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
-	/* 08 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(0, 0) /* 0F: escape */,
+	/* 08 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_ESCAPE, 0) /* 0F */,
 	/* 10 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
 	/* 18 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
-	/* 20 */ ALU_ROW(ALL), N(0, 0) /* ES: */, N(OP_INVALID64, 0),
-	/* 28 */ ALU_ROW(ALL), N(0, 0) /* CS: */, N(OP_INVALID64, 0),
-	/* 30 */ ALU_ROW(ALL), N(0, 0) /* SS: */, N(OP_INVALID64, 0),
-	/* 38 */ ALU_ROW(0),   N(0, 0) /* DS: */, N(OP_INVALID64, 0),
+	/* 20 */ ALU_ROW(ALL), N(OP_PREFIX, 0) /* ES: */, N(OP_INVALID64, 0),
+	/* 28 */ ALU_ROW(ALL), N(OP_PREFIX, 0) /* CS: */, N(OP_INVALID64, 0),
+	/* 30 */ ALU_ROW(ALL), N(OP_PREFIX, 0) /* SS: */, N(OP_INVALID64, 0),
+	/* 38 */ ALU_ROW(0),   N(OP_PREFIX, 0) /* DS: */, N(OP_INVALID64, 0),
 	/* 40 INC/DEC (REX in 64-bit mode), 50 PUSH/POP */
-	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
-	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0),
+	N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0),
+	N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0),
+	N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0), N(OP_REX, 0),
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
 	/* 60 PUSHA, POPA, BOUND (62 with mod=3 is EVEX), ARPL/MOVSXD */
 	N(OP_INVALID64, 0), N(OP_INVALID64, 0),
-	E(OP_INVALID64, IMM_NONE, ALL, 0, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	E(OP_INVALID64 | OP_ESCAPE, IMM_NONE, ALL, 0, 0), E(OP_MMIO, IMM_NONE, ALL, ALL, 0),
 	/* 64..67: prefixes */
-	N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	N(OP_PREFIX, 0), N(OP_PREFIX, 0), N(OP_PREFIX, 0), N(OP_PREFIX, 0),
 	/* 68 PUSH Iz, IMUL Gv,Ev,Iz, PUSH Ib, IMUL Gv,Ev,Ib, INS, OUTS */
 	N(0, IMM_Z), E(0, IMM_Z, ALL, ALL, 0), N(0, IMM_B), E(0, IMM_B, ALL, ALL, 0),
 	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
@@ -59,21 +64,22 @@ const struct opcode_info legacy_map[256] = {
 	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
 	E(0, IMM_NONE, ALL, ALL, ALL), E(0, IMM_NONE, ALL, ALL, ALL),
 	/* 88 MOV x4, MOV Ev,Sw (ES..GS), LEA, MOV Sw,Ew (not CS), POP Ev */
-	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
-	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	E(OP_MMIO, IMM_NONE, ALL, ALL, 0), E(OP_MMIO, IMM_NONE, ALL, ALL, 0),
+	E(OP_MMIO, IMM_NONE, ALL, ALL, 0), E(OP_MMIO, IMM_NONE, ALL, ALL, 0),
 	E(0, IMM_NONE, 0x3F, 0x3F, 0), E(OP_NO_ACCESS, IMM_NONE, ALL, 0, 0),
-	E(0, IMM_NONE, 0x3D, 0x3D, 0), E(0, IMM_NONE, 0x01, 0x01, 0),
+	E(0, IMM_NONE, 0x3D, 0x3D, 0), E(OP_ESCAPE, IMM_NONE, 0x01, 0x01, 0),
 	/* 90 XCHG/NOP, CBW, CWD, CALLF Ap, FWAIT, PUSHF, POPF, SAHF, LAHF */
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
 	N(0, 0), N(0, 0), N(OP_INVALID64, IMM_AP), N(0, 0),
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0),
 	/* A0 MOV moffs, MOVS, CMPS, TEST AL/rAX, STOS, LODS, SCAS */
-	N(0, IMM_MOFFS), N(0, IMM_MOFFS), N(0, IMM_MOFFS), N(0, IMM_MOFFS),
-	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(OP_MMIO, IMM_MOFFS), N(OP_MMIO, IMM_MOFFS),
+	N(OP_MMIO, IMM_MOFFS), N(OP_MMIO, IMM_MOFFS),
+	N(OP_IMPLICIT_MEM | OP_MMIO, 0), N(OP_IMPLICIT_MEM | OP_MMIO, 0),
 	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
 	N(0, IMM_B), N(0, IMM_Z),
-	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
-	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(OP_IMPLICIT_MEM | OP_MMIO, 0), N(OP_IMPLICIT_MEM | OP_MMIO, 0),
+	N(OP_IMPLICIT_MEM | OP_MMIO, 0), N(OP_IMPLICIT_MEM | OP_MMIO, 0),
 	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
 	/* B0 MOV r8, imm8; B8 MOV r, imm */
 	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
@@ -84,8 +90,10 @@ const struct opcode_info legacy_map[256] = {
 	 * XABORT, MOV Ev,Iz / XBEGIN */
 	E(0, IMM_B, ALL, ALL, 0), E(0, IMM_B, ALL, ALL, 0),
 	N(0, IMM_W), N(0, 0),
-	E(OP_INVALID64, IMM_NONE, ALL, 0, 0), E(OP_INVALID64, IMM_NONE, ALL, 0, 0),
-	E(OP_RM_TABLE, IMM_B, 0x01, 0x81, 0), E(OP_RM_TABLE, IMM_Z, 0x01, 0x81, 0),
+	E(OP_INVALID64 | OP_ESCAPE, IMM_NONE, ALL, 0, 0),
+	E(OP_INVALID64 | OP_ESCAPE, IMM_NONE, ALL, 0, 0),
+	E(OP_RM_TABLE | OP_MMIO, IMM_B, 0x01, 0x81, 0),
+	E(OP_RM_TABLE | OP_MMIO, IMM_Z, 0x01, 0x81, 0),
 	/* C8 ENTER, LEAVE, RETF Iw, RETF, INT3, INT Ib, INTO, IRET */
 	N(0, IMM_WB), N(0, 0), N(0, IMM_W), N(0, 0),
 	N(0, 0), N(0, IMM_B), N(OP_INVALID64, 0), N(0, 0),
@@ -105,7 +113,7 @@ const struct opcode_info legacy_map[256] = {
 	N(0, IMM_JZ), N(0, IMM_JZ), N(OP_INVALID64, IMM_AP), N(0, IMM_B),
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0),
 	/* F0 LOCK, INT1, REPNE, REP, HLT, CMC, group 3 (NOT, NEG lock) */
-	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
+	N(OP_PREFIX, 0), N(0, 0), N(OP_PREFIX, 0), N(OP_PREFIX, 0), N(0, 0), N(0, 0),
 	E(0, IMM_GRP3B, ALL, ALL, 0x0C), E(0, IMM_GRP3Z, ALL, ALL, 0x0C),
 	/* F8 CLC, STC, CLI, STI, CLD, STD, group 4, group 5 */
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
