@@ -486,23 +486,28 @@ static bool check_mpx(struct decoder *d, const struct opcode_info *info)
 	return true;
 }
 
-/* REX.R extends ModRM.reg to registers that mostly do not exist for
- * control, debug and bound registers: of CR8..CR15 only CR8 (SDM vol. 3
- * 2.5), no DR8+, no BND4+. */
+/* REX.R (and REX.B) extend ModRM fields to registers that mostly do not
+ * exist for control, debug and bound registers: of CR8..CR15 only CR8 (SDM
+ * vol. 3 2.5), no DR8+, no BND4+ (BNDMOV, 66 0F 1A/1B, also has a bound
+ * register in ModRM.rm). */
 static bool register_out_of_range(const struct decoder *d,
 				  const struct opcode_info *info)
 {
 	unsigned reg = (d->modrm >> 3) & 7;
-	if (d->map != MAP_0F || !(d->rex & REX_R))
+	bool is_reg = (d->modrm >> 6) == 3;
+	if (d->map != MAP_0F || !(d->rex & (REX_R | REX_B)))
 		return false;
 	switch (d->opcode) {
 	case 0x20: case 0x22:
-		return reg != 0;
+		return (d->rex & REX_R) && reg != 0;
 	case 0x21: case 0x23:
-		return true;
+		return d->rex & REX_R;
 	case 0x1A: case 0x1B:
-		return (info->flags & OP_MPX) &&
-		       ((d->modrm >> 6) == 3 ? info->reg_regs : info->mem_regs) == 0x0F;
+		if (!(info->flags & OP_MPX) ||
+		    (is_reg ? info->reg_regs : info->mem_regs) != 0x0F)
+			return false;
+		return (d->rex & REX_R) ||
+		       (is_reg && d->mandatory == PREFIX_66 && (d->rex & REX_B));
 	default:
 		return false;
 	}

@@ -292,6 +292,26 @@ static const struct decode_case other_cases[] = {
 	/* Not instructions in 64-bit mode. */
 	{ 64, "06",                             "invalid" },
 	{ 64, "60",                             "invalid" },
+	/* Regressions found by the Zydis differential test. Registers that
+	 * REX makes up: CR8 exists, CR10, DR8 and BND8 do not. */
+	{ 64, "44 0F 20 C0",                    "no-memory" },
+	{ 64, "44 0F 20 D0",                    "invalid" },
+	{ 64, "44 0F 21 C0",                    "invalid" },
+	{ 64, "66 0F 1A C1",                    "no-memory" },
+	{ 64, "66 41 0F 1A C1",                 "invalid" },
+	{ 64, "F3 41 0F 1A C1",                 "no-memory" },
+	{ 64, "44 0F 1A 00",                    "invalid" },
+	/* MPX takes no 16-bit addressing, BNDLDX no RIP-relative operand. */
+	{ 16, "0F 1A 00",                       "invalid" },
+	{ 64, "0F 1A 05 00 00 00 00",           "invalid" },
+	/* Knights Corner's JKZD (VEX map 0, rel8): 64-bit mode only. */
+	{ 64, "C4 E0 4C 74 48",                 "no-memory" },
+	{ 32, "C4 E0 4C 74 48",                 "invalid" },
+	/* VSIB: EVEX.V' extends the index; no 16-bit addressing. */
+	{ 64, "62 F2 7D 41 A3 2C 00",           "unsupported" },
+	{ 16, "62 F2 7D 49 A3 2C 01",           "invalid" },
+	/* MOV CR/DR ignore ModRM.mod: no displacement follows. */
+	{ 64, "0F 20 40",                       "no-memory" },
 };
 
 static void test_mov_reg(void **state)
