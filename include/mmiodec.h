@@ -150,8 +150,9 @@ struct mmiodec_mem {
 
 /**
  * The decoded instruction. Plain data, no pointer into the input; when
- * status is not MMIODEC_OK only status and length (for NO_MEMORY and
- * UNSUPPORTED) mean anything, and the other fields are zero.
+ * status is not MMIODEC_OK only status, and for NO_MEMORY and UNSUPPORTED
+ * length and mode (so that mmiodec_advance_rip() can skip the instruction),
+ * mean anything; the other fields are zero.
  */
 struct mmiodec_insn {
 	/** mem[0] is the destination when the instruction writes memory, as in

@@ -836,8 +836,9 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 		*insn = (struct mmiodec_insn){ 0 };
 	}
 
-	/* Not an MMIO form: only the length. */
+	/* Not an MMIO form: the length, and the mode that RIP wraps in. */
 	insn->length = d.pos;
+	insn->mode = (uint8_t)mode;
 	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
 	bool touches = info ? ((modrm_mem && !(info->flags & OP_NO_ACCESS)) ||
 			       (info->flags & OP_IMPLICIT_MEM))

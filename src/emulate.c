@@ -16,7 +16,7 @@ static uint64_t width_mask(unsigned bytes)
 
 static uint64_t sign_extend_from(uint64_t value, unsigned bytes)
 {
-	if (bytes >= 8)
+	if (bytes == 0 || bytes >= 8)
 		return value;
 	unsigned shift = 64 - 8 * bytes;
 	return (uint64_t)((int64_t)(value << shift) >> shift);
@@ -177,7 +177,7 @@ bool mmiodec_string_step(const struct mmiodec_insn *insn,
 	if (insn->repeat) {
 		uint64_t count = read_counter(regs, MMIODEC_RCX, asz) - 1;
 		write_counter(regs, MMIODEC_RCX, asz, count);
-		if ((count & ((asz == 64) ? ~0ull : (1ull << asz) - 1)) != 0)
+		if ((count & width_mask(asz / 8)) != 0)
 			return false;
 	}
 	mmiodec_advance_rip(insn, regs);

@@ -24,10 +24,8 @@ CC=clang meson setup build-check-clang >/dev/null
 ninja -C build-check-clang -j"$jobs"
 meson test -C build-check-clang --print-errorlogs --num-processes "$jobs"
 
-step "ASan+UBSan and Valgrind (reported, not yet fatal: see issue 5's note)"
-# Known: under ASan, zydis-diff-selftest aborts and trap-refuses' not-ours
-# case fails (ASan's own SIGSEGV handling); to be fixed, then made fatal.
-bash fuzz/check-sanitizers.sh || echo "WARNING: sanitizer/Valgrind run failed (known issues, see above)"
+step "ASan+UBSan and Valgrind"
+bash fuzz/check-sanitizers.sh
 
 step "libFuzzer targets, ${fuzz_seconds}s each"
 rm -rf build-check-fuzz

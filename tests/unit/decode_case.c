@@ -410,13 +410,16 @@ static bool check_case(const struct decode_case *c)
 			}
 		}
 	} else {
-		/* Only status, and length when the instruction is valid. */
+		/* Only status, and length and mode when the instruction is
+		 * valid. */
 		struct mmiodec_insn want;
 
 		memset(&want, 0, sizeof(want));
 		want.status = (uint8_t)status;
-		if (status == MMIODEC_NO_MEMORY || status == MMIODEC_UNSUPPORTED)
+		if (status == MMIODEC_NO_MEMORY || status == MMIODEC_UNSUPPORTED) {
 			want.length = (uint8_t)insn_len;
+			want.mode = (uint8_t)c->mode;
+		}
 		if (memcmp(&got, &want, sizeof(got)) != 0) {
 			stray_fields(&got, &want, text, sizeof(text));
 			fail(c, "%s: %s", c->expect, text);
