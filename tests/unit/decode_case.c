@@ -464,3 +464,23 @@ int check_decode_cases(const struct decode_case *cases, size_t count)
 		fprintf(stderr, "%d of %zu cases failed\n", failures, count);
 	return failures;
 }
+
+void report(unsigned mode, const char *hex, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%u-bit [%s]: ", mode, hex);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool only_status_set(const struct mmiodec_insn *insn, enum mmiodec_status status)
+{
+	struct mmiodec_insn want;
+
+	memset(&want, 0, sizeof(want));
+	want.status = (uint8_t)status;
+	return memcmp(insn, &want, sizeof(want)) == 0;
+}

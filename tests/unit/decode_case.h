@@ -23,6 +23,7 @@
 #ifndef DECODE_CASE_H
 #define DECODE_CASE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,6 +47,14 @@ void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size);
 
 /* Runs every case, printing each failure; returns the number of failures. */
 int check_decode_cases(const struct decode_case *cases, size_t count);
+
+/* A failure note on stderr, prefixed with the mode and bytes of the case. */
+void report(unsigned mode, const char *hex, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* The header's promise for BAD_ARGUMENT, INVALID and TRUNCATED: status is
+ * the only field set. */
+bool only_status_set(const struct mmiodec_insn *insn, enum mmiodec_status status);
 
 #define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 

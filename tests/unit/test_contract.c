@@ -112,18 +112,6 @@ static struct mmiodec_insn decoded_ok(unsigned mode, const char *hex)
 	return insn;
 }
 
-/* The header's promise for every status but OK, NO_MEMORY, UNSUPPORTED:
- * status is the only field set. */
-static bool only_status_set(const struct mmiodec_insn *insn,
-			    enum mmiodec_status status)
-{
-	struct mmiodec_insn want;
-
-	memset(&want, 0, sizeof(want));
-	want.status = (uint8_t)status;
-	return memcmp(insn, &want, sizeof(want)) == 0;
-}
-
 /* Every byte of register i is 0x10*k + i, so that a stray byte shows. */
 static void fill_regs(struct mmiodec_regs *regs)
 {
@@ -142,16 +130,6 @@ static void assert_regs_unchanged(const struct mmiodec_regs *regs,
 	assert_memory_equal(regs, before, sizeof(*regs));
 }
 
-static void report(unsigned mode, const char *hex, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%u-bit [%s]: ", mode, hex);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- insn is NULL -------------------------------------------------------- */
 

@@ -59,16 +59,6 @@ static enum mmiodec_status decode(struct mmiodec_insn *insn, unsigned mode,
 	return mmiodec_decode(insn, bytes, (size_t)n, (enum mmiodec_mode)mode);
 }
 
-static void report(unsigned mode, const char *hex, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%u-bit [%s]: ", mode, hex);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* ---- mmiodec_address ---------------------------------------------------- */
 

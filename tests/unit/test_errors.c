@@ -111,15 +111,6 @@ static void test_length_limit(void **state)
 	CHECK_DECODE_TABLE(limit_cases);
 }
 
-static bool only_status_set(const struct mmiodec_insn *insn,
-			    enum mmiodec_status status)
-{
-	struct mmiodec_insn want;
-
-	memset(&want, 0, sizeof(want));
-	want.status = (uint8_t)status;
-	return memcmp(insn, &want, sizeof(want)) == 0;
-}
 
 static void test_bad_arguments(void **state)
 {
