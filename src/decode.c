@@ -135,7 +135,7 @@ static bool decode_prefixes(struct decoder *d)
 		if (!need(d, 1))
 			return false;
 		uint8_t b = d->bytes[d->pos];
-		uint16_t flags = legacy_map[b].flags;
+		uint16_t flags = mmiodec_legacy_map[b].flags;
 		if (flags & OP_REX) {
 			if (d->mode != 64)
 				return true;
@@ -345,7 +345,7 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 
 	if (!fetch(d, &d->opcode))
 		return false;
-	const uint8_t *rules = vex_rules_for(f.kind, f.map, d->opcode, f.pp);
+	const uint8_t *rules = mmiodec_vex_rules_for(f.kind, f.map, d->opcode, f.pp);
 	if (!rules)
 		return fail(d, MMIODEC_INVALID);
 
@@ -354,7 +354,7 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 		*imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
 	} else {
 		d->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
-		*imm_kind = f.map == 3 || (f.map == 1 && map0f_has_imm8(d->opcode))
+		*imm_kind = f.map == 3 || (f.map == 1 && mmiodec_map0f_has_imm8(d->opcode))
 				    ? IMM_B : IMM_NONE;
 	}
 	bool knc_branch = f.kind == VEX_KIND_VEX &&
@@ -376,7 +376,7 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 			return false;
 	}
 	bool is_reg = (d->modrm >> 6) == 3;
-	const uint8_t *rule = vex_rule(rules[(is_reg ? 2 : 0) + f.b]);
+	const uint8_t *rule = mmiodec_vex_rule(rules[(is_reg ? 2 : 0) + f.b]);
 	if (!vex_form_valid(d, &f, rule, p0, p1))
 		return fail(d, MMIODEC_INVALID);
 	if (!d->has_modrm)
@@ -394,12 +394,12 @@ static bool decode_opcode(struct decoder *d, unsigned *imm_kind,
 	uint8_t b;
 	if (!fetch(d, &b))
 		return false;
-	uint16_t flags = legacy_map[b].flags;
+	uint16_t flags = mmiodec_legacy_map[b].flags;
 
 	if (!(flags & OP_ESCAPE)) {
 		d->map = MAP_LEGACY;
 		d->opcode = b;
-		*info = &legacy_map[b];
+		*info = &mmiodec_legacy_map[b];
 		*imm_kind = (*info)->imm;
 		d->has_modrm = flags & OP_MODRM;
 		return !d->has_modrm || fetch(d, &d->modrm);
@@ -424,7 +424,7 @@ static bool decode_opcode(struct decoder *d, unsigned *imm_kind,
 	if (b != 0x0F) {
 		d->map = MAP_LEGACY;
 		d->opcode = b;
-		*info = &legacy_map[b];
+		*info = &mmiodec_legacy_map[b];
 	} else {
 		if (!fetch(d, &b))
 			return false;
@@ -436,7 +436,7 @@ static bool decode_opcode(struct decoder *d, unsigned *imm_kind,
 			d->map = MAP_0F;
 			d->opcode = b;
 		}
-		*info = map0f_info(d->map, d->opcode, d->mandatory,
+		*info = mmiodec_map0f_info(d->map, d->opcode, d->mandatory,
 				   d->mode == 64);
 	}
 	*imm_kind = (*info)->imm;
@@ -454,15 +454,13 @@ static bool check_form(struct decoder *d, const struct opcode_info *info)
 
 	if ((info->flags & OP_INVALID64) && d->mode == 64)
 		return fail(d, MMIODEC_INVALID);
-	if ((info->flags & OP_ONLY64) && d->mode != 64)
-		return fail(d, MMIODEC_INVALID);
 	if (!d->has_modrm)
 		return true;
 	uint8_t regs = is_reg ? info->reg_regs : info->mem_regs;
 	if (!(regs & (1u << reg)))
 		return fail(d, MMIODEC_INVALID);
 	if (is_reg && (info->flags & OP_RM_TABLE) &&
-	    !rm_form_valid(d->map, d->opcode, d->mandatory, d->mode == 64,
+	    !mmiodec_rm_form_valid(d->map, d->opcode, d->mandatory, d->mode == 64,
 			   d->modrm))
 		return fail(d, MMIODEC_INVALID);
 	return true;
@@ -817,7 +815,7 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 		uint8_t suffix;
 		if (!fetch(&d, &suffix))
 			return finish(insn, d.status);
-		if (!amd3dnow_valid(suffix))
+		if (!mmiodec_amd3dnow_valid(suffix))
 			return finish(insn, MMIODEC_INVALID);
 	}
 	if (d.has_lock && !(info && lock_allowed(&d, info)))

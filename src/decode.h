@@ -45,7 +45,6 @@ enum { VH_VVVV = 1, VH_REG = 2, VH_REG_HI = 4, VH_RM = 8, VH_RM_HI = 16 };
 enum opcode_flags {
 	OP_MODRM = 1 << 0,
 	OP_INVALID64 = 1 << 1,   /* #UD in 64-bit mode */
-	OP_ONLY64 = 1 << 2,      /* #UD outside 64-bit mode */
 	OP_RM_TABLE = 1 << 3,    /* mod=3 validity depends on ModRM.rm */
 	OP_NO_ACCESS = 1 << 4,   /* a ModRM memory operand that is not accessed
 	                            (LEA, hint NOPs) */

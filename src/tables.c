@@ -27,7 +27,7 @@
 	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),           \
 	N(0, IMM_B), N(0, IMM_Z)
 
-const struct opcode_info legacy_map[256] = {
+const struct opcode_info mmiodec_legacy_map[256] = {
 	/* 00 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
 	/* 08 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_ESCAPE, 0) /* 0F */,
 	/* 10 */ ALU_ROW(ALL), N(OP_INVALID64, 0), N(OP_INVALID64, 0),
@@ -136,7 +136,7 @@ static bool legacy_rm_valid(uint8_t opcode, uint8_t modrm)
 
 #include "generated/map0f.inc"
 
-const struct opcode_info *map0f_info(unsigned map, uint8_t opcode,
+const struct opcode_info *mmiodec_map0f_info(unsigned map, uint8_t opcode,
 				     unsigned prefix, bool mode64)
 {
 	unsigned m = map - MAP_0F;
@@ -144,24 +144,24 @@ const struct opcode_info *map0f_info(unsigned map, uint8_t opcode,
 	return &map0f_forms[map0f_row_forms[row][prefix * 2 + (mode64 ? 1 : 0)]];
 }
 
-bool rm_form_valid(unsigned map, uint8_t opcode, unsigned prefix,
+bool mmiodec_rm_form_valid(unsigned map, uint8_t opcode, unsigned prefix,
 		   bool mode64, uint8_t modrm)
 {
 	if (map == MAP_LEGACY)
 		return legacy_rm_valid(opcode, modrm);
-	return map0f_rm_valid(map, opcode, prefix, mode64, modrm);
+	return mmiodec_map0f_rm_valid(map, opcode, prefix, mode64, modrm);
 }
 
 /* 0F map opcodes with an 8-bit immediate, also under VEX and EVEX: the
  * PSHUF/shift-immediate groups 70-73, CMPPS C2, PINSRW C4, PEXTRW C5,
  * SHUFPS C6. */
-bool map0f_has_imm8(uint8_t opcode)
+bool mmiodec_map0f_has_imm8(uint8_t opcode)
 {
 	return (opcode >= 0x70 && opcode <= 0x73) || opcode == 0xC2 ||
 	       (opcode >= 0xC4 && opcode <= 0xC6);
 }
 
-const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
+const uint8_t *mmiodec_vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
 			     unsigned pp)
 {
 	if (kind > VEX_KIND_MVEX || map >= 32)
@@ -173,7 +173,7 @@ const uint8_t *vex_rules_for(unsigned kind, unsigned map, uint8_t opcode,
 	return sub ? vex_subrows[sub] : 0;
 }
 
-const uint8_t *vex_rule(unsigned rule)
+const uint8_t *mmiodec_vex_rule(unsigned rule)
 {
 	return vex_rules[rule];
 }

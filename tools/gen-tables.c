@@ -344,7 +344,7 @@ static void write_map0f(FILE *out)
 	}
 	fprintf(out, "};\n\n");
 	fprintf(out,
-		"bool map0f_rm_valid(unsigned map, uint8_t opcode, unsigned prefix,\n"
+		"bool mmiodec_map0f_rm_valid(unsigned map, uint8_t opcode, unsigned prefix,\n"
 		"\t\t    bool mode64, uint8_t modrm)\n{\n"
 		"\tfor (unsigned i = 0; i < sizeof map0f_rm_forms / sizeof map0f_rm_forms[0]; i++) {\n"
 		"\t\tif (map0f_rm_forms[i].map == map && map0f_rm_forms[i].opcode == opcode &&\n"
@@ -365,7 +365,7 @@ static void write_map0f(FILE *out)
 		"static const uint8_t amd3dnow_suffixes[32] = {\n\t");
 	for (unsigned i = 0; i < 32; i++)
 		fprintf(out, "0x%02X,%s", suffix_bits[i], i % 8 == 7 ? (i == 31 ? "\n" : "\n\t") : " ");
-	fprintf(out, "};\n\nbool amd3dnow_valid(uint8_t suffix)\n{\n"
+	fprintf(out, "};\n\nbool mmiodec_amd3dnow_valid(uint8_t suffix)\n{\n"
 		"\treturn (amd3dnow_suffixes[suffix / 8] >> (suffix %% 8)) & 1;\n}\n");
 }
 
