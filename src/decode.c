@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The decoder: prefixes -> opcode and map -> ModRM/SIB/displacement ->
- * immediate -> validity -> MMIO semantics. One function per stage, each
- * moving forward through the bytes; nothing is ever read at or past
- * min(len, 15).
+ * immediate -> validity -> MMIO semantics, moving forward through the
+ * bytes; nothing is ever read at or past min(len, 15).
+ *
+ * Speed comes from keeping the state in locals (struct decode_state never
+ * has its address taken outside functions inlined into mmiodec_decode) and
+ * from reading the displacement and immediate only for the MMIO forms: for
+ * everything else the length is enough.
  */
 #include "mmiodec.h"
 #include "decode.h"
@@ -16,101 +20,41 @@ enum {
 	PREFIX_F2 = 3,
 };
 
-struct decoder {
-	const uint8_t *bytes;
-	uint8_t avail;          /* min(len, 15) */
-	uint8_t pos;
-	uint8_t mode;           /* 16, 32, 64 */
-	bool truncated_input;   /* len < 15: running out means TRUNCATED */
+/* Internal status: the bytes ran out. The caller makes it TRUNCATED, or
+ * INVALID once 15 bytes were given (the instruction is too long). */
+#define OUT_OF_BYTES 0xFF
 
+struct prefixes {
+	uint8_t rex;        /* 0 or 0x40..0x4F, directly before the opcode */
+	uint8_t last_rep;   /* 0, 0xF2 or 0xF3: the last one given */
+	int8_t seg;         /* -1 or enum mmiodec_seg: an override in effect */
 	bool has_66, has_67, has_lock;
-	uint8_t last_rep;       /* 0, 0xF2 or 0xF3: the last one given */
-	uint8_t mandatory;      /* PREFIX_*: what selects 0F-map forms */
-	int8_t seg_override;    /* -1 or enum mmiodec_seg */
-	uint8_t rex;            /* 0 or 0x40..0x4F, directly before the opcode */
-
-	uint8_t map;            /* MAP_* */
-	uint8_t opcode;
-	bool has_modrm;
-	uint8_t modrm;
-	uint8_t sib;
-	bool has_sib;
-	int64_t disp;
-	uint8_t disp_size;
-	uint64_t imm;
-	uint8_t imm_size;
-
-	bool bad_register;      /* valid encoding naming a register that does
-	                           not exist (CR9, DR8, BND4, k8...) */
-	uint8_t operand_size;   /* bytes: 2, 4, 8 */
-	uint8_t address_size;   /* bits: 16, 32, 64 */
-	uint8_t status;
 };
 
-static bool need(struct decoder *d, unsigned size);
+struct decode_state {
+	const uint8_t *bytes;
+	uint8_t mode;           /* 16, 32, 64 */
+	struct prefixes p;
+	uint8_t operand_size;   /* bytes: 2, 4, 8 */
+	uint8_t address_size;   /* bits: 16, 32, 64 */
+	uint8_t map;            /* MAP_* */
+	uint8_t opcode;
+	uint8_t modrm;
+	bool has_modrm;
+	bool has_sib;
+	uint8_t sib;
+	uint8_t disp_pos, disp_size;
+	uint8_t imm_pos, imm_size;
+	uint8_t length;
+};
 
-static bool fetch(struct decoder *d, uint8_t *byte)
-{
-	if (!need(d, 1))
-		return false;
-	*byte = d->bytes[d->pos++];
-	return true;
-}
-
-static bool peek(const struct decoder *d, uint8_t *byte)
-{
-	if (d->pos >= d->avail)
-		return false;
-	*byte = d->bytes[d->pos];
-	return true;
-}
-
-/* Whether `size` more bytes are there; if not, the status says why. */
-static bool need(struct decoder *d, unsigned size)
-{
-	if ((unsigned)d->pos + size > d->avail) {
-		d->status = d->truncated_input ? MMIODEC_TRUNCATED
-					       : MMIODEC_INVALID;
-		return false;
-	}
-	return true;
-}
-
-/* Little-endian unsigned value of `size` bytes (written so that compilers
- * make one load of each). */
+/* Little-endian unsigned value of `size` bytes. */
 static uint64_t load_le(const uint8_t *p, unsigned size)
 {
-	switch (size) {
-	case 1:
-		return p[0];
-	case 2:
-		return (uint64_t)p[0] | (uint64_t)p[1] << 8;
-	case 3:
-		return (uint64_t)p[0] | (uint64_t)p[1] << 8 | (uint64_t)p[2] << 16;
-	case 4:
-		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
-		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
-	case 6:
-		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
-		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-		       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40;
-	case 8:
-		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
-		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-		       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-		       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-	default:
-		return 0;
-	}
-}
-
-static bool fetch_uint(struct decoder *d, unsigned size, uint64_t *value)
-{
-	if (!need(d, size))
-		return false;
-	*value = load_le(d->bytes + d->pos, size);
-	d->pos = (uint8_t)(d->pos + size);
-	return true;
+	uint64_t value = 0;
+	for (unsigned i = size; i-- > 0;)
+		value = value << 8 | p[i];
+	return value;
 }
 
 static int64_t sign_extend(uint64_t value, unsigned size)
@@ -126,108 +70,62 @@ static int64_t sign_extend(uint64_t value, unsigned size)
 /*
  * Legacy prefixes in any order and number, then at most one REX in 64-bit
  * mode. A REX that is followed by another prefix does not count (SDM vol. 2
- * 2.2.1), so the loop forgets it when one comes after it. Stops on the
- * first opcode byte, which it leaves unread.
+ * 2.2.1), so the loop forgets it when one comes after it. Returns the
+ * position of the first byte that is neither.
  */
-static bool decode_prefixes(struct decoder *d)
+static unsigned read_prefixes(const uint8_t *bytes, unsigned avail, bool mode64,
+			      struct prefixes *p)
 {
-	for (;;) {
-		if (!need(d, 1))
-			return false;
-		uint8_t b = d->bytes[d->pos];
+	unsigned pos = 0;
+	for (; pos < avail; pos++) {
+		uint8_t b = bytes[pos];
 		uint16_t flags = mmiodec_legacy_map[b].flags;
 		if (flags & OP_REX) {
-			if (d->mode != 64)
-				return true;
-			d->rex = b;
-			d->pos++;
+			if (!mode64)
+				break;
+			p->rex = b;
 			continue;
 		}
 		if (!(flags & OP_PREFIX))
-			return true;
-		d->rex = 0;
+			break;
+		p->rex = 0;
 		switch (b) {
-		case 0x66: d->has_66 = true; break;
-		case 0x67: d->has_67 = true; break;
-		case 0xF0: d->has_lock = true; break;
-		case 0xF2: case 0xF3: d->last_rep = b; break;
-		case 0x64: d->seg_override = MMIODEC_SEG_FS; break;
-		case 0x65: d->seg_override = MMIODEC_SEG_GS; break;
+		case 0x66: p->has_66 = true; break;
+		case 0x67: p->has_67 = true; break;
+		case 0xF0: p->has_lock = true; break;
+		case 0xF2: case 0xF3: p->last_rep = b; break;
+		case 0x64: p->seg = MMIODEC_SEG_FS; break;
+		case 0x65: p->seg = MMIODEC_SEG_GS; break;
 		default:
 			/* In 64-bit mode ES/CS/SS/DS overrides are ignored,
 			 * and do not cancel an FS/GS one (SDM vol. 1 3.3.7.1). */
-			if (d->mode != 64)
-				d->seg_override = (int8_t)((b >> 3) & 3);
+			if (!mode64)
+				p->seg = (int8_t)((b >> 3) & 3);
 			break;
 		}
-		d->pos++;
 	}
+	return pos;
 }
 
-static void set_sizes(struct decoder *d)
+/* The prefix that selects among 0F-map forms: the last of F2/F3, else 66. */
+static unsigned mandatory_prefix(const struct prefixes *p)
 {
-	if (d->mode == 64) {
-		d->address_size = d->has_67 ? 32 : 64;
-		if (d->rex & REX_W)
-			d->operand_size = 8;
-		else
-			d->operand_size = d->has_66 ? 2 : 4;
-	} else {
-		bool wide = d->mode == 32;
-		if (d->has_67)
-			wide = !wide;
-		d->address_size = wide ? 32 : 16;
-		wide = d->mode == 32;
-		if (d->has_66)
-			wide = !wide;
-		d->operand_size = wide ? 4 : 2;
-	}
-	if (d->last_rep == 0xF3)
-		d->mandatory = PREFIX_F3;
-	else if (d->last_rep == 0xF2)
-		d->mandatory = PREFIX_F2;
-	else if (d->has_66)
-		d->mandatory = PREFIX_66;
-	else
-		d->mandatory = PREFIX_NONE;
+	if (p->last_rep == 0xF3)
+		return PREFIX_F3;
+	if (p->last_rep == 0xF2)
+		return PREFIX_F2;
+	return p->has_66 ? PREFIX_66 : PREFIX_NONE;
 }
 
-/* ModRM, SIB and displacement: SDM vol. 2 tables 2-1 to 2-3. */
-static bool decode_modrm_tail(struct decoder *d)
-{
-	unsigned mod = d->modrm >> 6, rm = d->modrm & 7;
-	unsigned disp_size;
-
-	if (mod == 3)
-		return true;
-	if (d->address_size == 16) {
-		disp_size = mod == 1 ? 1 : (mod == 2 || (mod == 0 && rm == 6)) ? 2 : 0;
-	} else {
-		if (rm == 4) {
-			if (!fetch(d, &d->sib))
-				return false;
-			d->has_sib = true;
-			if (mod == 0 && (d->sib & 7) == 5)
-				rm = 5;
-		}
-		disp_size = mod == 1 ? 1 : (mod == 2 || rm == 5) ? 4 : 0;
-	}
-	uint64_t raw;
-	if (!fetch_uint(d, disp_size, &raw))
-		return false;
-	d->disp = sign_extend(raw, disp_size);
-	d->disp_size = (uint8_t)disp_size;
-	return true;
-}
-
-static unsigned immediate_size(const struct decoder *d, unsigned kind)
+static unsigned immediate_size(const struct decode_state *d, unsigned kind)
 {
 	unsigned z = d->operand_size == 2 ? 2 : 4;
 	switch (kind) {
+	case IMM_NONE: return 0;
 	case IMM_B: return 1;
+	case IMM_Z: return z;
 	case IMM_W: return 2;
 	case IMM_WB: return 3;
-	case IMM_Z: return z;
 	case IMM_V: return d->operand_size;
 	case IMM_JZ: return d->mode == 64 ? 4 : z;
 	case IMM_AP: return z + 2;
@@ -236,12 +134,6 @@ static unsigned immediate_size(const struct decoder *d, unsigned kind)
 	case IMM_D: return 4;
 	default: return 0;
 	}
-}
-
-static bool fail(struct decoder *d, uint8_t status)
-{
-	d->status = status;
-	return false;
 }
 
 /*
@@ -255,17 +147,24 @@ struct vex_fields {
 	bool vvvv_unused;
 };
 
+/* What decode_vex_like() found, up to and including ModRM. */
+struct vex_result {
+	uint8_t pos, map, opcode, modrm, imm_kind;
+	bool has_modrm, bad_register;
+};
+
 /*
  * Checks a form against its rule, as far as ModRM. A register number the
  * form cannot take (k8, a GPR 16+...) is found, as by the reference
  * decoder, only once the whole instruction is read: noted in
- * d->bad_register.
+ * bad_register.
  */
-static bool vex_form_valid(struct decoder *d, const struct vex_fields *f,
-			   const uint8_t *rule, uint8_t p0, uint8_t p1)
+static bool vex_form_valid(const struct decode_state *d, const struct vex_fields *f,
+			   const uint8_t *rule, uint8_t p0, uint8_t p1,
+			   uint8_t modrm, bool *bad_register)
 {
 	bool mode64 = d->mode == 64;
-	bool is_reg = (d->modrm >> 6) == 3;
+	bool is_reg = (modrm >> 6) == 3;
 	bool vsib = !is_reg && (rule[1] & VR_NEEDS_SIB);
 	uint8_t l_by_w = mode64 ? rule[0] : rule[4];
 	/* With VSIB, EVEX.V' extends the index register, not vvvv. */
@@ -277,9 +176,9 @@ static bool vex_form_valid(struct decoder *d, const struct vex_fields *f,
 		return false;
 	if (!(rule[1] & (VR_Z0_AAA0 << (f->z * 2 + (f->aaa != 0)))))
 		return false;
-	if (vsib && ((d->modrm & 7) != 4 || d->address_size == 16))
+	if (vsib && ((modrm & 7) != 4 || d->address_size == 16))
 		return false;
-	if (!((rule[2] >> ((d->modrm >> 3) & 7)) & 1))
+	if (!((rule[2] >> ((modrm >> 3) & 7)) & 1))
 		return false;
 
 	/* Outside 64-bit mode these bits select no register. */
@@ -297,45 +196,53 @@ static bool vex_form_valid(struct decoder *d, const struct vex_fields *f,
 		if (evex && is_reg && !(p0 & 0x40))
 			high |= VH_RM_HI;
 	}
-	d->bad_register = (rule[3] & high) != 0;
+	*bad_register = (rule[3] & high) != 0;
 	return true;
 }
 
-static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
+/* Reads the payload, opcode and ModRM of a VEX-family instruction whose
+ * lead byte is at d->bytes[pos - 1]. Returns MMIODEC_OK, MMIODEC_INVALID
+ * or OUT_OF_BYTES. */
+static uint8_t decode_vex_like(const struct decode_state *d, unsigned avail,
+			       unsigned pos, uint8_t lead, struct vex_result *out)
 {
+	const uint8_t *bytes = d->bytes;
+	const struct prefixes *p = &d->p;
 	uint8_t p0, p1 = 0, p2 = 0;
 	struct vex_fields f = { 0 };
+	unsigned payload = lead == 0xC5 ? 1 : lead == 0x62 ? 3 : 2;
 
-	if (d->has_66 || d->last_rep || d->has_lock || d->rex)
-		return fail(d, MMIODEC_INVALID);
-	if (!fetch(d, &p0))
-		return false;
+	if (p->has_66 || p->last_rep || p->has_lock || p->rex)
+		return MMIODEC_INVALID;
+	if (pos + payload > avail)
+		return OUT_OF_BYTES;
+	p0 = bytes[pos];
 	if (lead == 0xC5) {
 		f.kind = VEX_KIND_VEX;
 		f.map = 1;
 		p1 = p0 & 0x7F;    /* vvvv L pp sit where C4's P1 has them; W = 0 */
 		p0 = (uint8_t)((p0 & 0x80) | 0x61);  /* R as C4's, X = B = 0, map 1 */
 	} else if (lead == 0xC4 || lead == 0x8F) {
-		if (!fetch(d, &p1))
-			return false;
+		p1 = bytes[pos + 1];
 		f.kind = lead == 0xC4 ? VEX_KIND_VEX : VEX_KIND_XOP;
 		f.map = p0 & 0x1F;
 	} else {
-		if (!fetch(d, &p1) || !fetch(d, &p2))
-			return false;
+		p1 = bytes[pos + 1];
+		p2 = bytes[pos + 2];
 		if (p0 & 0x08)
-			return fail(d, MMIODEC_INVALID);
+			return MMIODEC_INVALID;
 		f.kind = (p1 & 0x04) ? VEX_KIND_EVEX : VEX_KIND_MVEX;
 		if (f.kind == VEX_KIND_MVEX && d->mode != 64)
-			return fail(d, MMIODEC_INVALID);
+			return MMIODEC_INVALID;
 		if (d->mode != 64 && !(p2 & 0x08))
-			return fail(d, MMIODEC_INVALID);   /* V' names zmm16+ */
+			return MMIODEC_INVALID;   /* V' names zmm16+ */
 		f.map = p0 & 0x0F;
 		f.z = p2 >> 7;
 		f.l = (p2 >> 5) & 3;
 		f.b = (p2 >> 4) & 1;
 		f.aaa = p2 & 7;
 	}
+	pos += payload;
 	f.w = p1 >> 7;
 	f.pp = p1 & 3;
 	if (f.kind == VEX_KIND_VEX || f.kind == VEX_KIND_XOP)
@@ -343,169 +250,110 @@ static bool decode_vex_like(struct decoder *d, uint8_t lead, unsigned *imm_kind)
 	f.vvvv_unused = ((p1 >> 3) & 0xF) == 0xF &&
 			(f.kind < VEX_KIND_EVEX || (p2 & 0x08));
 
-	if (!fetch(d, &d->opcode))
-		return false;
-	const uint8_t *rules = mmiodec_vex_rules_for(f.kind, f.map, d->opcode, f.pp);
+	if (pos >= avail)
+		return OUT_OF_BYTES;
+	uint8_t opcode = bytes[pos++];
+	out->opcode = opcode;
+	const uint8_t *rules = mmiodec_vex_rules_for(f.kind, f.map, opcode, f.pp);
 	if (!rules)
-		return fail(d, MMIODEC_INVALID);
+		return MMIODEC_INVALID;
 
 	if (f.kind == VEX_KIND_XOP) {
-		d->map = (uint8_t)(MAP_XOP8 + f.map - 8);
-		*imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
+		out->map = (uint8_t)(MAP_XOP8 + f.map - 8);
+		out->imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
 	} else {
-		d->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
-		*imm_kind = f.map == 3 || (f.map == 1 && mmiodec_map0f_has_imm8(d->opcode))
-				    ? IMM_B : IMM_NONE;
+		out->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
+		out->imm_kind = f.map == 3 || (f.map == 1 && mmiodec_map0f_has_imm8(opcode))
+					? IMM_B : IMM_NONE;
 	}
 	bool knc_branch = f.kind == VEX_KIND_VEX &&
-			  ((f.map == 1 && (d->opcode == 0x84 || d->opcode == 0x85)) ||
-			   (f.map == 0 && (d->opcode == 0x74 || d->opcode == 0x75)));
-	if (knc_branch || (f.kind == VEX_KIND_VEX && f.map == 1 && d->opcode == 0x77)) {
+			  ((f.map == 1 && (opcode == 0x84 || opcode == 0x85)) ||
+			   (f.map == 0 && (opcode == 0x74 || opcode == 0x75)));
+	if (knc_branch || (f.kind == VEX_KIND_VEX && f.map == 1 && opcode == 0x77)) {
 		/* VZEROUPPER/VZEROALL; Knights Corner's JKZD/JKNZD, rel32 in
 		 * map 1 and rel8 in map 0, 64-bit mode only */
-		d->has_modrm = false;
-		d->modrm = 0xC0;
+		out->has_modrm = false;
+		out->modrm = 0xC0;
 		if (knc_branch) {
 			if (d->mode != 64)
-				return fail(d, MMIODEC_INVALID);
-			*imm_kind = f.map == 1 ? IMM_D : IMM_B;
+				return MMIODEC_INVALID;
+			out->imm_kind = f.map == 1 ? IMM_D : IMM_B;
 		}
 	} else {
-		d->has_modrm = true;
-		if (!fetch(d, &d->modrm))
-			return false;
+		if (pos >= avail)
+			return OUT_OF_BYTES;
+		out->has_modrm = true;
+		out->modrm = bytes[pos++];
 	}
-	bool is_reg = (d->modrm >> 6) == 3;
+	out->pos = (uint8_t)pos;
+	bool is_reg = (out->modrm >> 6) == 3;
 	const uint8_t *rule = mmiodec_vex_rule(rules[(is_reg ? 2 : 0) + f.b]);
-	if (!vex_form_valid(d, &f, rule, p0, p1))
-		return fail(d, MMIODEC_INVALID);
-	if (!d->has_modrm)
-		return true;
-	return decode_modrm_tail(d);
-}
-
-/*
- * Returns the position after the opcode bytes, with d->map, d->opcode and
- * (when the form has one) d->modrm read.
- */
-static bool decode_opcode(struct decoder *d, unsigned *imm_kind,
-			  const struct opcode_info **info)
-{
-	uint8_t b;
-	if (!fetch(d, &b))
-		return false;
-	uint16_t flags = mmiodec_legacy_map[b].flags;
-
-	if (!(flags & OP_ESCAPE)) {
-		d->map = MAP_LEGACY;
-		d->opcode = b;
-		*info = &mmiodec_legacy_map[b];
-		*imm_kind = (*info)->imm;
-		d->has_modrm = flags & OP_MODRM;
-		return !d->has_modrm || fetch(d, &d->modrm);
-	}
-	if (b != 0x0F) {
-		uint8_t next;
-		bool is_vex;
-		if (!peek(d, &next)) {
-			/* Whether it is VEX or LES/LDS/BOUND/POP needs the
-			 * next byte; either way the instruction continues. */
-			d->pos++;
-			return fetch(d, &next);
-		}
-		if (b == 0x8F)
-			is_vex = (next & 0x1F) >= 8;
-		else
-			is_vex = d->mode == 64 || (next & 0xC0) == 0xC0;
-		if (is_vex)
-			return decode_vex_like(d, b, imm_kind);
-	}
-
-	if (b != 0x0F) {
-		d->map = MAP_LEGACY;
-		d->opcode = b;
-		*info = &mmiodec_legacy_map[b];
-	} else {
-		if (!fetch(d, &b))
-			return false;
-		if (b == 0x38 || b == 0x3A) {
-			d->map = b == 0x38 ? MAP_0F38 : MAP_0F3A;
-			if (!fetch(d, &d->opcode))
-				return false;
-		} else {
-			d->map = MAP_0F;
-			d->opcode = b;
-		}
-		*info = mmiodec_map0f_info(d->map, d->opcode, d->mandatory,
-				   d->mode == 64);
-	}
-	*imm_kind = (*info)->imm;
-	d->has_modrm = (*info)->flags & OP_MODRM;
-	if (d->has_modrm && !fetch(d, &d->modrm))
-		return false;
-	return true;
+	if (!vex_form_valid(d, &f, rule, p0, p1, out->modrm, &out->bad_register))
+		return MMIODEC_INVALID;
+	return MMIODEC_OK;
 }
 
 /* Validity of what the tables say about this form, before the tail. */
-static bool check_form(struct decoder *d, const struct opcode_info *info)
+static bool form_valid(const struct decode_state *d, const struct opcode_info *info)
 {
 	unsigned reg = (d->modrm >> 3) & 7;
 	bool is_reg = (d->modrm >> 6) == 3;
 
 	if ((info->flags & OP_INVALID64) && d->mode == 64)
-		return fail(d, MMIODEC_INVALID);
+		return false;
 	if (!d->has_modrm)
 		return true;
 	uint8_t regs = is_reg ? info->reg_regs : info->mem_regs;
 	if (!(regs & (1u << reg)))
-		return fail(d, MMIODEC_INVALID);
+		return false;
 	if (is_reg && (info->flags & OP_RM_TABLE) &&
-	    !mmiodec_rm_form_valid(d->map, d->opcode, d->mandatory, d->mode == 64,
-			   d->modrm))
-		return fail(d, MMIODEC_INVALID);
+	    !mmiodec_rm_form_valid(d->map, d->opcode, mandatory_prefix(&d->p),
+				   d->mode == 64, d->modrm))
+		return false;
 	return true;
 }
 
 /* MPX forms take no 16-bit addressing, and BNDLDX, BNDSTX (0F 1A/1B
  * without prefix) and BNDMK (F3 0F 1B) no RIP-relative operand (SDM vol. 1
  * 17.3.1). Checked once ModRM is known, before the displacement. */
-static bool check_mpx(struct decoder *d, const struct opcode_info *info)
+static bool mpx_form_valid(const struct decode_state *d)
 {
 	unsigned mod = d->modrm >> 6, rm = d->modrm & 7;
-	if (!(info->flags & OP_MPX) || mod == 3)
+	if (mod == 3)
 		return true;
 	if (d->address_size == 16)
-		return fail(d, MMIODEC_INVALID);
+		return false;
 	bool rip_relative = d->mode == 64 && mod == 0 && rm == 5;
-	bool no_rip = d->mandatory == PREFIX_NONE ||
-		      (d->opcode == 0x1B && d->mandatory == PREFIX_F3);
-	if (rip_relative && no_rip)
-		return fail(d, MMIODEC_INVALID);
-	return true;
+	unsigned mandatory = mandatory_prefix(&d->p);
+	bool no_rip = mandatory == PREFIX_NONE ||
+		      (d->opcode == 0x1B && mandatory == PREFIX_F3);
+	return !(rip_relative && no_rip);
 }
 
 /* REX.R (and REX.B) extend ModRM fields to registers that mostly do not
  * exist for control, debug and bound registers: of CR8..CR15 only CR8 (SDM
  * vol. 3 2.5), no DR8+, no BND4+ (BNDMOV, 66 0F 1A/1B, also has a bound
  * register in ModRM.rm). */
-static bool register_out_of_range(const struct decoder *d,
+static bool register_out_of_range(const struct decode_state *d,
 				  const struct opcode_info *info)
 {
 	unsigned reg = (d->modrm >> 3) & 7;
 	bool is_reg = (d->modrm >> 6) == 3;
-	if (d->map != MAP_0F || !(d->rex & (REX_R | REX_B)))
+	uint8_t rex = d->p.rex;
+	if (d->map != MAP_0F || !(rex & (REX_R | REX_B)))
 		return false;
 	switch (d->opcode) {
 	case 0x20: case 0x22:
-		return (d->rex & REX_R) && reg != 0;
+		return (rex & REX_R) && reg != 0;
 	case 0x21: case 0x23:
-		return d->rex & REX_R;
+		return rex & REX_R;
 	case 0x1A: case 0x1B:
 		if (!(info->flags & OP_MPX) ||
 		    (is_reg ? info->reg_regs : info->mem_regs) != 0x0F)
 			return false;
-		return (d->rex & REX_R) ||
-		       (is_reg && d->mandatory == PREFIX_66 && (d->rex & REX_B));
+		return (rex & REX_R) ||
+		       (is_reg && mandatory_prefix(&d->p) == PREFIX_66 &&
+			(rex & REX_B));
 	default:
 		return false;
 	}
@@ -513,7 +361,7 @@ static bool register_out_of_range(const struct decoder *d,
 
 /* LOCK is legal only on the read-modify-write forms with a memory
  * destination (SDM vol. 2, LOCK). */
-static bool lock_allowed(const struct decoder *d, const struct opcode_info *info)
+static bool lock_allowed(const struct decode_state *d, const struct opcode_info *info)
 {
 	if (!d->has_modrm || (d->modrm >> 6) == 3)
 		return false;
@@ -522,14 +370,194 @@ static bool lock_allowed(const struct decoder *d, const struct opcode_info *info
 
 /* TEST in group 3 (F6/F7 /0 and /1) is the only one-byte form whose
  * immediate depends on ModRM.reg. */
-static unsigned legacy_group_immediate(const struct decoder *d, unsigned kind)
+static unsigned legacy_group_immediate(uint8_t modrm, unsigned kind)
 {
-	unsigned reg = (d->modrm >> 3) & 7;
+	unsigned reg = (modrm >> 3) & 7;
 	if (kind == IMM_GRP3B)
 		return reg < 2 ? IMM_B : IMM_NONE;
 	if (kind == IMM_GRP3Z)
 		return reg < 2 ? IMM_Z : IMM_NONE;
 	return kind;
+}
+
+/*
+ * SIB and displacement after a memory ModRM (SDM vol. 2 tables 2-1 to
+ * 2-3): fills has_sib, sib, disp_pos and disp_size. Returns false when the
+ * SIB byte is missing.
+ */
+static bool read_modrm_tail(struct decode_state *d, unsigned *pos, unsigned avail)
+{
+	unsigned mod = d->modrm >> 6, rm = d->modrm & 7;
+	unsigned disp_size;
+
+	if (d->address_size == 16) {
+		disp_size = mod == 1 ? 1 : (mod == 2 || (mod == 0 && rm == 6)) ? 2 : 0;
+	} else {
+		if (rm == 4) {
+			if (*pos >= avail)
+				return false;
+			d->sib = d->bytes[(*pos)++];
+			d->has_sib = true;
+			rm = d->sib & 7;
+		}
+		disp_size = mod == 1 ? 1 : (mod == 2 || (mod == 0 && rm == 5)) ? 4 : 0;
+	}
+	d->disp_pos = (uint8_t)*pos;
+	d->disp_size = (uint8_t)disp_size;
+	*pos += disp_size;
+	return true;
+}
+
+/*
+ * The MMIO forms with a ModRM memory operand, as data: what each does and
+ * how its widths follow from the operand size.
+ */
+enum width_rule {
+	WIDTH_BYTE,       /* 1 */
+	WIDTH_WORD,       /* 2: MOVZX/MOVSX from m16 */
+	WIDTH_OPERAND,    /* the operand size */
+	WIDTH_MOVSXD,     /* the operand size, but 4 for 8: m32 to r64 */
+	WIDTH_MOVNTI,     /* 4 or 8: MOVNTI has no 16-bit form */
+};
+
+/* Bytes by rule and operand size 2, 4, 8 (indexed by size / 4). */
+static const uint8_t width_by_rule[5][3] = {
+	[WIDTH_BYTE] = { 1, 1, 1 },
+	[WIDTH_WORD] = { 2, 2, 2 },
+	[WIDTH_OPERAND] = { 2, 4, 8 },
+	[WIDTH_MOVSXD] = { 2, 4, 4 },
+	[WIDTH_MOVNTI] = { 4, 4, 8 },
+};
+
+struct mmio_form {
+	uint8_t op;          /* enum mmiodec_op */
+	uint8_t direction;   /* enum mmiodec_dir */
+	uint8_t width;       /* enum width_rule */
+	uint8_t extend;      /* enum mmiodec_extend */
+	bool reg_is_dest;    /* the register is the destination at operand
+	                        size (MOVZX, MOVSX, MOVSXD), not the width */
+	bool immediate;      /* C6/C7: the source is an immediate */
+};
+
+enum {
+	FORM_NONE,
+	FORM_MOV_STORE_8, FORM_MOV_STORE, FORM_MOV_LOAD_8, FORM_MOV_LOAD,
+	FORM_MOV_IMM_8, FORM_MOV_IMM, FORM_MOVSXD,
+	FORM_MOVZX_8, FORM_MOVZX_16, FORM_MOVSX_8, FORM_MOVSX_16, FORM_MOVNTI,
+};
+
+static const struct mmio_form mmio_forms[] = {
+	[FORM_MOV_STORE_8] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_BYTE, 0, false, false },
+	[FORM_MOV_STORE] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_OPERAND, 0, false, false },
+	[FORM_MOV_LOAD_8] = { MMIODEC_OP_MOV, MMIODEC_DIR_READ, WIDTH_BYTE, 0, false, false },
+	[FORM_MOV_LOAD] = { MMIODEC_OP_MOV, MMIODEC_DIR_READ, WIDTH_OPERAND, 0, false, false },
+	[FORM_MOV_IMM_8] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_BYTE, 0, false, true },
+	[FORM_MOV_IMM] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_OPERAND, 0, false, true },
+	[FORM_MOVSXD] = { MMIODEC_OP_MOVSXD, MMIODEC_DIR_READ, WIDTH_MOVSXD,
+			  MMIODEC_EXTEND_SIGN, true, false },
+	[FORM_MOVZX_8] = { MMIODEC_OP_MOVZX, MMIODEC_DIR_READ, WIDTH_BYTE,
+			   MMIODEC_EXTEND_ZERO, true, false },
+	[FORM_MOVZX_16] = { MMIODEC_OP_MOVZX, MMIODEC_DIR_READ, WIDTH_WORD,
+			    MMIODEC_EXTEND_ZERO, true, false },
+	[FORM_MOVSX_8] = { MMIODEC_OP_MOVSX, MMIODEC_DIR_READ, WIDTH_BYTE,
+			   MMIODEC_EXTEND_SIGN, true, false },
+	[FORM_MOVSX_16] = { MMIODEC_OP_MOVSX, MMIODEC_DIR_READ, WIDTH_WORD,
+			    MMIODEC_EXTEND_SIGN, true, false },
+	[FORM_MOVNTI] = { MMIODEC_OP_MOVNTI, MMIODEC_DIR_WRITE, WIDTH_MOVNTI, 0, false, false },
+};
+
+/* The form of a ModRM memory instruction, or FORM_NONE (63 is MOVSXD only
+ * in 64-bit mode; outside it, ARPL). */
+static unsigned mmio_form_of(unsigned map, unsigned opcode, bool mode64)
+{
+	if (map == MAP_LEGACY) {
+		if ((opcode & 0xFC) == 0x88)
+			return FORM_MOV_STORE_8 + (opcode & 3);
+		if ((opcode & 0xFE) == 0xC6)
+			return FORM_MOV_IMM_8 + (opcode & 1);
+		return opcode == 0x63 && mode64 ? FORM_MOVSXD : FORM_NONE;
+	}
+	if (map == MAP_0F) {
+		if ((opcode & 0xF6) == 0xB6)
+			return FORM_MOVZX_8 + ((opcode >> 2) & 2) + (opcode & 1);
+		return opcode == 0xC3 ? FORM_MOVNTI : FORM_NONE;
+	}
+	return FORM_NONE;
+}
+
+/* The register in ModRM.reg (or the accumulator) at an operand width:
+ * without REX, byte registers 4..7 are AH..BH. */
+static void set_register(struct mmiodec_insn *insn, unsigned rex,
+			 unsigned number, unsigned width)
+{
+	if (width == 1 && !rex && number >= 4 && number < 8) {
+		insn->reg = (uint8_t)(number - 4);
+		insn->reg_kind = MMIODEC_REG_KIND_GPR_HIGH8;
+	} else {
+		insn->reg = (uint8_t)number;
+		insn->reg_kind = MMIODEC_REG_KIND_GPR;
+	}
+}
+
+/*
+ * What a ModRM form does, onto a descriptor whose mem[0] is filled but
+ * for its access: op, direction, widths, register or immediate.
+ */
+static void describe_form(struct mmiodec_insn *insn, unsigned form,
+			  unsigned operand_size, unsigned rex, uint8_t modrm,
+			  const uint8_t *imm, unsigned imm_size)
+{
+	const struct mmio_form *f = &mmio_forms[form];
+	unsigned width = width_by_rule[f->width][operand_size / 4];
+
+	insn->op = f->op;
+	insn->direction = f->direction;
+	insn->extend = f->extend;
+	insn->width = (uint8_t)width;
+	insn->dest_width = (uint8_t)(f->reg_is_dest ? operand_size : width);
+	insn->mem_count = 1;
+	insn->mem[0].access = f->direction;
+	if (f->immediate) {
+		/* imm8, or imm32 sign-extended to 64 bits, kept to width */
+		uint64_t value = (uint64_t)sign_extend(load_le(imm, imm_size), imm_size);
+		if (width < 8)
+			value &= (1ull << (8 * width)) - 1;
+		insn->has_immediate = true;
+		insn->immediate = value;
+	} else {
+		unsigned reg = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0);
+		set_register(insn, rex, reg, insn->dest_width);
+	}
+}
+
+/*
+ * The memory operand of a ModRM byte in 32- or 64-bit addressing (SDM
+ * vol. 2 tables 2-2 and 2-3), without the segment override. The
+ * displacement comes from the caller.
+ */
+static void modrm_memory(struct mmiodec_mem *m, uint8_t modrm, int sib,
+			 unsigned rex, bool mode64)
+{
+	unsigned mod = modrm >> 6, rm = modrm & 7;
+	unsigned base = rm | (rex & REX_B ? 8 : 0);
+
+	m->index = MMIODEC_NO_REG;
+	m->scale = 0;
+	if (sib >= 0) {
+		unsigned index = ((sib >> 3) & 7) | (rex & REX_X ? 8 : 0);
+		if (index != 4) {
+			m->index = (uint8_t)index;
+			m->scale = (uint8_t)(1u << (sib >> 6));
+		}
+		base = (sib & 7) | (rex & REX_B ? 8 : 0);
+		if (mod == 0 && (sib & 7) == 5)
+			base = MMIODEC_NO_REG;
+	} else if (mod == 0 && rm == 5) {
+		base = mode64 ? MMIODEC_RIP : MMIODEC_NO_REG;
+	}
+	m->base = (uint8_t)base;
+	m->segment = base == MMIODEC_RSP || base == MMIODEC_RBP ? MMIODEC_SEG_SS
+								: MMIODEC_SEG_DS;
 }
 
 static const uint8_t seg_for_base16[8] = {
@@ -545,70 +573,33 @@ static const uint8_t index16[8] = {
 	MMIODEC_NO_REG, MMIODEC_NO_REG, MMIODEC_NO_REG, MMIODEC_NO_REG,
 };
 
-/* decode_prefixes() keeps only the overrides that take effect. */
-static uint8_t effective_segment(const struct decoder *d, uint8_t implied)
+/* The same in 16-bit addressing (SDM vol. 2 table 2-1). */
+static void modrm_memory16(struct mmiodec_mem *m, uint8_t modrm)
 {
-	return d->seg_override < 0 ? implied : (uint8_t)d->seg_override;
-}
+	unsigned mod = modrm >> 6, rm = modrm & 7;
 
-static void fill_modrm_memory(const struct decoder *d, struct mmiodec_mem *m)
-{
-	unsigned mod = d->modrm >> 6, rm = d->modrm & 7;
-	uint8_t implied = MMIODEC_SEG_DS;
-
-	m->displacement = d->disp;
-	m->address_size = d->address_size;
 	m->base = MMIODEC_NO_REG;
 	m->index = MMIODEC_NO_REG;
 	m->scale = 0;
-	if (d->address_size == 16) {
-		if (!(mod == 0 && rm == 6)) {
-			m->base = base16[rm];
-			m->index = index16[rm];
-			if (m->index != MMIODEC_NO_REG)
-				m->scale = 1;
-			implied = seg_for_base16[rm];
-		}
-	} else if (d->has_sib) {
-		unsigned base = (d->sib & 7) | (d->rex & REX_B ? 8 : 0);
-		unsigned index = ((d->sib >> 3) & 7) | (d->rex & REX_X ? 8 : 0);
-		if (index != 4) {
-			m->index = (uint8_t)index;
-			m->scale = (uint8_t)(1u << (d->sib >> 6));
-		}
-		if (!(mod == 0 && (d->sib & 7) == 5))
-			m->base = (uint8_t)base;
-	} else if (mod == 0 && rm == 5) {
-		if (d->mode == 64)
-			m->base = MMIODEC_RIP;
-	} else {
-		m->base = (uint8_t)(rm | (d->rex & REX_B ? 8 : 0));
+	m->segment = MMIODEC_SEG_DS;
+	if (!(mod == 0 && rm == 6)) {
+		m->base = base16[rm];
+		m->index = index16[rm];
+		m->scale = m->index != MMIODEC_NO_REG;
+		m->segment = seg_for_base16[rm];
 	}
-	if (d->address_size != 16 &&
-	    (m->base == MMIODEC_RSP || m->base == MMIODEC_RBP))
-		implied = MMIODEC_SEG_SS;
-	m->segment = effective_segment(d, implied);
-	m->access = 0;
 }
 
-/* The register in ModRM.reg (or ModRM.rm, or the opcode's low bits) at
- * an operand width: without REX, byte registers 4..7 are AH..BH. */
-static void set_register(struct mmiodec_insn *insn, const struct decoder *d,
-			 unsigned number, unsigned width)
+/* read_prefixes() keeps only the overrides that take effect. */
+static uint8_t effective_segment(const struct decode_state *d, uint8_t implied)
 {
-	if (width == 1 && !d->rex && number >= 4 && number < 8) {
-		insn->reg = (uint8_t)(number - 4);
-		insn->reg_kind = MMIODEC_REG_KIND_GPR_HIGH8;
-	} else {
-		insn->reg = (uint8_t)number;
-		insn->reg_kind = MMIODEC_REG_KIND_GPR;
-	}
+	return d->p.seg < 0 ? implied : (uint8_t)d->p.seg;
 }
 
 /* MOVS, STOS, LODS: rDI is always ES:[rDI]; rSI takes the segment
  * override. Zydis names F2 "repne" even here, where the CPU repeats MOVS,
  * STOS and LODS under either prefix without looking at ZF. */
-static bool describe_string(const struct decoder *d, struct mmiodec_insn *insn)
+static void describe_string(const struct decode_state *d, struct mmiodec_insn *insn)
 {
 	unsigned op = d->opcode;
 	uint8_t width = (op & 1) ? d->operand_size : 1;
@@ -636,134 +627,343 @@ static bool describe_string(const struct decoder *d, struct mmiodec_insn *insn)
 		insn->direction = MMIODEC_DIR_WRITE;
 		insn->mem[0] = dst;
 		insn->mem_count = 1;
-		set_register(insn, d, MMIODEC_RAX, width);
+		set_register(insn, d->p.rex, MMIODEC_RAX, width);
 	} else {
 		insn->op = MMIODEC_OP_LODS;
 		insn->direction = MMIODEC_DIR_READ;
 		insn->mem[0] = src;
 		insn->mem_count = 1;
-		set_register(insn, d, MMIODEC_RAX, width);
+		set_register(insn, d->p.rex, MMIODEC_RAX, width);
 	}
-	if (d->last_rep == 0xF3)
+	if (d->p.last_rep == 0xF3)
 		insn->rep = MMIODEC_REP_REP;
-	else if (d->last_rep == 0xF2)
+	else if (d->p.last_rep == 0xF2)
 		insn->rep = MMIODEC_REP_REPNE;
 	insn->repeat = insn->rep != MMIODEC_REP_NONE;
-	return true;
+}
+
+/* MOV with a moffs operand (A0-A3): the accumulator and an absolute
+ * offset of the address size. */
+static void describe_moffs(const struct decode_state *d, struct mmiodec_insn *insn)
+{
+	unsigned op = d->opcode;
+	uint8_t width = (op & 1) ? d->operand_size : 1;
+
+	insn->op = MMIODEC_OP_MOV;
+	insn->width = width;
+	insn->dest_width = width;
+	insn->direction = (op & 2) ? MMIODEC_DIR_WRITE : MMIODEC_DIR_READ;
+	set_register(insn, d->p.rex, MMIODEC_RAX, width);
+	insn->mem_count = 1;
+	insn->mem[0] = (struct mmiodec_mem){
+		.displacement = sign_extend(load_le(d->bytes + d->imm_pos, d->imm_size),
+					    d->imm_size),
+		.segment = effective_segment(d, MMIODEC_SEG_DS),
+		.base = MMIODEC_NO_REG, .index = MMIODEC_NO_REG,
+		.address_size = d->address_size, .access = insn->direction,
+	};
 }
 
 /*
- * The MMIO forms. Returns false when the form is not one of them (the
- * caller then classifies it as NO_MEMORY or UNSUPPORTED).
+ * The MMIO forms: fills the whole descriptor and returns true, or returns
+ * false when the form is not one of them (the caller then classifies it as
+ * NO_MEMORY or UNSUPPORTED).
  */
-static bool describe_mmio(const struct decoder *d, struct mmiodec_insn *insn)
+static bool describe_mmio(const struct decode_state *d, struct mmiodec_insn *insn)
 {
-	unsigned reg = ((d->modrm >> 3) & 7) | (d->rex & REX_R ? 8 : 0);
 	bool modrm_mem = d->has_modrm && (d->modrm >> 6) != 3;
-	unsigned osz = d->operand_size;
-	unsigned op = d->opcode;
+	unsigned form = modrm_mem ? mmio_form_of(d->map, d->opcode, d->mode == 64)
+				  : FORM_NONE;
+	bool moffs = d->map == MAP_LEGACY && (d->opcode & 0xFC) == 0xA0;
+	bool string = d->map == MAP_LEGACY && !d->has_modrm && !moffs &&
+		      mmiodec_legacy_map[d->opcode].flags & OP_MMIO;
 
-	insn->width = (uint8_t)osz;
-	insn->direction = MMIODEC_DIR_READ;
-	if (d->map == MAP_LEGACY) {
-		switch (op) {
-		case 0x88: case 0x89: case 0x8A: case 0x8B:
-			if (!modrm_mem)
-				return false;
-			insn->op = MMIODEC_OP_MOV;
-			insn->width = (op & 1) ? (uint8_t)osz : 1;
-			insn->direction = (op & 2) ? MMIODEC_DIR_READ
-						   : MMIODEC_DIR_WRITE;
-			set_register(insn, d, reg, insn->width);
-			break;
-		case 0xC6: case 0xC7:
-			if (!modrm_mem)
-				return false;
-			insn->op = MMIODEC_OP_MOV;
-			insn->width = (op & 1) ? (uint8_t)osz : 1;
-			insn->direction = MMIODEC_DIR_WRITE;
-			insn->has_immediate = true;
-			insn->immediate = (uint64_t)sign_extend(d->imm, d->imm_size);
-			if (insn->width < 8)
-				insn->immediate &= (1ull << (8 * insn->width)) - 1;
-			break;
-		case 0xA0: case 0xA1: case 0xA2: case 0xA3:
-			insn->op = MMIODEC_OP_MOV;
-			insn->width = (op & 1) ? (uint8_t)osz : 1;
-			insn->direction = (op & 2) ? MMIODEC_DIR_WRITE
-						   : MMIODEC_DIR_READ;
-			set_register(insn, d, MMIODEC_RAX, insn->width);
-			insn->dest_width = insn->width;
-			insn->mem_count = 1;
-			insn->mem[0].segment = effective_segment(d, MMIODEC_SEG_DS);
-			insn->mem[0].base = MMIODEC_NO_REG;
-			insn->mem[0].index = MMIODEC_NO_REG;
-			insn->mem[0].displacement = sign_extend(d->imm, d->imm_size);
-			insn->mem[0].address_size = d->address_size;
-			insn->mem[0].access = insn->direction;
-			return true;
-		case 0x63:
-			if (!modrm_mem || d->mode != 64)
-				return false;
-			insn->op = MMIODEC_OP_MOVSXD;
-			insn->extend = MMIODEC_EXTEND_SIGN;
-			insn->width = osz == 8 ? 4 : (uint8_t)osz;
-			insn->dest_width = (uint8_t)osz;
-			set_register(insn, d, reg, osz);
-			break;
-		case 0xA4: case 0xA5: case 0xAA: case 0xAB: case 0xAC: case 0xAD:
-			return describe_string(d, insn);
-		default:
-			return false;
-		}
-	} else if (d->map == MAP_0F) {
-		switch (op) {
-		case 0xB6: case 0xB7: case 0xBE: case 0xBF:
-			if (!modrm_mem)
-				return false;
-			insn->op = op >= 0xBE ? MMIODEC_OP_MOVSX : MMIODEC_OP_MOVZX;
-			insn->extend = op >= 0xBE ? MMIODEC_EXTEND_SIGN
-						  : MMIODEC_EXTEND_ZERO;
-			insn->width = (op & 1) ? 2 : 1;
-			insn->dest_width = (uint8_t)osz;
-			set_register(insn, d, reg, osz);
-			break;
-		case 0xC3:
-			/* MOVNTI has only m32 and m64 forms: no 16-bit size. */
-			if (!modrm_mem)
-				return false;
-			insn->op = MMIODEC_OP_MOVNTI;
-			insn->direction = MMIODEC_DIR_WRITE;
-			insn->width = osz == 8 ? 8 : 4;
-			set_register(insn, d, reg, insn->width);
-			break;
-		default:
-			return false;
-		}
-	} else {
+	if (form == FORM_NONE && !moffs && !string)
 		return false;
+	*insn = (struct mmiodec_insn){
+		.status = MMIODEC_OK, .length = d->length, .mode = d->mode,
+		.operand_size = d->operand_size, .address_size = d->address_size,
+	};
+	if (moffs) {
+		describe_moffs(d, insn);
+	} else if (string) {
+		describe_string(d, insn);
+	} else {
+		struct mmiodec_mem *m = &insn->mem[0];
+		if (d->address_size == 16)
+			modrm_memory16(m, d->modrm);
+		else
+			modrm_memory(m, d->modrm, d->has_sib ? d->sib : -1,
+				     d->p.rex, d->mode == 64);
+		m->segment = effective_segment(d, m->segment);
+		m->displacement = sign_extend(load_le(d->bytes + d->disp_pos, d->disp_size),
+					      d->disp_size);
+		m->address_size = d->address_size;
+		describe_form(insn, form, d->operand_size, d->p.rex, d->modrm,
+			      d->bytes + d->imm_pos, d->imm_size);
 	}
-	if (!insn->dest_width)
-		insn->dest_width = insn->width;
-	insn->mem_count = 1;
-	fill_modrm_memory(d, &insn->mem[0]);
-	insn->mem[0].access = insn->direction;
 	return true;
 }
 
-/* The opcodes describe_mmio() knows; everything else skips it. */
-static bool may_be_mmio(const struct decoder *d, const struct opcode_info *info)
+/* A descriptor with only status (and, for a valid instruction, its length
+ * and mode) set. */
+static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status,
+				  unsigned length, unsigned mode)
 {
-	if (d->map == MAP_LEGACY)
-		return info->flags & OP_MMIO;
-	return d->map == MAP_0F &&
-	       ((d->opcode & 0xF6) == 0xB6 || d->opcode == 0xC3);
+	*insn = (struct mmiodec_insn){
+		.status = status, .length = (uint8_t)length, .mode = (uint8_t)mode,
+	};
+	return (enum mmiodec_status)status;
 }
 
-static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status)
+/* Every form, in every mode. */
+static __attribute__((noinline)) enum mmiodec_status
+decode_general(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
+	       enum mmiodec_mode mode)
 {
-	insn->status = status;
-	return (enum mmiodec_status)status;
+	unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len : MMIODEC_MAX_LENGTH;
+	bool mode64 = mode == MMIODEC_MODE_64;
+	struct decode_state d = { .bytes = bytes, .mode = (uint8_t)mode,
+				  .p = { .seg = -1 } };
+	const struct opcode_info *info = 0;
+	unsigned imm_kind;
+	unsigned pos = 0;
+	uint8_t status;
+	bool bad_register = false;
+
+	if (avail == 0)
+		goto out_of_bytes;
+	uint8_t b = bytes[0];
+	uint16_t flags = mmiodec_legacy_map[b].flags;
+	if (flags & (OP_PREFIX | OP_REX)) {
+		pos = read_prefixes(bytes, avail, mode64, &d.p);
+		if (pos >= avail)
+			goto out_of_bytes;
+		b = bytes[pos];
+		flags = mmiodec_legacy_map[b].flags;
+	}
+	pos++;
+
+	if (mode64) {
+		d.address_size = d.p.has_67 ? 32 : 64;
+		d.operand_size = (d.p.rex & REX_W) ? 8 : d.p.has_66 ? 2 : 4;
+	} else {
+		bool wide = mode == MMIODEC_MODE_32;
+		d.address_size = wide != d.p.has_67 ? 32 : 16;
+		d.operand_size = wide != d.p.has_66 ? 4 : 2;
+	}
+
+	d.map = MAP_LEGACY;
+	d.opcode = b;
+	info = &mmiodec_legacy_map[b];
+	if (flags & OP_ESCAPE) {
+		if (b == 0x0F) {
+			if (pos >= avail)
+				goto out_of_bytes;
+			b = bytes[pos++];
+			d.map = MAP_0F;
+			if (b == 0x38 || b == 0x3A) {
+				d.map = b == 0x38 ? MAP_0F38 : MAP_0F3A;
+				if (pos >= avail)
+					goto out_of_bytes;
+				b = bytes[pos++];
+			}
+			d.opcode = b;
+			info = mmiodec_map0f_info(d.map, b, mandatory_prefix(&d.p),
+						  mode64);
+			flags = info->flags;
+		} else {
+			/* Whether it is VEX or LES/LDS/BOUND/POP needs the
+			 * next byte; either way the instruction continues. */
+			if (pos >= avail)
+				goto out_of_bytes;
+			uint8_t next = bytes[pos];
+			bool is_vex = b == 0x8F ? (next & 0x1F) >= 8
+						: mode64 || (next & 0xC0) == 0xC0;
+			if (is_vex) {
+				struct vex_result v = { 0 };
+				status = decode_vex_like(&d, avail, pos, b, &v);
+				if (status == OUT_OF_BYTES)
+					goto out_of_bytes;
+				if (status != MMIODEC_OK)
+					return finish(insn, status, 0, 0);
+				pos = v.pos;
+				d.map = v.map;
+				d.opcode = v.opcode;
+				d.modrm = v.modrm;
+				d.has_modrm = v.has_modrm;
+				bad_register = v.bad_register;
+				imm_kind = v.imm_kind;
+				info = 0;
+				goto tail;
+			}
+		}
+	}
+
+	imm_kind = info->imm;
+	d.has_modrm = flags & OP_MODRM;
+	if (d.has_modrm) {
+		if (pos >= avail)
+			goto out_of_bytes;
+		d.modrm = bytes[pos++];
+		if (flags & OP_MOD_IGNORED)
+			d.modrm |= 0xC0;
+	}
+	if (!form_valid(&d, info) || ((flags & OP_MPX) && !mpx_form_valid(&d)))
+		return finish(insn, MMIODEC_INVALID, 0, 0);
+	if (d.map == MAP_LEGACY)
+		imm_kind = legacy_group_immediate(d.modrm, imm_kind);
+
+tail:
+	if (d.has_modrm && (d.modrm >> 6) != 3 && !read_modrm_tail(&d, &pos, avail))
+		goto out_of_bytes;
+	d.imm_pos = (uint8_t)pos;
+	d.imm_size = (uint8_t)immediate_size(&d, imm_kind);
+	pos += d.imm_size;
+	if (pos > avail)
+		goto out_of_bytes;
+	if (info && (flags & OP_3DNOW)) {
+		if (pos >= avail)
+			goto out_of_bytes;
+		if (!mmiodec_amd3dnow_valid(bytes[pos++]))
+			return finish(insn, MMIODEC_INVALID, 0, 0);
+	}
+	if (d.p.has_lock && !(info && lock_allowed(&d, info)))
+		return finish(insn, MMIODEC_INVALID, 0, 0);
+	if (bad_register || (info && register_out_of_range(&d, info)))
+		return finish(insn, MMIODEC_INVALID, 0, 0);
+
+	d.length = (uint8_t)pos;
+	if (info && describe_mmio(&d, insn))
+		return MMIODEC_OK;
+
+	/* Not an MMIO form: the length, and the mode that RIP wraps in. */
+	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
+	bool touches = info ? ((modrm_mem && !(flags & OP_NO_ACCESS)) ||
+			       (flags & OP_IMPLICIT_MEM))
+			    : modrm_mem;
+	return finish(insn, touches ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY,
+		      pos, mode);
+
+out_of_bytes:
+	return finish(insn, len < MMIODEC_MAX_LENGTH ? MMIODEC_TRUNCATED
+						     : MMIODEC_INVALID, 0, 0);
+}
+
+/*
+ * The common case on its own, for speed: 64-bit mode, no legacy prefix, an
+ * optional REX, a one-byte or 0F opcode whose table entry needs none of the
+ * special checks, every byte present. Returns FALLBACK for anything else,
+ * which decode_general() then decodes from the start; for what it accepts
+ * it gives exactly decode_general()'s answer (the differential harness
+ * checks both against the reference decoder).
+ */
+#define FALLBACK 0xFE
+#define NOT_FAST (OP_PREFIX | OP_REX | OP_INVALID64 | OP_3DNOW | OP_MPX | \
+		  OP_MOD_IGNORED)
+
+/* Immediate bytes in 64-bit mode without 66 or 67: Iv is 4 here, 8 with
+ * REX.W (added by the caller); Ap exists only outside 64-bit mode. */
+static const uint8_t imm_size64[] = {
+	[IMM_NONE] = 0, [IMM_B] = 1, [IMM_W] = 2, [IMM_WB] = 3, [IMM_Z] = 4,
+	[IMM_V] = 4, [IMM_JZ] = 4, [IMM_AP] = 0, [IMM_MOFFS] = 8, [IMM_BB] = 2,
+	[IMM_D] = 4, [IMM_GRP3B] = 0, [IMM_GRP3Z] = 0,
+};
+
+static unsigned decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
+			      unsigned avail)
+{
+	unsigned pos = 1, rex = 0;
+	unsigned opcode = bytes[0];
+
+	if ((opcode & 0xF0) == 0x40) {
+		if (avail < 2)
+			return FALLBACK;
+		rex = opcode;
+		opcode = bytes[pos++];
+	}
+	unsigned map = MAP_LEGACY;
+	const struct opcode_info *info = &mmiodec_legacy_map[opcode];
+	unsigned flags = info->flags;
+	if (flags & OP_ESCAPE) {
+		if (opcode != 0x0F || pos >= avail)
+			return FALLBACK;
+		opcode = bytes[pos++];
+		/* 0F 38 and 0F 3A are other maps; CR/DR moves and the
+		 * bound-register forms check REX (register_out_of_range). */
+		if (opcode == 0x38 || opcode == 0x3A || (opcode & 0xFC) == 0x20 ||
+		    (opcode & 0xFE) == 0x1A)
+			return FALLBACK;
+		map = MAP_0F;
+		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, PREFIX_NONE, true);
+		flags = info->flags;
+	}
+	if (flags & NOT_FAST)
+		return FALLBACK;
+
+	unsigned imm_kind = info->imm;
+	if (!(flags & OP_MODRM)) {
+		/* A0-A3 and the string forms are described by the general path */
+		if (flags & OP_MMIO)
+			return FALLBACK;
+		pos += imm_size64[imm_kind] + (imm_kind == IMM_V && (rex & REX_W) ? 4 : 0);
+		if (pos > avail)
+			return FALLBACK;
+		return finish(insn, flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
+							    : MMIODEC_NO_MEMORY,
+			      pos, MMIODEC_MODE_64);
+	}
+
+	if (pos >= avail)
+		return FALLBACK;
+	uint8_t modrm = bytes[pos++];
+	unsigned mod = modrm >> 6, rm = modrm & 7, reg = (modrm >> 3) & 7;
+	if (!(((mod == 3 ? info->reg_regs : info->mem_regs) >> reg) & 1) ||
+	    (mod == 3 && (flags & OP_RM_TABLE)))
+		return FALLBACK;
+	imm_kind = legacy_group_immediate(modrm, imm_kind);
+	unsigned imm_size = imm_size64[imm_kind];
+
+	if (mod == 3) {
+		pos += imm_size;
+		if (pos > avail)
+			return FALLBACK;
+		return finish(insn, flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
+							    : MMIODEC_NO_MEMORY,
+			      pos, MMIODEC_MODE_64);
+	}
+
+	int sib = -1;
+	if (rm == 4) {
+		if (pos >= avail)
+			return FALLBACK;
+		sib = bytes[pos++];
+		rm = sib & 7;
+	}
+	unsigned disp_size = mod == 1 ? 1 : (mod == 2 || (mod == 0 && rm == 5)) ? 4 : 0;
+	unsigned disp_pos = pos;
+	pos += disp_size + imm_size;
+	if (pos > avail)
+		return FALLBACK;
+
+	unsigned form = mmio_form_of(map, opcode, true);
+	if (form == FORM_NONE)
+		return finish(insn, flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
+					    ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED,
+			      pos, MMIODEC_MODE_64);
+
+	unsigned operand_size = rex & REX_W ? 8 : 4;
+	*insn = (struct mmiodec_insn){
+		.status = MMIODEC_OK, .length = (uint8_t)pos, .mode = MMIODEC_MODE_64,
+		.operand_size = (uint8_t)operand_size, .address_size = 64,
+	};
+	struct mmiodec_mem *m = &insn->mem[0];
+	modrm_memory(m, modrm, sib, rex, true);
+	m->displacement = sign_extend(load_le(bytes + disp_pos, disp_size), disp_size);
+	m->address_size = 64;
+	describe_form(insn, form, operand_size, rex, modrm,
+		      bytes + disp_pos + disp_size, imm_size);
+	return MMIODEC_OK;
 }
 
 enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
@@ -772,74 +972,16 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 {
 	if (!insn)
 		return MMIODEC_BAD_ARGUMENT;
-	*insn = (struct mmiodec_insn){ 0 };
 	if (!bytes ||
 	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
-	     mode != MMIODEC_MODE_64)) {
-		return finish(insn, MMIODEC_BAD_ARGUMENT);
+	     mode != MMIODEC_MODE_64))
+		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
+	if (mode == MMIODEC_MODE_64 && len > 0) {
+		unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len
+							  : MMIODEC_MAX_LENGTH;
+		unsigned status = decode_fast64(insn, bytes, avail);
+		if (status != FALLBACK)
+			return (enum mmiodec_status)status;
 	}
-
-	struct decoder d = {
-		.bytes = bytes,
-		.avail = (uint8_t)(len < MMIODEC_MAX_LENGTH ? len : MMIODEC_MAX_LENGTH),
-		.truncated_input = len < MMIODEC_MAX_LENGTH,
-		.mode = (uint8_t)mode,
-		.seg_override = -1,
-		.status = MMIODEC_OK,
-	};
-	const struct opcode_info *info = 0;
-	unsigned imm_kind = IMM_NONE;
-
-	if (!decode_prefixes(&d))
-		return finish(insn, d.status);
-	set_sizes(&d);
-	if (!decode_opcode(&d, &imm_kind, &info))
-		return finish(insn, d.status);
-	if (info) {
-		if (info->flags & OP_MOD_IGNORED)
-			d.modrm |= 0xC0;
-		if (!check_form(&d, info) || !check_mpx(&d, info))
-			return finish(insn, d.status);
-		if (d.has_modrm && !decode_modrm_tail(&d))
-			return finish(insn, d.status);
-		if (d.map == MAP_LEGACY)
-			imm_kind = legacy_group_immediate(&d, imm_kind);
-	}
-	unsigned imm_size = immediate_size(&d, imm_kind);
-	uint64_t imm;
-	if (!fetch_uint(&d, imm_size, &imm))
-		return finish(insn, d.status);
-	d.imm = imm;
-	d.imm_size = (uint8_t)imm_size;
-	if (info && (info->flags & OP_3DNOW)) {
-		uint8_t suffix;
-		if (!fetch(&d, &suffix))
-			return finish(insn, d.status);
-		if (!mmiodec_amd3dnow_valid(suffix))
-			return finish(insn, MMIODEC_INVALID);
-	}
-	if (d.has_lock && !(info && lock_allowed(&d, info)))
-		return finish(insn, MMIODEC_INVALID);
-	if (d.bad_register || (info && register_out_of_range(&d, info)))
-		return finish(insn, MMIODEC_INVALID);
-
-
-	if (may_be_mmio(&d, info)) {
-		insn->length = d.pos;
-		insn->mode = (uint8_t)mode;
-		insn->operand_size = d.operand_size;
-		insn->address_size = d.address_size;
-		if (describe_mmio(&d, insn))
-			return finish(insn, MMIODEC_OK);
-		*insn = (struct mmiodec_insn){ 0 };
-	}
-
-	/* Not an MMIO form: the length, and the mode that RIP wraps in. */
-	insn->length = d.pos;
-	insn->mode = (uint8_t)mode;
-	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
-	bool touches = info ? ((modrm_mem && !(info->flags & OP_NO_ACCESS)) ||
-			       (info->flags & OP_IMPLICIT_MEM))
-			    : modrm_mem;
-	return finish(insn, touches ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY);
+	return decode_general(insn, bytes, len, mode);
 }
