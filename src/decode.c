@@ -48,13 +48,26 @@ struct decode_state {
 	uint8_t length;
 };
 
-/* Little-endian unsigned value of `size` bytes. */
+/* Little-endian unsigned value of `size` (0, 1, 2, 4 or 8: displacements,
+ * immediates and offsets) bytes, spelled out so that each is one load. */
 static uint64_t load_le(const uint8_t *p, unsigned size)
 {
-	uint64_t value = 0;
-	for (unsigned i = size; i-- > 0;)
-		value = value << 8 | p[i];
-	return value;
+	switch (size) {
+	case 1:
+		return p[0];
+	case 2:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8;
+	case 4:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24;
+	case 8:
+		return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
+		       (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
+		       (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
+		       (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
+	default:
+		return 0;
+	}
 }
 
 static int64_t sign_extend(uint64_t value, unsigned size)
@@ -468,7 +481,7 @@ static const struct mmio_form mmio_forms[] = {
 
 /* The form of a ModRM memory instruction, or FORM_NONE (63 is MOVSXD only
  * in 64-bit mode; outside it, ARPL). */
-static unsigned mmio_form_of(unsigned map, unsigned opcode, bool mode64)
+static inline __attribute__((always_inline)) unsigned mmio_form_of(unsigned map, unsigned opcode, bool mode64)
 {
 	if (map == MAP_LEGACY) {
 		if ((opcode & 0xFC) == 0x88)
@@ -503,7 +516,7 @@ static void set_register(struct mmiodec_insn *insn, unsigned rex,
  * What a ModRM form does, onto a descriptor whose mem[0] is filled but
  * for its access: op, direction, widths, register or immediate.
  */
-static void describe_form(struct mmiodec_insn *insn, unsigned form,
+static inline __attribute__((always_inline)) void describe_form(struct mmiodec_insn *insn, unsigned form,
 			  unsigned operand_size, unsigned rex, uint8_t modrm,
 			  const uint8_t *imm, unsigned imm_size)
 {
@@ -535,7 +548,7 @@ static void describe_form(struct mmiodec_insn *insn, unsigned form,
  * vol. 2 tables 2-2 and 2-3), without the segment override. The
  * displacement comes from the caller.
  */
-static void modrm_memory(struct mmiodec_mem *m, uint8_t modrm, int sib,
+static inline __attribute__((always_inline)) void modrm_memory(struct mmiodec_mem *m, uint8_t modrm, int sib,
 			 unsigned rex, bool mode64)
 {
 	unsigned mod = modrm >> 6, rm = modrm & 7;
@@ -970,18 +983,18 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 				   const uint8_t *bytes, size_t len,
 				   enum mmiodec_mode mode)
 {
-	if (!insn)
-		return MMIODEC_BAD_ARGUMENT;
-	if (!bytes ||
-	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
-	     mode != MMIODEC_MODE_64))
-		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
-	if (mode == MMIODEC_MODE_64 && len > 0) {
+	if (mode == MMIODEC_MODE_64 && insn && bytes && len > 0) {
 		unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len
 							  : MMIODEC_MAX_LENGTH;
 		unsigned status = decode_fast64(insn, bytes, avail);
 		if (status != FALLBACK)
 			return (enum mmiodec_status)status;
 	}
+	if (!insn)
+		return MMIODEC_BAD_ARGUMENT;
+	if (!bytes ||
+	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
+	     mode != MMIODEC_MODE_64))
+		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
 	return decode_general(insn, bytes, len, mode);
 }
