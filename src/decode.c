@@ -11,6 +11,7 @@
  */
 #include "mmiodec.h"
 #include "decode.h"
+#include "decode_general.h"
 #include "tables.h"
 
 enum {
@@ -730,10 +731,17 @@ static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status,
 }
 
 /* Every form, in every mode. */
-static __attribute__((noinline)) enum mmiodec_status
-decode_general(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
-	       enum mmiodec_mode mode)
+__attribute__((noinline)) enum mmiodec_status
+mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
+		       size_t len, enum mmiodec_mode mode)
 {
+	if (!insn)
+		return MMIODEC_BAD_ARGUMENT;
+	if (!bytes ||
+	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
+	     mode != MMIODEC_MODE_64))
+		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
+
 	unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len : MMIODEC_MAX_LENGTH;
 	bool mode64 = mode == MMIODEC_MODE_64;
 	struct decode_state d = { .bytes = bytes, .mode = (uint8_t)mode,
@@ -867,9 +875,10 @@ out_of_bytes:
  * The common case on its own, for speed: 64-bit mode, no legacy prefix, an
  * optional REX, a one-byte or 0F opcode whose table entry needs none of the
  * special checks, every byte present. Returns FALLBACK for anything else,
- * which decode_general() then decodes from the start; for what it accepts
- * it gives exactly decode_general()'s answer (the differential harness
- * checks both against the reference decoder).
+ * which mmiodec_decode_general() then decodes from the start; for what it
+ * accepts it gives exactly that function's answer (tests/unit/test_fastpath.c
+ * compares the two; the differential harness checks both against the
+ * reference decoder).
  */
 #define FALLBACK 0xFE
 #define NOT_FAST (OP_PREFIX | OP_REX | OP_INVALID64 | OP_3DNOW | OP_MPX | \
@@ -990,11 +999,5 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 		if (status != FALLBACK)
 			return (enum mmiodec_status)status;
 	}
-	if (!insn)
-		return MMIODEC_BAD_ARGUMENT;
-	if (!bytes ||
-	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
-	     mode != MMIODEC_MODE_64))
-		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
-	return decode_general(insn, bytes, len, mode);
+	return mmiodec_decode_general(insn, bytes, len, mode);
 }
