@@ -214,11 +214,26 @@ static unsigned row_count;
 static uint8_t row_of[3][256];
 
 struct rm_entry {
-	unsigned map, op, p, mode64;
+	unsigned map, op, p, modes;   /* modes: bit 0 outside 64-bit mode, 1 in it */
 	uint8_t bits[8];
 };
 static struct rm_entry rm_entries[256];
 static unsigned rm_count;
+
+/* The 64-bit mode entry joins the other mode's when their bits agree. */
+static void add_rm_entry(unsigned map, unsigned op, unsigned p, unsigned mode64,
+			 const uint8_t *bits)
+{
+	struct rm_entry *e = &rm_entries[rm_count ? rm_count - 1 : 0];
+	if (rm_count && e->map == map && e->op == op && e->p == p &&
+	    !memcmp(e->bits, bits, 8)) {
+		e->modes |= 1u << mode64;
+		return;
+	}
+	e = &rm_entries[rm_count++];
+	e->map = map; e->op = op; e->p = p; e->modes = 1u << mode64;
+	memcpy(e->bits, bits, 8);
+}
 
 static unsigned intern_form(const struct opcode_info *info)
 {
@@ -244,6 +259,83 @@ static unsigned intern_row(const uint8_t *row)
 	}
 	memcpy(rows[row_count], row, 8);
 	return row_count++;
+}
+
+/*
+ * A table of byte rows stored in two levels, read by BLOCKED() in
+ * src/tables.c: each row cut into blocks of `size` entries, identical blocks
+ * kept once across all rows, and per row the block number of each piece.
+ * The opcode rows of a map are mostly empty or repeat their neighbours, so
+ * the two levels take about half the bytes of the flat table.
+ */
+#define MAX_BLOCKS 256
+#define MAX_BLOCK_SIZE 16
+#define MAX_BLOCKED_ROWS 64
+struct blocked {
+	const char *name;    /* the tables are NAME_block_index and NAME_blocks */
+	unsigned rows, width, size, count;
+	uint8_t index[MAX_BLOCKED_ROWS][256];
+	uint8_t blocks[MAX_BLOCKS][MAX_BLOCK_SIZE];
+};
+
+/* table: t->rows rows of t->width bytes. */
+static void split_blocks(struct blocked *t, const uint8_t *table)
+{
+	if (t->rows > MAX_BLOCKED_ROWS || t->size > MAX_BLOCK_SIZE || t->width % t->size) {
+		fprintf(stderr, "gen-tables: %s does not fit its blocks\n", t->name);
+		exit(1);
+	}
+	t->count = 0;
+	for (unsigned r = 0; r < t->rows; r++) {
+		for (unsigned i = 0; i < t->width / t->size; i++) {
+			const uint8_t *piece = table + r * t->width + i * t->size;
+			unsigned k = 0;
+			while (k < t->count && memcmp(t->blocks[k], piece, t->size))
+				k++;
+			if (k == MAX_BLOCKS) {
+				fprintf(stderr, "gen-tables: too many blocks for %s\n", t->name);
+				exit(1);
+			}
+			if (k == t->count)
+				memcpy(t->blocks[t->count++], piece, t->size);
+			t->index[r][i] = (uint8_t)k;
+		}
+	}
+}
+
+/* what: a comment on the flat table's rows and entries. */
+static void write_blocked(FILE *out, const struct blocked *t, const char *what)
+{
+	unsigned per_row = t->width / t->size;
+	fprintf(out, "/* %s.\n * In two levels (BLOCKED() in src/tables.c): entry i of row r is\n"
+		" * %s_blocks[%s_block_index[r][i / %u]][i %% %u]. */\n",
+		what, t->name, t->name, t->size, t->size);
+	fprintf(out, "static const uint8_t %s_block_index[%u][%u] = {\n", t->name, t->rows, per_row);
+	for (unsigned r = 0; r < t->rows; r++) {
+		if (per_row <= 16) {
+			fprintf(out, "\t/* %3u */ {", r);
+			for (unsigned i = 0; i < per_row; i++)
+				fprintf(out, " %3u,", t->index[r][i]);
+			fprintf(out, " },\n");
+			continue;
+		}
+		fprintf(out, "\t{\n");
+		for (unsigned i = 0; i < per_row; i += 16) {
+			fprintf(out, "\t\t");
+			for (unsigned j = 0; j < 16 && i + j < per_row; j++)
+				fprintf(out, "%3u, ", t->index[r][i + j]);
+			fprintf(out, "/* %02X */\n", i * t->size);
+		}
+		fprintf(out, "\t},\n");
+	}
+	fprintf(out, "};\n\nstatic const uint8_t %s_blocks[%u][%u] = {\n", t->name, t->count, t->size);
+	for (unsigned k = 0; k < t->count; k++) {
+		fprintf(out, "\t/* %3u */ {", k);
+		for (unsigned j = 0; j < t->size; j++)
+			fprintf(out, " %3u,", t->blocks[k][j]);
+		fprintf(out, " },\n");
+	}
+	fprintf(out, "};\n");
 }
 
 static const char *imm_names[] = {
@@ -288,11 +380,8 @@ static void write_map0f(FILE *out)
 					if (map == MAP_0F && op == 0x0F && f.info.flags & OP_MODRM)
 						f.info.flags |= OP_3DNOW;
 					row[p * 2 + mode64] = (uint8_t)intern_form(&f.info);
-					if (f.rm_table) {
-						struct rm_entry *e = &rm_entries[rm_count++];
-						e->map = map; e->op = op; e->p = p; e->mode64 = mode64;
-						memcpy(e->bits, f.rm_bits, 8);
-					}
+					if (f.rm_table)
+						add_rm_entry(map, op, p, mode64, f.rm_bits);
 				}
 			}
 			row_of[m][op] = (uint8_t)intern_row(row);
@@ -310,34 +399,25 @@ static void write_map0f(FILE *out)
 			imm_names[forms[i].imm], forms[i].mem_regs, forms[i].reg_regs,
 			forms[i].lock_regs);
 	}
-	fprintf(out, "};\n\n/* A row per distinct opcode: the form for each mandatory prefix\n"
-		" * (none, 66, F3, F2) outside and in 64-bit mode. */\n");
-	fprintf(out, "static const uint8_t map0f_row_forms[%u][8] = {\n", row_count);
-	for (unsigned i = 0; i < row_count; i++) {
-		fprintf(out, "\t/* %3u */ {", i);
-		for (unsigned j = 0; j < 8; j++)
-			fprintf(out, " %3u,", rows[i][j]);
-		fprintf(out, " },\n");
-	}
-	fprintf(out, "};\n\n/* Opcode to row, for 0F, 0F 38, 0F 3A. */\n");
-	fprintf(out, "static const uint8_t map0f_rows[3][256] = {\n");
-	for (unsigned m = 0; m < 3; m++) {
-		fprintf(out, "\t{\n");
-		for (unsigned op = 0; op < 256; op += 16) {
-			fprintf(out, "\t\t");
-			for (unsigned j = 0; j < 16; j++)
-				fprintf(out, "%3u,%s", row_of[m][op + j], j == 15 ? "" : " ");
-			fprintf(out, " /* %02X */\n", op);
-		}
-		fprintf(out, "\t},\n");
-	}
 	fprintf(out, "};\n\n");
+	static struct blocked row_forms = { .name = "map0f_row_forms", .width = 8, .size = 2 };
+	row_forms.rows = row_count;
+	split_blocks(&row_forms, &rows[0][0]);
+	write_blocked(out, &row_forms, "A row per distinct opcode: the form for each mandatory prefix\n"
+		      " * (none, 66, F3, F2) outside and in 64-bit mode");
+	fprintf(out, "\n");
+	static struct blocked opcode_rows = { .name = "map0f_rows", .rows = 3, .width = 256,
+					      .size = 4 };
+	split_blocks(&opcode_rows, &row_of[0][0]);
+	write_blocked(out, &opcode_rows, "Opcode to row, for 0F, 0F 38, 0F 3A");
+	fprintf(out, "\n");
 	fprintf(out, "/* Register forms (mod == 3) valid only for some ModRM.rm: map, opcode,\n"
-		" * prefix, 64-bit mode, then for each ModRM.reg a bit per rm. */\n");
-	fprintf(out, "static const struct {\n\tuint8_t map, opcode, prefix, mode64;\n\tuint8_t rm_bits[8];\n} map0f_rm_forms[%u] = {\n", rm_count);
+		" * prefix, the modes (bit 0: outside 64-bit mode, bit 1: in it), then for\n"
+		" * each ModRM.reg a bit per rm. */\n");
+	fprintf(out, "static const struct {\n\tuint8_t map, opcode, prefix, modes;\n\tuint8_t rm_bits[8];\n} map0f_rm_forms[%u] = {\n", rm_count);
 	for (unsigned i = 0; i < rm_count; i++) {
 		struct rm_entry *e = &rm_entries[i];
-		fprintf(out, "\t{ %u, 0x%02X, %u, %u, {", e->map, e->op, e->p, e->mode64);
+		fprintf(out, "\t{ %u, 0x%02X, %u, %u, {", e->map, e->op, e->p, e->modes);
 		for (unsigned j = 0; j < 8; j++)
 			fprintf(out, " 0x%02X,", e->bits[j]);
 		fprintf(out, " } },\n");
@@ -348,7 +428,8 @@ static void write_map0f(FILE *out)
 		"\t\t    bool mode64, uint8_t modrm)\n{\n"
 		"\tfor (unsigned i = 0; i < sizeof map0f_rm_forms / sizeof map0f_rm_forms[0]; i++) {\n"
 		"\t\tif (map0f_rm_forms[i].map == map && map0f_rm_forms[i].opcode == opcode &&\n"
-		"\t\t    map0f_rm_forms[i].prefix == prefix && map0f_rm_forms[i].mode64 == mode64)\n"
+		"\t\t    map0f_rm_forms[i].prefix == prefix &&\n"
+		"\t\t    ((map0f_rm_forms[i].modes >> mode64) & 1))\n"
 		"\t\t\treturn (map0f_rm_forms[i].rm_bits[(modrm >> 3) & 7] >> (modrm & 7)) & 1;\n"
 		"\t}\n\treturn true;\n}\n\n");
 
@@ -669,19 +750,11 @@ static void write_vex(FILE *out)
 			fprintf(out, "%s0x%02X,", m % 16 ? " " : "\n\t\t", vex_map_slot[k][m]);
 		fprintf(out, "\n\t},\n");
 	}
-	fprintf(out, "};\n\n/* Row per map slot and opcode. */\n");
-	fprintf(out, "static const uint8_t vex_opcode_rows[%u][256] = {\n", vex_slot_count);
-	for (unsigned sl = 0; sl < vex_slot_count; sl++) {
-		fprintf(out, "\t{\n");
-		for (unsigned op = 0; op < 256; op += 16) {
-			fprintf(out, "\t\t");
-			for (unsigned j = 0; j < 16; j++)
-				fprintf(out, "%3u,%s", vex_opcode_rows[sl][op + j], j == 15 ? "" : " ");
-			fprintf(out, "\n");
-		}
-		fprintf(out, "\t},\n");
-	}
-	fprintf(out, "};\n");
+	fprintf(out, "};\n\n");
+	static struct blocked opcode_rows = { .name = "vex_opcode_rows", .width = 256, .size = 8 };
+	opcode_rows.rows = vex_slot_count;
+	split_blocks(&opcode_rows, &vex_opcode_rows[0][0]);
+	write_blocked(out, &opcode_rows, "Row per map slot and opcode");
 }
 
 static void write_x87(FILE *out)
