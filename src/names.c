@@ -2,36 +2,67 @@
 /* Names as Zydis 4 spells them, for the CLI, tests and messages. */
 #include "mmiodec.h"
 
-static const char *const status_names[] = {
-	[MMIODEC_OK] = "ok",
-	[MMIODEC_NO_MEMORY] = "no-memory",
-	[MMIODEC_UNSUPPORTED] = "unsupported",
-	[MMIODEC_INVALID] = "invalid",
-	[MMIODEC_TRUNCATED] = "truncated",
-	[MMIODEC_BAD_ARGUMENT] = "bad-argument",
+/*
+ * Every name lives in one constant struct of fixed-width char arrays: a
+ * name is the address of its row, so there is no table of pointers (8
+ * bytes and a relocation per name) and no padding between the tables. Each
+ * width is that of the longest name with its NUL, spelled as that name's
+ * sizeof; a longer name needs a wider row (one exactly as long as the row
+ * would silently lose its NUL).
+ */
+static const struct {
+	char status[6][sizeof "bad-argument"];
+	char string[3][4][sizeof "movsb"];     /* by op, log2(width) */
+	char op[6][sizeof "movsxd"];
+	char gpr[4][16][sizeof "r10b"];        /* by log2(width), number */
+	char high8[4][sizeof "ah"];
+	char ip[4][sizeof "rip"];              /* by log2(width); none at 1 */
+	char seg[6][sizeof "es"];
+} names = {
+	.status = {
+		[MMIODEC_OK] = "ok",
+		[MMIODEC_NO_MEMORY] = "no-memory",
+		[MMIODEC_UNSUPPORTED] = "unsupported",
+		[MMIODEC_INVALID] = "invalid",
+		[MMIODEC_TRUNCATED] = "truncated",
+		[MMIODEC_BAD_ARGUMENT] = "bad-argument",
+	},
+	.string = {
+		{ "movsb", "movsw", "movsd", "movsq" },
+		{ "stosb", "stosw", "stosd", "stosq" },
+		{ "lodsb", "lodsw", "lodsd", "lodsq" },
+	},
+	.op = {
+		[MMIODEC_OP_NONE] = "",
+		[MMIODEC_OP_MOV] = "mov",
+		[MMIODEC_OP_MOVZX] = "movzx",
+		[MMIODEC_OP_MOVSX] = "movsx",
+		[MMIODEC_OP_MOVSXD] = "movsxd",
+		[MMIODEC_OP_MOVNTI] = "movnti",
+	},
+	.gpr = {
+		{ "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
+		  "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b" },
+		{ "ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
+		  "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w" },
+		{ "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
+		  "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d" },
+		{ "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
+		  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" },
+	},
+	.high8 = { "ah", "ch", "dh", "bh" },
+	.ip = { "", "ip", "eip", "rip" },
+	.seg = { "es", "cs", "ss", "ds", "fs", "gs" },
 };
+
+#define COUNT(array) (sizeof (array) / sizeof (array)[0])
 
 const char *mmiodec_status_name(enum mmiodec_status status)
 {
-	if ((unsigned)status >= sizeof status_names / sizeof status_names[0])
+	if ((unsigned)status >= COUNT(names.status))
 		return "?";
-	return status_names[status];
+	return names.status[status];
 }
-
-/* String mnemonics by op and log2(width). */
-static const char *const string_names[3][4] = {
-	{ "movsb", "movsw", "movsd", "movsq" },
-	{ "stosb", "stosw", "stosd", "stosq" },
-	{ "lodsb", "lodsw", "lodsd", "lodsq" },
-};
-
-static const char *const op_names[] = {
-	[MMIODEC_OP_MOV] = "mov",
-	[MMIODEC_OP_MOVZX] = "movzx",
-	[MMIODEC_OP_MOVSX] = "movsx",
-	[MMIODEC_OP_MOVSXD] = "movsxd",
-	[MMIODEC_OP_MOVNTI] = "movnti",
-};
 
 static unsigned log2_width(unsigned width)
 {
@@ -44,31 +75,17 @@ const char *mmiodec_mnemonic(const struct mmiodec_insn *insn)
 		return "";
 	switch (insn->op) {
 	case MMIODEC_OP_MOVS:
-		return string_names[0][log2_width(insn->width)];
+		return names.string[0][log2_width(insn->width)];
 	case MMIODEC_OP_STOS:
-		return string_names[1][log2_width(insn->width)];
+		return names.string[1][log2_width(insn->width)];
 	case MMIODEC_OP_LODS:
-		return string_names[2][log2_width(insn->width)];
+		return names.string[2][log2_width(insn->width)];
 	default:
-		if (insn->op < sizeof op_names / sizeof op_names[0] &&
-		    op_names[insn->op])
-			return op_names[insn->op];
+		if (insn->op < COUNT(names.op))
+			return names.op[insn->op];
 		return "";
 	}
 }
-
-static const char *const gpr_names[4][16] = {
-	{ "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
-	  "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b" },
-	{ "ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
-	  "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w" },
-	{ "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
-	  "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d" },
-	{ "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-	  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" },
-};
-static const char *const high8_names[4] = { "ah", "ch", "dh", "bh" };
-static const char *const ip_names[4] = { 0, "ip", "eip", "rip" };
 
 const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 			     unsigned width)
@@ -76,19 +93,17 @@ const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 	if (width != 1 && width != 2 && width != 4 && width != 8)
 		return 0;
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
-		return number < 4 && width == 1 ? high8_names[number] : 0;
+		return number < 4 && width == 1 ? names.high8[number] : 0;
 	if (kind != MMIODEC_REG_KIND_GPR)
 		return 0;
 	if (number < 16)
-		return gpr_names[log2_width(width)][number];
-	if (number == MMIODEC_RIP)
-		return ip_names[log2_width(width)];
+		return names.gpr[log2_width(width)][number];
+	if (number == MMIODEC_RIP && width != 1)
+		return names.ip[log2_width(width)];
 	return 0;
 }
 
-static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
-
 const char *mmiodec_seg_name(enum mmiodec_seg seg)
 {
-	return (unsigned)seg < 6 ? seg_names[seg] : 0;
+	return (unsigned)seg < 6 ? names.seg[seg] : 0;
 }

@@ -136,12 +136,18 @@ static bool legacy_rm_valid(uint8_t opcode, uint8_t modrm)
 
 #include "generated/map0f.inc"
 
+/* Entry i of row r of a generated table stored in two levels: rows cut into
+ * blocks, identical blocks kept once (see tools/gen-tables.c). */
+#define BLOCKED(table, r, i)                                              \
+	table##_blocks[table##_block_index[r][(i) / sizeof table##_blocks[0]]] \
+		      [(i) % sizeof table##_blocks[0]]
+
 const struct opcode_info *mmiodec_map0f_info(unsigned map, uint8_t opcode,
 				     unsigned prefix, bool mode64)
 {
-	unsigned m = map - MAP_0F;
-	uint8_t row = map0f_rows[m][opcode];
-	return &map0f_forms[map0f_row_forms[row][prefix * 2 + (mode64 ? 1 : 0)]];
+	uint8_t row = BLOCKED(map0f_rows, map - MAP_0F, opcode);
+	unsigned column = prefix * 2 + (mode64 ? 1 : 0);
+	return &map0f_forms[BLOCKED(map0f_row_forms, row, column)];
 }
 
 bool mmiodec_rm_form_valid(unsigned map, uint8_t opcode, unsigned prefix,
@@ -169,7 +175,7 @@ const uint8_t *mmiodec_vex_rules_for(unsigned kind, unsigned map, uint8_t opcode
 	uint8_t slot = vex_map_slots[kind][map];
 	if (slot == 0xFF)
 		return 0;
-	uint8_t sub = vex_rows[vex_opcode_rows[slot][opcode]][pp & 3];
+	uint8_t sub = vex_rows[BLOCKED(vex_opcode_rows, slot, opcode)][pp & 3];
 	return sub ? vex_subrows[sub] : 0;
 }
 

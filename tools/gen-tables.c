@@ -214,11 +214,26 @@ static unsigned row_count;
 static uint8_t row_of[3][256];
 
 struct rm_entry {
-	unsigned map, op, p, mode64;
+	unsigned map, op, p, modes;   /* modes: bit 0 outside 64-bit mode, 1 in it */
 	uint8_t bits[8];
 };
 static struct rm_entry rm_entries[256];
 static unsigned rm_count;
+
+/* The 64-bit mode entry joins the other mode's when their bits agree. */
+static void add_rm_entry(unsigned map, unsigned op, unsigned p, unsigned mode64,
+			 const uint8_t *bits)
+{
+	struct rm_entry *e = &rm_entries[rm_count ? rm_count - 1 : 0];
+	if (rm_count && e->map == map && e->op == op && e->p == p &&
+	    !memcmp(e->bits, bits, 8)) {
+		e->modes |= 1u << mode64;
+		return;
+	}
+	e = &rm_entries[rm_count++];
+	e->map = map; e->op = op; e->p = p; e->modes = 1u << mode64;
+	memcpy(e->bits, bits, 8);
+}
 
 static unsigned intern_form(const struct opcode_info *info)
 {
@@ -246,6 +261,108 @@ static unsigned intern_row(const uint8_t *row)
 	return row_count++;
 }
 
+/*
+ * One generated `static const uint8_t NAME[rows][cols]`, preceded by its
+ * comment. A row of up to 16 entries takes one line, headed by the row's
+ * number; a longer row takes lines of 16, each ending with the hex number
+ * of its first entry times `scale` (the opcode, where entries stand for
+ * opcodes or blocks of them).
+ */
+struct u8_table {
+	const char *comment;
+	const char *name;
+	const uint8_t *data;
+	unsigned rows, cols;
+	size_t stride;       /* bytes from one row to the next in data */
+	bool hex;            /* 0x%02X, else %3u */
+	unsigned scale;      /* long rows: a line's label is its first entry's number
+			      * times this */
+};
+
+static void write_u8_table(FILE *out, const struct u8_table *t)
+{
+	bool wide = t->cols > 16;
+	fprintf(out, "/* %s */\nstatic const uint8_t %s[%u][%u] = {\n", t->comment, t->name,
+		t->rows, t->cols);
+	for (unsigned r = 0; r < t->rows; r++) {
+		const uint8_t *row = t->data + r * t->stride;
+		if (wide)
+			fprintf(out, "\t{\n");
+		else
+			fprintf(out, "\t/* %3u */ {", r);
+		for (unsigned i = 0; i < t->cols; i++) {
+			fprintf(out, wide && i % 16 == 0 ? "\t\t" : " ");
+			fprintf(out, t->hex ? "0x%02X," : "%3u,", row[i]);
+			if (wide && (i % 16 == 15 || i + 1 == t->cols))
+				fprintf(out, " /* %02X */\n", (i - i % 16) * t->scale);
+		}
+		fprintf(out, wide ? "\t},\n" : " },\n");
+	}
+	fprintf(out, "};\n");
+}
+
+/*
+ * A table of byte rows stored in two levels, read by BLOCKED() in
+ * src/tables.c: each row cut into blocks of `size` entries, identical blocks
+ * kept once across all rows, and per row the block number of each piece.
+ * The opcode rows of a map are mostly empty or repeat their neighbours, so
+ * the two levels take about half the bytes of the flat table.
+ */
+#define MAX_BLOCKS 256
+#define MAX_BLOCK_SIZE 16
+#define MAX_BLOCKED_ROWS 64
+struct blocked {
+	const char *name;    /* the tables are NAME_block_index and NAME_blocks */
+	unsigned rows, width, size, count;
+	uint8_t index[MAX_BLOCKED_ROWS][256];
+	uint8_t blocks[MAX_BLOCKS][MAX_BLOCK_SIZE];
+};
+
+/* table: t->rows rows of t->width bytes. */
+static void split_blocks(struct blocked *t, const uint8_t *table)
+{
+	if (t->rows > MAX_BLOCKED_ROWS || t->size > MAX_BLOCK_SIZE || t->width % t->size) {
+		fprintf(stderr, "gen-tables: %s does not fit its blocks\n", t->name);
+		exit(1);
+	}
+	t->count = 0;
+	for (unsigned r = 0; r < t->rows; r++) {
+		for (unsigned i = 0; i < t->width / t->size; i++) {
+			const uint8_t *piece = table + r * t->width + i * t->size;
+			unsigned k = 0;
+			while (k < t->count && memcmp(t->blocks[k], piece, t->size))
+				k++;
+			if (k == MAX_BLOCKS) {
+				fprintf(stderr, "gen-tables: too many blocks for %s\n", t->name);
+				exit(1);
+			}
+			if (k == t->count)
+				memcpy(t->blocks[t->count++], piece, t->size);
+			t->index[r][i] = (uint8_t)k;
+		}
+	}
+}
+
+/* what: a comment on the flat table's rows and entries. */
+static void write_blocked(FILE *out, const struct blocked *t, const char *what)
+{
+	char comment[512], index_name[64], blocks_name[64];
+	snprintf(comment, sizeof comment, "%s.\n"
+		 " * In two levels (BLOCKED() in src/tables.c): entry i of row r is\n"
+		 " * %s_blocks[%s_block_index[r][i / %u]][i %% %u].",
+		 what, t->name, t->name, t->size, t->size);
+	snprintf(index_name, sizeof index_name, "%s_block_index", t->name);
+	snprintf(blocks_name, sizeof blocks_name, "%s_blocks", t->name);
+	write_u8_table(out, &(struct u8_table){
+		.comment = comment, .name = index_name, .data = &t->index[0][0],
+		.rows = t->rows, .cols = t->width / t->size, .stride = sizeof t->index[0],
+		.scale = t->size });
+	fprintf(out, "\n");
+	write_u8_table(out, &(struct u8_table){
+		.comment = "The distinct blocks.", .name = blocks_name, .data = &t->blocks[0][0],
+		.rows = t->count, .cols = t->size, .stride = sizeof t->blocks[0] });
+}
+
 static const char *imm_names[] = {
 	"IMM_NONE", "IMM_B", "IMM_W", "IMM_WB", "IMM_Z", "IMM_V", "IMM_JZ",
 	"IMM_AP", "IMM_MOFFS", "IMM_BB", "IMM_D", "IMM_GRP3B", "IMM_GRP3Z",
@@ -270,6 +387,12 @@ static void flags_text(char *out, unsigned flags)
 		strcpy(out, "0");
 }
 
+static void write_header(FILE *out)
+{
+	fprintf(out, "/* SPDX-License-Identifier: MIT */\n"
+		"/* Generated by tools/gen-tables.c from Zydis 4's answers; do not edit. */\n\n");
+}
+
 static void write_map0f(FILE *out)
 {
 	for (unsigned m = 0; m < 3; m++) {
@@ -288,19 +411,15 @@ static void write_map0f(FILE *out)
 					if (map == MAP_0F && op == 0x0F && f.info.flags & OP_MODRM)
 						f.info.flags |= OP_3DNOW;
 					row[p * 2 + mode64] = (uint8_t)intern_form(&f.info);
-					if (f.rm_table) {
-						struct rm_entry *e = &rm_entries[rm_count++];
-						e->map = map; e->op = op; e->p = p; e->mode64 = mode64;
-						memcpy(e->bits, f.rm_bits, 8);
-					}
+					if (f.rm_table)
+						add_rm_entry(map, op, p, mode64, f.rm_bits);
 				}
 			}
 			row_of[m][op] = (uint8_t)intern_row(row);
 		}
 	}
 
-	fprintf(out, "/* SPDX-License-Identifier: MIT */\n"
-		"/* Generated by tools/gen-tables.c from Zydis 4's answers; do not edit. */\n\n");
+	write_header(out);
 	fprintf(out, "/* The distinct forms: flags, immediate, reg masks (mod!=3, mod==3), LOCK mask. */\n");
 	fprintf(out, "static const struct opcode_info map0f_forms[%u] = {\n", form_count);
 	for (unsigned i = 0; i < form_count; i++) {
@@ -310,34 +429,25 @@ static void write_map0f(FILE *out)
 			imm_names[forms[i].imm], forms[i].mem_regs, forms[i].reg_regs,
 			forms[i].lock_regs);
 	}
-	fprintf(out, "};\n\n/* A row per distinct opcode: the form for each mandatory prefix\n"
-		" * (none, 66, F3, F2) outside and in 64-bit mode. */\n");
-	fprintf(out, "static const uint8_t map0f_row_forms[%u][8] = {\n", row_count);
-	for (unsigned i = 0; i < row_count; i++) {
-		fprintf(out, "\t/* %3u */ {", i);
-		for (unsigned j = 0; j < 8; j++)
-			fprintf(out, " %3u,", rows[i][j]);
-		fprintf(out, " },\n");
-	}
-	fprintf(out, "};\n\n/* Opcode to row, for 0F, 0F 38, 0F 3A. */\n");
-	fprintf(out, "static const uint8_t map0f_rows[3][256] = {\n");
-	for (unsigned m = 0; m < 3; m++) {
-		fprintf(out, "\t{\n");
-		for (unsigned op = 0; op < 256; op += 16) {
-			fprintf(out, "\t\t");
-			for (unsigned j = 0; j < 16; j++)
-				fprintf(out, "%3u,%s", row_of[m][op + j], j == 15 ? "" : " ");
-			fprintf(out, " /* %02X */\n", op);
-		}
-		fprintf(out, "\t},\n");
-	}
 	fprintf(out, "};\n\n");
+	static struct blocked row_forms = { .name = "map0f_row_forms", .width = 8, .size = 2 };
+	row_forms.rows = row_count;
+	split_blocks(&row_forms, &rows[0][0]);
+	write_blocked(out, &row_forms, "A row per distinct opcode: the form for each mandatory prefix\n"
+		      " * (none, 66, F3, F2) outside and in 64-bit mode");
+	fprintf(out, "\n");
+	static struct blocked opcode_rows = { .name = "map0f_rows", .rows = 3, .width = 256,
+					      .size = 4 };
+	split_blocks(&opcode_rows, &row_of[0][0]);
+	write_blocked(out, &opcode_rows, "Opcode to row, for 0F, 0F 38, 0F 3A");
+	fprintf(out, "\n");
 	fprintf(out, "/* Register forms (mod == 3) valid only for some ModRM.rm: map, opcode,\n"
-		" * prefix, 64-bit mode, then for each ModRM.reg a bit per rm. */\n");
-	fprintf(out, "static const struct {\n\tuint8_t map, opcode, prefix, mode64;\n\tuint8_t rm_bits[8];\n} map0f_rm_forms[%u] = {\n", rm_count);
+		" * prefix, the modes (bit 0: outside 64-bit mode, bit 1: in it), then for\n"
+		" * each ModRM.reg a bit per rm. */\n");
+	fprintf(out, "static const struct {\n\tuint8_t map, opcode, prefix, modes;\n\tuint8_t rm_bits[8];\n} map0f_rm_forms[%u] = {\n", rm_count);
 	for (unsigned i = 0; i < rm_count; i++) {
 		struct rm_entry *e = &rm_entries[i];
-		fprintf(out, "\t{ %u, 0x%02X, %u, %u, {", e->map, e->op, e->p, e->mode64);
+		fprintf(out, "\t{ %u, 0x%02X, %u, %u, {", e->map, e->op, e->p, e->modes);
 		for (unsigned j = 0; j < 8; j++)
 			fprintf(out, " 0x%02X,", e->bits[j]);
 		fprintf(out, " } },\n");
@@ -348,7 +458,8 @@ static void write_map0f(FILE *out)
 		"\t\t    bool mode64, uint8_t modrm)\n{\n"
 		"\tfor (unsigned i = 0; i < sizeof map0f_rm_forms / sizeof map0f_rm_forms[0]; i++) {\n"
 		"\t\tif (map0f_rm_forms[i].map == map && map0f_rm_forms[i].opcode == opcode &&\n"
-		"\t\t    map0f_rm_forms[i].prefix == prefix && map0f_rm_forms[i].mode64 == mode64)\n"
+		"\t\t    map0f_rm_forms[i].prefix == prefix &&\n"
+		"\t\t    ((map0f_rm_forms[i].modes >> mode64) & 1))\n"
 		"\t\t\treturn (map0f_rm_forms[i].rm_bits[(modrm >> 3) & 7] >> (modrm & 7)) & 1;\n"
 		"\t}\n\treturn true;\n}\n\n");
 
@@ -643,71 +754,62 @@ static void write_vex(FILE *out)
 	fprintf(stderr, "gen-tables: VEX family: %u rules, %u sub-rows, %u rows, %u maps, %ld of %ld encodings inexact, %ld rules with mixed high-register validity, %ld differ in 32-bit mode\n",
 		vex_rule_count, vex_subrow_count, vex_row_count, vex_slot_count, vex_inexact, vex_points, vex_mixed_high, vex_mode_mismatch);
 
-	fprintf(out, "\n/* VEX, XOP, EVEX, MVEX: each rule is { L'L by W (bits 0-3 W0, 4-7 W1),\n"
-		" * VR_* bits, ModRM.reg mask, VH_* bits, L'L by W outside 64-bit mode,\n"
-		" * vvvv unused/used by L'L }. */\n");
-	fprintf(out, "static const uint8_t vex_rules[%u][6] = {\n", vex_rule_count);
-	for (unsigned i = 0; i < vex_rule_count; i++)
-		fprintf(out, "\t{ 0x%02X, 0x%02X, 0x%02X, 0x%02X, 0x%02X, 0x%02X },\n",
-			vex_rules[i].l_by_w, vex_rules[i].bits, vex_rules[i].reg_mask,
-			vex_rules[i].high, vex_rules[i].l_by_w32, vex_rules[i].v_by_l);
-	fprintf(out, "};\n\n/* Rule per variant: memory, memory with b, register, register with b. */\n");
-	fprintf(out, "static const uint8_t vex_subrows[%u][4] = {\n", vex_subrow_count);
-	for (unsigned i = 0; i < vex_subrow_count; i++)
-		fprintf(out, "\t{ %3u, %3u, %3u, %3u },\n", vex_subrows[i][0], vex_subrows[i][1],
-			vex_subrows[i][2], vex_subrows[i][3]);
-	fprintf(out, "};\n\n/* Sub-row per pp (none, 66, F3, F2). */\n");
-	fprintf(out, "static const uint8_t vex_rows[%u][4] = {\n", vex_row_count);
-	for (unsigned i = 0; i < vex_row_count; i++)
-		fprintf(out, "\t{ %3u, %3u, %3u, %3u },\n", vex_rows[i][0], vex_rows[i][1],
-			vex_rows[i][2], vex_rows[i][3]);
-	fprintf(out, "};\n\n/* Map slot per kind (VEX, XOP, EVEX, MVEX) and map field; 0xFF: no such map. */\n");
-	fprintf(out, "static const uint8_t vex_map_slots[4][32] = {\n");
-	for (unsigned k = 0; k < KIND_COUNT; k++) {
-		fprintf(out, "\t{");
-		for (unsigned m = 0; m < 32; m++)
-			fprintf(out, "%s0x%02X,", m % 16 ? " " : "\n\t\t", vex_map_slot[k][m]);
-		fprintf(out, "\n\t},\n");
+	uint8_t rule_bytes[MAX_VEX_RULES][6];
+	for (unsigned i = 0; i < vex_rule_count; i++) {
+		const struct vex_rule *r = &vex_rules[i];
+		const uint8_t bytes[6] = { r->l_by_w, r->bits, r->reg_mask, r->high,
+					   r->l_by_w32, r->v_by_l };
+		memcpy(rule_bytes[i], bytes, 6);
 	}
-	fprintf(out, "};\n\n/* Row per map slot and opcode. */\n");
-	fprintf(out, "static const uint8_t vex_opcode_rows[%u][256] = {\n", vex_slot_count);
-	for (unsigned sl = 0; sl < vex_slot_count; sl++) {
-		fprintf(out, "\t{\n");
-		for (unsigned op = 0; op < 256; op += 16) {
-			fprintf(out, "\t\t");
-			for (unsigned j = 0; j < 16; j++)
-				fprintf(out, "%3u,%s", vex_opcode_rows[sl][op + j], j == 15 ? "" : " ");
-			fprintf(out, "\n");
-		}
-		fprintf(out, "\t},\n");
-	}
-	fprintf(out, "};\n");
+	fprintf(out, "\n");
+	write_u8_table(out, &(struct u8_table){
+		.comment = "VEX, XOP, EVEX, MVEX: each rule is { L'L by W (bits 0-3 W0, 4-7 W1),\n"
+			   " * VR_* bits, ModRM.reg mask, VH_* bits, L'L by W outside 64-bit mode,\n"
+			   " * vvvv unused/used by L'L }.",
+		.name = "vex_rules", .data = &rule_bytes[0][0], .rows = vex_rule_count,
+		.cols = 6, .stride = sizeof rule_bytes[0], .hex = true });
+	fprintf(out, "\n");
+	write_u8_table(out, &(struct u8_table){
+		.comment = "Rule per variant: memory, memory with b, register, register with b.",
+		.name = "vex_subrows", .data = &vex_subrows[0][0], .rows = vex_subrow_count,
+		.cols = 4, .stride = sizeof vex_subrows[0] });
+	fprintf(out, "\n");
+	write_u8_table(out, &(struct u8_table){
+		.comment = "Sub-row per pp (none, 66, F3, F2).",
+		.name = "vex_rows", .data = &vex_rows[0][0], .rows = vex_row_count,
+		.cols = 4, .stride = sizeof vex_rows[0] });
+	fprintf(out, "\n");
+	write_u8_table(out, &(struct u8_table){
+		.comment = "Map slot per kind (VEX, XOP, EVEX, MVEX) and map field; 0xFF: no such map.",
+		.name = "vex_map_slots", .data = &vex_map_slot[0][0], .rows = KIND_COUNT,
+		.cols = 32, .stride = sizeof vex_map_slot[0], .hex = true, .scale = 1 });
+	fprintf(out, "\n");
+	static struct blocked opcode_rows = { .name = "vex_opcode_rows", .width = 256, .size = 8 };
+	opcode_rows.rows = vex_slot_count;
+	split_blocks(&opcode_rows, &vex_opcode_rows[0][0]);
+	write_blocked(out, &opcode_rows, "Row per map slot and opcode");
 }
 
 static void write_x87(FILE *out)
 {
-	fprintf(out, "/* SPDX-License-Identifier: MIT */\n"
-		"/* Generated by tools/gen-tables.c from Zydis 4's answers; do not edit. */\n\n"
-		"static const uint8_t x87_register_forms[8][8] = {\n");
+	uint8_t forms[8][8] = { { 0 } };
 	for (unsigned op = 0xD8; op <= 0xDF; op++) {
-		fprintf(out, "\t{");
-		for (unsigned i = 0; i < 8; i++) {
-			uint8_t bits = 0;
-			for (unsigned j = 0; j < 8; j++) {
-				uint8_t b[15] = { (uint8_t)op, (uint8_t)(0xC0 + i * 8 + j) };
-				struct result r64, r32;
-				decode(&dec64, b, 15, &r64);
-				decode(&dec32, b, 15, &r32);
-				if (r64.valid != r32.valid)
-					complain("x87 form differs by mode", 0, op, 0, 64);
-				if (r64.valid)
-					bits |= (uint8_t)(1u << j);
-			}
-			fprintf(out, " 0x%02X,", bits);
+		for (unsigned modrm = 0xC0; modrm <= 0xFF; modrm++) {
+			uint8_t b[15] = { (uint8_t)op, (uint8_t)modrm };
+			struct result r64, r32;
+			decode(&dec64, b, 15, &r64);
+			decode(&dec32, b, 15, &r32);
+			if (r64.valid != r32.valid)
+				complain("x87 form differs by mode", 0, op, 0, 64);
+			if (r64.valid)
+				forms[op - 0xD8][(modrm >> 3) & 7] |= (uint8_t)(1u << (modrm & 7));
 		}
-		fprintf(out, " }, /* %02X */\n", op);
 	}
-	fprintf(out, "};\n");
+	write_header(out);
+	write_u8_table(out, &(struct u8_table){
+		.comment = "A row per opcode D8..DF, a byte per ModRM.reg, a bit per ModRM.rm.",
+		.name = "x87_register_forms", .data = &forms[0][0], .rows = 8, .cols = 8,
+		.stride = sizeof forms[0], .hex = true });
 }
 
 int main(int argc, char **argv)
