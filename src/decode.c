@@ -731,7 +731,7 @@ static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status,
 }
 
 /* Every form, in every mode. */
-__attribute__((noinline)) enum mmiodec_status
+__attribute__((noinline, cold)) enum mmiodec_status
 mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 		       size_t len, enum mmiodec_mode mode)
 {
@@ -892,7 +892,9 @@ static const uint8_t imm_size64[] = {
 	[IMM_D] = 4, [IMM_GRP3B] = 0, [IMM_GRP3Z] = 0,
 };
 
-static unsigned decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
+/* Not inlined: its frame is gone before the general path's begins. */
+static __attribute__((noinline)) unsigned
+decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 			      unsigned avail)
 {
 	unsigned pos = 1, rex = 0;
