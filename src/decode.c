@@ -4,10 +4,11 @@
  * immediate -> validity -> MMIO semantics, moving forward through the
  * bytes; nothing is ever read at or past min(len, 15).
  *
- * Speed comes from keeping the state in locals (struct decode_state never
- * has its address taken outside functions inlined into mmiodec_decode) and
- * from reading the displacement and immediate only for the MMIO forms: for
- * everything else the length is enough.
+ * Two paths: decode_fast64() for the common case (64-bit mode, no legacy
+ * prefix), which keeps its state in locals, and mmiodec_decode_general()
+ * for everything, marked cold so that it is built for size. Both read the
+ * displacement and immediate only for the MMIO forms: for everything else
+ * the length is enough.
  */
 #include "mmiodec.h"
 #include "decode.h"
