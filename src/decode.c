@@ -395,6 +395,13 @@ static unsigned legacy_group_immediate(uint8_t modrm, unsigned kind)
 	return kind;
 }
 
+/* Displacement bytes in 32/64-bit addressing, by mod (0..2) and the base
+ * field: ModRM.rm, or SIB.base when there is a SIB byte. */
+static unsigned disp_size32(unsigned mod, unsigned base_field)
+{
+	return mod == 1 ? 1 : (mod == 2 || (mod == 0 && base_field == 5)) ? 4 : 0;
+}
+
 /*
  * SIB and displacement after a memory ModRM (SDM vol. 2 tables 2-1 to
  * 2-3): fills has_sib, sib, disp_pos and disp_size. Returns false when the
@@ -415,7 +422,7 @@ static bool read_modrm_tail(struct decode_state *d, unsigned *pos, unsigned avai
 			d->has_sib = true;
 			rm = d->sib & 7;
 		}
-		disp_size = mod == 1 ? 1 : (mod == 2 || (mod == 0 && rm == 5)) ? 4 : 0;
+		disp_size = disp_size32(mod, rm);
 	}
 	d->disp_pos = (uint8_t)*pos;
 	d->disp_size = (uint8_t)disp_size;
@@ -893,6 +900,19 @@ static const uint8_t imm_size64[] = {
 	[IMM_D] = 4, [IMM_GRP3B] = 0, [IMM_GRP3Z] = 0,
 };
 
+/* The fast path's answer for a form whose operands are registers,
+ * immediates or implicit memory, `pos` bytes long. */
+static unsigned finish_without_modrm_memory(struct mmiodec_insn *insn,
+					    unsigned flags, unsigned pos,
+					    unsigned avail)
+{
+	if (pos > avail)
+		return FALLBACK;
+	return finish(insn, flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
+						    : MMIODEC_NO_MEMORY,
+		      pos, MMIODEC_MODE_64);
+}
+
 /* Not inlined: its frame is gone before the general path's begins. */
 static __attribute__((noinline)) unsigned
 decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
@@ -932,11 +952,7 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 		if (flags & OP_MMIO)
 			return FALLBACK;
 		pos += imm_size64[imm_kind] + (imm_kind == IMM_V && (rex & REX_W) ? 4 : 0);
-		if (pos > avail)
-			return FALLBACK;
-		return finish(insn, flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
-							    : MMIODEC_NO_MEMORY,
-			      pos, MMIODEC_MODE_64);
+		return finish_without_modrm_memory(insn, flags, pos, avail);
 	}
 
 	if (pos >= avail)
@@ -949,14 +965,8 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	imm_kind = legacy_group_immediate(modrm, imm_kind);
 	unsigned imm_size = imm_size64[imm_kind];
 
-	if (mod == 3) {
-		pos += imm_size;
-		if (pos > avail)
-			return FALLBACK;
-		return finish(insn, flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
-							    : MMIODEC_NO_MEMORY,
-			      pos, MMIODEC_MODE_64);
-	}
+	if (mod == 3)
+		return finish_without_modrm_memory(insn, flags, pos + imm_size, avail);
 
 	int sib = -1;
 	if (rm == 4) {
@@ -965,7 +975,7 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 		sib = bytes[pos++];
 		rm = sib & 7;
 	}
-	unsigned disp_size = mod == 1 ? 1 : (mod == 2 || (mod == 0 && rm == 5)) ? 4 : 0;
+	unsigned disp_size = disp_size32(mod, rm);
 	unsigned disp_pos = pos;
 	pos += disp_size + imm_size;
 	if (pos > avail)
