@@ -60,8 +60,27 @@ enum mmiodec_status {
 	 *  given): more bytes might make it valid. */
 	MMIODEC_TRUNCATED = 4,
 	/** The call itself is wrong: NULL descriptor or bytes, or an unknown
-	 *  mode. Nothing was read. */
+	 *  mode or vendor. Nothing was read. */
 	MMIODEC_BAD_ARGUMENT = 5,
+	/** Decoded for MMIODEC_VENDOR_ANY, and Intel and AMD processors
+	 *  disagree on these bytes: on validity, length or the memory access
+	 *  (see the README's table of vendor differences). Decode again for
+	 *  the vendor that runs the code. length and mode are set when the
+	 *  two agree on the length, else zero; the other fields are zero. */
+	MMIODEC_VENDOR_DEPENDENT = 6,
+};
+
+/**
+ * Whose reading of the bytes to give. Where Intel and AMD processors
+ * decode the same bytes differently (16-bit near branches in 64-bit mode,
+ * MOVSXD with a 16-bit operand size, instructions one of them lacks...),
+ * INTEL and AMD give that vendor's answer; ANY gives an answer only where
+ * both agree, and MMIODEC_VENDOR_DEPENDENT where they do not.
+ */
+enum mmiodec_vendor {
+	MMIODEC_VENDOR_ANY = 0,   /**< both, or VENDOR_DEPENDENT */
+	MMIODEC_VENDOR_INTEL = 1, /**< as the Intel SDM and Intel CPUs */
+	MMIODEC_VENDOR_AMD = 2,   /**< as the AMD APM and AMD CPUs (and Hygon) */
 };
 
 /** The kind of access, which also tells which fields matter. */
@@ -183,6 +202,14 @@ struct mmiodec_insn {
 	uint8_t mode;         /**< enum mmiodec_mode it was decoded in */
 	uint8_t operand_size; /**< effective operand size in bytes (2, 4, 8) */
 	uint8_t address_size; /**< effective address size in bits */
+	/** enum mmiodec_vendor the bytes were decoded for (set whenever
+	 *  status is not BAD_ARGUMENT). */
+	uint8_t vendor;
+	/** true when the answer holds for `vendor` only: the other vendor
+	 *  reads these bytes differently (and with MMIODEC_VENDOR_ANY the
+	 *  status is then MMIODEC_VENDOR_DEPENDENT). */
+	uint8_t vendor_dependent;
+	uint8_t reserved[6];  /**< zero */
 };
 
 /** The register state a handler works on (saved at the trap). */
@@ -194,10 +221,21 @@ struct mmiodec_regs {
 };
 
 /**
- * Decode the instruction at bytes[0..len-1] in the given mode.
+ * Decode the instruction at bytes[0..len-1] in the given mode, as a
+ * processor of the given vendor reads it.
  *
  * Reads at most min(len, 15) bytes. Always fills *insn (when insn is not
- * NULL) and returns insn->status.
+ * NULL) and returns insn->status. A vendor other than ANY, INTEL or AMD is
+ * BAD_ARGUMENT.
+ */
+enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
+					  const uint8_t *bytes, size_t len,
+					  enum mmiodec_mode mode,
+					  enum mmiodec_vendor vendor);
+
+/**
+ * mmiodec_decode_vendor() with MMIODEC_VENDOR_ANY: an answer only where
+ * Intel and AMD processors agree.
  */
 enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 				   const uint8_t *bytes, size_t len,
@@ -266,8 +304,11 @@ bool mmiodec_string_step(const struct mmiodec_insn *insn,
 			 struct mmiodec_regs *regs);
 
 /** "ok", "no-memory", "unsupported", "invalid", "truncated",
- *  "bad-argument"; "?" for anything else. */
+ *  "bad-argument", "vendor-dependent"; "?" for anything else. */
 const char *mmiodec_status_name(enum mmiodec_status status);
+
+/** "any", "intel", "amd"; NULL for anything else. */
+const char *mmiodec_vendor_name(enum mmiodec_vendor vendor);
 
 /** The mnemonic as Zydis names it (mov, movzx, movsb ... lodsq); "" when
  *  the descriptor is not OK. */

@@ -1001,6 +1001,15 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	return MMIODEC_OK;
 }
 
+enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
+					  const uint8_t *bytes, size_t len,
+					  enum mmiodec_mode mode,
+					  enum mmiodec_vendor vendor)
+{
+	(void)vendor; /* TODO: vendor rows */
+	return mmiodec_decode(insn, bytes, len, mode);
+}
+
 enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 				   const uint8_t *bytes, size_t len,
 				   enum mmiodec_mode mode)

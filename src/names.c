@@ -11,13 +11,14 @@
  * would silently lose its NUL).
  */
 static const struct {
-	char status[6][sizeof "bad-argument"];
+	char status[7][sizeof "vendor-dependent"];
 	char string[3][4][sizeof "movsb"];     /* by op, log2(width) */
 	char op[6][sizeof "movsxd"];
 	char gpr[4][16][sizeof "r10b"];        /* by log2(width), number */
 	char high8[4][sizeof "ah"];
 	char ip[4][sizeof "rip"];              /* by log2(width); none at 1 */
 	char seg[6][sizeof "es"];
+	char vendor[3][sizeof "intel"];
 } names = {
 	.status = {
 		[MMIODEC_OK] = "ok",
@@ -26,6 +27,7 @@ static const struct {
 		[MMIODEC_INVALID] = "invalid",
 		[MMIODEC_TRUNCATED] = "truncated",
 		[MMIODEC_BAD_ARGUMENT] = "bad-argument",
+		[MMIODEC_VENDOR_DEPENDENT] = "vendor-dependent",
 	},
 	.string = {
 		{ "movsb", "movsw", "movsd", "movsq" },
@@ -53,6 +55,11 @@ static const struct {
 	.high8 = { "ah", "ch", "dh", "bh" },
 	.ip = { "", "ip", "eip", "rip" },
 	.seg = { "es", "cs", "ss", "ds", "fs", "gs" },
+	.vendor = {
+		[MMIODEC_VENDOR_ANY] = "any",
+		[MMIODEC_VENDOR_INTEL] = "intel",
+		[MMIODEC_VENDOR_AMD] = "amd",
+	},
 };
 
 #define COUNT(array) (sizeof (array) / sizeof (array)[0])
@@ -106,4 +113,11 @@ const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 const char *mmiodec_seg_name(enum mmiodec_seg seg)
 {
 	return (unsigned)seg < 6 ? names.seg[seg] : 0;
+}
+
+const char *mmiodec_vendor_name(enum mmiodec_vendor vendor)
+{
+	if ((unsigned)vendor >= COUNT(names.vendor))
+		return 0;
+	return names.vendor[vendor];
 }
