@@ -48,12 +48,28 @@ static void decode_exact(const struct fuzz_case *c, struct mmiodec_insn *out,
 	memset(out, fill, sizeof(*out));
 	status = mmiodec_decode(out, buf, len + tail_len, c->mode);
 
-	/* the fast path must answer exactly as the general one */
-	struct mmiodec_insn general;
+	/* the fast path must answer exactly as the general one, for any
+	 * vendor and for each */
+	struct mmiodec_insn general, fast;
 	memset(&general, (uint8_t)~fill, sizeof(general));
-	FUZZ_CHECK(c, mmiodec_decode_general(&general, buf, len + tail_len, c->mode) ==
-			      status);
+	FUZZ_CHECK(c, mmiodec_decode_general(&general, buf, len + tail_len, c->mode,
+					     MMIODEC_VENDOR_ANY) == status);
 	FUZZ_CHECK(c, memcmp(&general, out, sizeof(general)) == 0);
+	for (unsigned v = MMIODEC_VENDOR_INTEL; v <= MMIODEC_VENDOR_AMD; v++) {
+		memset(&fast, fill, sizeof(fast));
+		memset(&general, (uint8_t)~fill, sizeof(general));
+		enum mmiodec_status vendor_status = mmiodec_decode_vendor(
+			&fast, buf, len + tail_len, c->mode, (enum mmiodec_vendor)v);
+		FUZZ_CHECK(c, mmiodec_decode_general(&general, buf, len + tail_len,
+						     c->mode, (enum mmiodec_vendor)v) ==
+				      vendor_status);
+		FUZZ_CHECK(c, memcmp(&general, &fast, sizeof(general)) == 0);
+		/* a vendor's answer is never VENDOR_DEPENDENT; ANY's is that
+		 * vendor's answer unless it says VENDOR_DEPENDENT */
+		FUZZ_CHECK(c, vendor_status != MMIODEC_VENDOR_DEPENDENT);
+		FUZZ_CHECK(c, status == MMIODEC_VENDOR_DEPENDENT ||
+				      vendor_status == status);
+	}
 	free(buf);
 	FUZZ_CHECK(c, status == out->status);
 }

@@ -14,6 +14,7 @@
 #include "decode.h"
 #include "decode_general.h"
 #include "tables.h"
+#include "vendor.h"
 
 enum {
 	PREFIX_NONE = 0,
@@ -48,6 +49,8 @@ struct decode_state {
 	uint8_t disp_pos, disp_size;
 	uint8_t imm_pos, imm_size;
 	uint8_t length;
+	uint8_t vendor_effect;  /* enum vendor_effect for the vendor decoded
+	                           for, or VENDOR_NO_EFFECT */
 };
 
 /* Little-endian unsigned value of `size` (0, 1, 2, 4 or 8: displacements,
@@ -440,15 +443,17 @@ enum width_rule {
 	WIDTH_OPERAND,    /* the operand size */
 	WIDTH_MOVSXD,     /* the operand size, but 4 for 8: m32 to r64 */
 	WIDTH_MOVNTI,     /* 4 or 8: MOVNTI has no 16-bit form */
+	WIDTH_DWORD,      /* 4: AMD's MOVSXD r16, m32 */
 };
 
 /* Bytes by rule and operand size 2, 4, 8 (indexed by size / 4). */
-static const uint8_t width_by_rule[5][3] = {
+static const uint8_t width_by_rule[6][3] = {
 	[WIDTH_BYTE] = { 1, 1, 1 },
 	[WIDTH_WORD] = { 2, 2, 2 },
 	[WIDTH_OPERAND] = { 2, 4, 8 },
 	[WIDTH_MOVSXD] = { 2, 4, 4 },
 	[WIDTH_MOVNTI] = { 4, 4, 8 },
+	[WIDTH_DWORD] = { 4, 4, 4 },
 };
 
 struct mmio_form {
@@ -466,6 +471,7 @@ enum {
 	FORM_MOV_STORE_8, FORM_MOV_STORE, FORM_MOV_LOAD_8, FORM_MOV_LOAD,
 	FORM_MOV_IMM_8, FORM_MOV_IMM, FORM_MOVSXD,
 	FORM_MOVZX_8, FORM_MOVZX_16, FORM_MOVSX_8, FORM_MOVSX_16, FORM_MOVNTI,
+	FORM_MOVSXD_DWORD,
 };
 
 static const struct mmio_form mmio_forms[] = {
@@ -486,6 +492,9 @@ static const struct mmio_form mmio_forms[] = {
 	[FORM_MOVSX_16] = { MMIODEC_OP_MOVSX, MMIODEC_DIR_READ, WIDTH_WORD,
 			    MMIODEC_EXTEND_SIGN, true, false },
 	[FORM_MOVNTI] = { MMIODEC_OP_MOVNTI, MMIODEC_DIR_WRITE, WIDTH_MOVNTI, 0, false, false },
+	/* VENDOR_READS_DWORD: the dword's bits 15:0 land in r16 */
+	[FORM_MOVSXD_DWORD] = { MMIODEC_OP_MOVSXD, MMIODEC_DIR_READ, WIDTH_DWORD,
+				MMIODEC_EXTEND_SIGN, true, false },
 };
 
 /* The form of a ModRM memory instruction, or FORM_NONE (63 is MOVSXD only
@@ -696,6 +705,8 @@ static bool describe_mmio(const struct decode_state *d, struct mmiodec_insn *ins
 	bool modrm_mem = d->has_modrm && (d->modrm >> 6) != 3;
 	unsigned form = modrm_mem ? mmio_form_of(d->map, d->opcode, d->mode == 64)
 				  : FORM_NONE;
+	if (form == FORM_MOVSXD && d->vendor_effect == VENDOR_READS_DWORD)
+		form = FORM_MOVSXD_DWORD;
 	bool moffs = d->map == MAP_LEGACY && (d->opcode & 0xFC) == 0xA0;
 	bool string = d->map == MAP_LEGACY && !d->has_modrm && !moffs &&
 		      mmiodec_legacy_map[d->opcode].flags & OP_MMIO;
@@ -738,13 +749,44 @@ static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status,
 	return (enum mmiodec_status)status;
 }
 
-/* Every form, in every mode. */
-__attribute__((noinline, cold)) enum mmiodec_status
-mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
-		       size_t len, enum mmiodec_mode mode)
+#define COUNT(array) (sizeof (array) / sizeof (array)[0])
+
+/* The row of vendor_rows[] that these bytes fall under, or NULL. */
+static const struct vendor_row *vendor_row_of(const struct decode_state *d)
 {
-	if (!insn)
-		return MMIODEC_BAD_ARGUMENT;
+	unsigned mode_bit = d->mode == 64 ? VENDOR_IN_64
+			    : d->mode == 32 ? VENDOR_IN_32 : VENDOR_IN_16;
+	for (unsigned i = 0; i < COUNT(vendor_rows); i++) {
+		const struct vendor_row *r = &vendor_rows[i];
+		if (r->map != d->map || d->opcode < r->first ||
+		    d->opcode > r->last || !(r->when & mode_bit))
+			continue;
+		if ((r->when & VENDOR_NO_PREFIX) &&
+		    mandatory_prefix(&d->p) != PREFIX_NONE)
+			continue;
+		if ((r->when & VENDOR_OPSIZE16) && d->operand_size != 2)
+			continue;
+		if ((r->when & VENDOR_LOCKED) && !d->p.has_lock)
+			continue;
+		return r;
+	}
+	return 0;
+}
+
+/* AMD's LOCK MOV CR0, which reaches CR8: only ModRM.reg 0 without REX.R. */
+static bool lock_cr8_allowed(const struct decode_state *d)
+{
+	return d->vendor_effect == VENDOR_LOCK_CR8 &&
+	       ((d->modrm >> 3) & 7) == 0 && !(d->p.rex & REX_R);
+}
+
+/* Every form, in every mode, as `vendor` (INTEL or AMD) reads it; sets
+ * *row_matched when the bytes fall under a row of vendor_rows[], whoever
+ * it is for. */
+static inline __attribute__((always_inline)) enum mmiodec_status
+decode_as(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
+	  enum mmiodec_mode mode, unsigned vendor, bool *row_matched)
+{
 	if (!bytes ||
 	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
 	     mode != MMIODEC_MODE_64))
@@ -829,8 +871,16 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 		}
 	}
 
-	imm_kind = info->imm;
-	d.has_modrm = flags & OP_MODRM;
+	const struct vendor_row *row = vendor_row_of(&d);
+	if (row) {
+		*row_matched = true;
+		if (row->vendor == vendor)
+			d.vendor_effect = row->effect;
+	}
+	if (d.vendor_effect == VENDOR_INVALID)
+		return finish(insn, MMIODEC_INVALID, 0, 0);
+	imm_kind = d.vendor_effect == VENDOR_REL16 ? IMM_W : info->imm;
+	d.has_modrm = (flags & OP_MODRM) && d.vendor_effect != VENDOR_NO_MODRM;
 	if (d.has_modrm) {
 		if (pos >= avail)
 			goto out_of_bytes;
@@ -857,7 +907,8 @@ tail:
 		if (!mmiodec_amd3dnow_valid(bytes[pos++]))
 			return finish(insn, MMIODEC_INVALID, 0, 0);
 	}
-	if (d.p.has_lock && !(info && lock_allowed(&d, info)))
+	if (d.p.has_lock && !(info && lock_allowed(&d, info)) &&
+	    !lock_cr8_allowed(&d))
 		return finish(insn, MMIODEC_INVALID, 0, 0);
 	if (bad_register || (info && register_out_of_range(&d, info)))
 		return finish(insn, MMIODEC_INVALID, 0, 0);
@@ -877,6 +928,62 @@ tail:
 out_of_bytes:
 	return finish(insn, len < MMIODEC_MAX_LENGTH ? MMIODEC_TRUNCATED
 						     : MMIODEC_INVALID, 0, 0);
+}
+
+/* What a vendor row can change (see src/vendor.h). */
+static uint32_t vendor_answer(const struct mmiodec_insn *insn)
+{
+	return (uint32_t)insn->status | (uint32_t)insn->length << 8 |
+	       (uint32_t)insn->width << 16;
+}
+
+/*
+ * Every form, in every mode, for any vendor. Bytes that fall under a
+ * vendor row are read as both vendors (in a loop, so that decode_as() is
+ * expanded once and the stack holds one descriptor, the caller's): the
+ * vendor asked for, the other one, then the one asked for again, whose
+ * answer is kept unless ANY was asked for and the two differ.
+ */
+__attribute__((noinline, cold)) enum mmiodec_status
+mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
+		       size_t len, enum mmiodec_mode mode,
+		       enum mmiodec_vendor vendor)
+{
+	if (!insn)
+		return MMIODEC_BAD_ARGUMENT;
+	if ((unsigned)vendor > MMIODEC_VENDOR_AMD)
+		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
+
+	unsigned own = vendor == MMIODEC_VENDOR_AMD ? MMIODEC_VENDOR_AMD
+						    : MMIODEC_VENDOR_INTEL;
+	unsigned other = own == MMIODEC_VENDOR_AMD ? MMIODEC_VENDOR_INTEL
+						   : MMIODEC_VENDOR_AMD;
+	uint32_t other_answer = 0;
+	bool read_twice = false;
+	enum mmiodec_status status;
+	for (unsigned pass = 0;; pass++) {
+		bool row_matched = false;
+		status = decode_as(insn, bytes, len, mode,
+				   pass == 1 ? other : own, &row_matched);
+		if (status == MMIODEC_BAD_ARGUMENT)
+			return status;
+		if ((pass == 0 && !row_matched) || pass == 2)
+			break;
+		if (pass == 1) {
+			other_answer = vendor_answer(insn);
+			read_twice = true;
+		}
+	}
+	bool differs = read_twice && other_answer != vendor_answer(insn);
+	if (differs && vendor == MMIODEC_VENDOR_ANY) {
+		unsigned length = (uint8_t)(other_answer >> 8) == insn->length
+					  ? insn->length : 0;
+		status = finish(insn, MMIODEC_VENDOR_DEPENDENT, length,
+				length ? mode : 0);
+	}
+	insn->vendor = (uint8_t)vendor;
+	insn->vendor_dependent = differs;
+	return status;
 }
 
 /*
@@ -938,6 +1045,12 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 		 * bound-register forms check REX (register_out_of_range). */
 		if (opcode == 0x38 || opcode == 0x3A || (opcode & 0xFC) == 0x20 ||
 		    (opcode & 0xFE) == 0x1A)
+			return FALLBACK;
+		/* The rows of vendor_rows[] that apply without a legacy
+		 * prefix in 64-bit mode: SYSENTER/SYSEXIT, VMREAD/VMWRITE,
+		 * UD0 (test_fastpath compares both vendors' answers). */
+		if ((opcode & 0xFE) == 0x34 || (opcode & 0xFE) == 0x78 ||
+		    opcode == 0xFF)
 			return FALLBACK;
 		map = MAP_0F;
 		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, PREFIX_NONE, true);
@@ -1006,20 +1119,22 @@ enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
 					  enum mmiodec_mode mode,
 					  enum mmiodec_vendor vendor)
 {
-	(void)vendor; /* TODO: vendor rows */
-	return mmiodec_decode(insn, bytes, len, mode);
+	if (mode == MMIODEC_MODE_64 && insn && bytes && len > 0 &&
+	    (unsigned)vendor <= MMIODEC_VENDOR_AMD) {
+		unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len
+							  : MMIODEC_MAX_LENGTH;
+		unsigned status = decode_fast64(insn, bytes, avail);
+		if (status != FALLBACK) {
+			insn->vendor = (uint8_t)vendor;
+			return (enum mmiodec_status)status;
+		}
+	}
+	return mmiodec_decode_general(insn, bytes, len, mode, vendor);
 }
 
 enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 				   const uint8_t *bytes, size_t len,
 				   enum mmiodec_mode mode)
 {
-	if (mode == MMIODEC_MODE_64 && insn && bytes && len > 0) {
-		unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len
-							  : MMIODEC_MAX_LENGTH;
-		unsigned status = decode_fast64(insn, bytes, avail);
-		if (status != FALLBACK)
-			return (enum mmiodec_status)status;
-	}
-	return mmiodec_decode_general(insn, bytes, len, mode);
+	return mmiodec_decode_vendor(insn, bytes, len, mode, MMIODEC_VENDOR_ANY);
 }

@@ -30,6 +30,7 @@ static const char *const status_names[] = {
 	[MMIODEC_INVALID] = "invalid",
 	[MMIODEC_TRUNCATED] = "truncated",
 	[MMIODEC_BAD_ARGUMENT] = "bad-argument",
+	[MMIODEC_VENDOR_DEPENDENT] = "vendor-dependent",
 };
 static const char *const op_names[] = {
 	[MMIODEC_OP_MOV] = "mov",
@@ -167,6 +168,11 @@ void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
 			word(&t, "%s", name);
 		else
 			word(&t, "status?%u", insn->status);
+		if (insn->status == MMIODEC_VENDOR_DEPENDENT && insn->length)
+			word(&t, "same-length");
+		else if (insn->vendor_dependent &&
+			 insn->status != MMIODEC_VENDOR_DEPENDENT)
+			word(&t, "vdep");
 		return;
 	}
 
@@ -247,6 +253,8 @@ void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
 
 	word(&t, "o%u", insn->operand_size);
 	word(&t, "a%u", insn->address_size);
+	if (insn->vendor_dependent)
+		word(&t, "vdep");
 }
 
 static int hex_digit(char c)
@@ -291,10 +299,14 @@ int parse_hex(const char *hex, uint8_t *out, size_t max, size_t *insn_len)
 	return (int)count;
 }
 
+/* The status an expectation names: its first word, when that is a status
+ * name (an OK decode's text starts with the mnemonic). */
 static bool status_from_name(const char *text, enum mmiodec_status *status)
 {
+	size_t word_len = strcspn(text, " ");
 	for (size_t i = 0; i < COUNT(status_names); i++) {
-		if (status_names[i] && strcmp(text, status_names[i]) == 0) {
+		if (status_names[i] && strlen(status_names[i]) == word_len &&
+		    strncmp(text, status_names[i], word_len) == 0) {
 			*status = (enum mmiodec_status)i;
 			return true;
 		}
@@ -306,7 +318,7 @@ static bool status_from_name(const char *text, enum mmiodec_status *status)
  * sees any read past the end; the descriptor starts out as garbage, so that
  * a field the decoder forgets shows. */
 static void decode_exact(struct mmiodec_insn *insn, const uint8_t *bytes,
-			 size_t len, unsigned mode)
+			 size_t len, unsigned mode, unsigned vendor)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 
@@ -314,7 +326,11 @@ static void decode_exact(struct mmiodec_insn *insn, const uint8_t *bytes,
 		abort();
 	memcpy(copy, bytes, len);
 	memset(insn, 0xa5, sizeof(*insn));
-	mmiodec_decode(insn, copy, len, (enum mmiodec_mode)mode);
+	if (vendor == MMIODEC_VENDOR_ANY)
+		mmiodec_decode(insn, copy, len, (enum mmiodec_mode)mode);
+	else
+		mmiodec_decode_vendor(insn, copy, len, (enum mmiodec_mode)mode,
+				      (enum mmiodec_vendor)vendor);
 	free(copy);
 }
 
@@ -322,7 +338,9 @@ static void fail(const struct decode_case *c, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%u-bit [%s]: ", c->mode, c->bytes);
+	fprintf(stderr, "%u-bit%s%s [%s]: ", CASE_MODE(c), CASE_VENDOR(c) ? " " : "",
+		CASE_VENDOR(c) ? mmiodec_vendor_name((enum mmiodec_vendor)CASE_VENDOR(c)) : "",
+		c->bytes);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -357,6 +375,8 @@ static void stray_fields(const struct mmiodec_insn *got,
 	FIELD(mode);
 	FIELD(operand_size);
 	FIELD(address_size);
+	FIELD(vendor);
+	FIELD(vendor_dependent);
 #undef FIELD
 	for (unsigned i = 0; i < 2; i++) {
 		if (memcmp(&got->mem[i], &want->mem[i], sizeof(got->mem[i])))
@@ -381,7 +401,7 @@ static bool check_case(const struct decode_case *c)
 	}
 	status_from_name(c->expect, &status);
 
-	decode_exact(&got, bytes, (size_t)n, c->mode);
+	decode_exact(&got, bytes, (size_t)n, CASE_MODE(c), CASE_VENDOR(c));
 	describe_insn(&got, text, sizeof(text));
 	if (strcmp(text, c->expect) != 0) {
 		fail(c, "got \"%s\", expected \"%s\"", text, c->expect);
@@ -393,8 +413,12 @@ static bool check_case(const struct decode_case *c)
 			fail(c, "length %u, expected %zu", got.length, insn_len);
 			ok = false;
 		}
-		if (got.mode != c->mode) {
-			fail(c, "mode %u, expected %u", got.mode, c->mode);
+		if (got.mode != CASE_MODE(c)) {
+			fail(c, "mode %u, expected %u", got.mode, CASE_MODE(c));
+			ok = false;
+		}
+		if (got.vendor != CASE_VENDOR(c)) {
+			fail(c, "vendor %u, expected %u", got.vendor, CASE_VENDOR(c));
 			ok = false;
 		}
 		for (unsigned i = 0; i < got.mem_count && i < 2; i++) {
@@ -416,10 +440,16 @@ static bool check_case(const struct decode_case *c)
 
 		memset(&want, 0, sizeof(want));
 		want.status = (uint8_t)status;
-		if (status == MMIODEC_NO_MEMORY || status == MMIODEC_UNSUPPORTED) {
+		if (status == MMIODEC_NO_MEMORY || status == MMIODEC_UNSUPPORTED ||
+		    (status == MMIODEC_VENDOR_DEPENDENT &&
+		     strstr(c->expect, " same-length"))) {
 			want.length = (uint8_t)insn_len;
-			want.mode = (uint8_t)c->mode;
+			want.mode = (uint8_t)CASE_MODE(c);
 		}
+		if (status != MMIODEC_BAD_ARGUMENT)
+			want.vendor = (uint8_t)CASE_VENDOR(c);
+		want.vendor_dependent = status == MMIODEC_VENDOR_DEPENDENT ||
+					strstr(c->expect, " vdep") != NULL;
 		if (memcmp(&got, &want, sizeof(got)) != 0) {
 			stray_fields(&got, &want, text, sizeof(text));
 			fail(c, "%s: %s", c->expect, text);
@@ -430,7 +460,7 @@ static bool check_case(const struct decode_case *c)
 	if (status == MMIODEC_OK || status == MMIODEC_NO_MEMORY ||
 	    status == MMIODEC_UNSUPPORTED) {
 		for (size_t k = 0; k < insn_len; k++) {
-			decode_exact(&other, bytes, k, c->mode);
+			decode_exact(&other, bytes, k, CASE_MODE(c), CASE_VENDOR(c));
 			if (other.status != MMIODEC_TRUNCATED) {
 				describe_insn(&other, text, sizeof(text));
 				fail(c, "first %zu bytes: got \"%s\", expected "
@@ -443,7 +473,7 @@ static bool check_case(const struct decode_case *c)
 
 	if (status != MMIODEC_TRUNCATED && status != MMIODEC_BAD_ARGUMENT) {
 		memset(bytes + n, 0xff, 16);
-		decode_exact(&other, bytes, (size_t)n + 16, c->mode);
+		decode_exact(&other, bytes, (size_t)n + 16, CASE_MODE(c), CASE_VENDOR(c));
 		if (memcmp(&got, &other, sizeof(got)) != 0) {
 			describe_insn(&other, text, sizeof(text));
 			fail(c, "with 16 more bytes after it: got \"%s\" "

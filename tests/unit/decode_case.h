@@ -14,7 +14,10 @@
  * imm=<value>, each memory operand as seg:[base+index*scale+disp], rep,
  * repne, repe, repeat, o<operand_size bytes> a<address_size bits>.
  * Anything else is a status name: no-memory, unsupported, invalid,
- * truncated, bad-argument.
+ * truncated, bad-argument, vendor-dependent (length 0; "vendor-dependent
+ * same-length" when both vendors agree on the length, the bytes before
+ * '|'). A decode whose answer holds for its vendor only (vendor_dependent)
+ * ends in " vdep".
  *
  * Beyond the text, every case checks the length, the mode field, the access
  * of each memory operand, that every shorter prefix of a valid instruction
@@ -30,10 +33,17 @@
 #include "mmiodec.h"
 
 struct decode_case {
-	unsigned mode;        /* 16, 32 or 64 */
+	unsigned mode;        /* 16, 32 or 64, or AS_INTEL(m), AS_AMD(m) */
 	const char *bytes;    /* hex bytes; those after '|' are not part of it */
 	const char *expect;   /* describe_insn() text, or a status name */
 };
+
+/* A case decoded with mmiodec_decode_vendor() for that vendor; a plain
+ * mode is decoded with mmiodec_decode() (ANY). */
+#define AS_INTEL(mode) ((mode) | MMIODEC_VENDOR_INTEL << 8)
+#define AS_AMD(mode) ((mode) | MMIODEC_VENDOR_AMD << 8)
+#define CASE_MODE(c) ((c)->mode & 0xFF)
+#define CASE_VENDOR(c) ((c)->mode >> 8)
 
 /* Longest hex string a case may hold, in bytes. */
 #define DECODE_CASE_MAX_BYTES 32

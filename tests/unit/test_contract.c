@@ -1011,7 +1011,7 @@ static void test_hand_built(void **state)
 
 static void test_name_functions(void **state)
 {
-	static const int bad_status[] = { 6, 7, 100, 255, -1, INT_MAX, INT_MIN };
+	static const int bad_status[] = { 7, 8, 100, 255, -1, INT_MAX, INT_MIN };
 	static const int bad_seg[] = { 6, 7, 255, -1, INT_MAX };
 	static const struct {
 		int kind;

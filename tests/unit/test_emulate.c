@@ -56,7 +56,10 @@ static enum mmiodec_status decode(struct mmiodec_insn *insn, unsigned mode,
 	}
 	if (insn_len)
 		*insn_len = len;
-	return mmiodec_decode(insn, bytes, (size_t)n, (enum mmiodec_mode)mode);
+	/* mode may be AS_INTEL(m) or AS_AMD(m) (decode_case.h) */
+	return mmiodec_decode_vendor(insn, bytes, (size_t)n,
+				     (enum mmiodec_mode)(mode & 0xFF),
+				     (enum mmiodec_vendor)(mode >> 8));
 }
 
 
@@ -328,7 +331,11 @@ static const struct load_case load_cases[] = {
 	{ 64, "48 63 03",      0x80000000,         RAX, 0xffffffff80000000, ALL64 },
 	{ 64, "48 63 03",      0xffffffff7fffffff, RAX, 0x7fffffff,         ALL64 },
 	{ 64, "63 03",         0x80000000,         RAX, 0x80000000,         ALL64 },
-	{ 64, "66 63 03",      0x8000,             RAX, 0x1020304050608000, ALL64 },
+	/* MOVSXD r16: Intel reads a word, AMD a dword whose bits 15:0 it
+	 * writes; either way bits 63:16 stay. */
+	{ AS_INTEL(64), "66 63 03", 0x8000,        RAX, 0x1020304050608000, ALL64 },
+	{ AS_AMD(64), "66 63 03", 0xcafe8000,      RAX, 0x1020304050608000, ALL64 },
+	{ AS_AMD(64), "66 63 03", 0x12347fff,      RAX, 0x1020304050607fff, ALL64 },
 	{ 64, "A0 88 77 66 55 44 33 22 11",    0xab,       RAX, 0x10203040506070ab, ALL64 },
 	{ 64, "66 A1 88 77 66 55 44 33 22 11", 0x1234,     RAX, 0x1020304050601234, ALL64 },
 	{ 64, "A1 88 77 66 55 44 33 22 11",    0x12345678, RAX, 0x12345678,         ALL64 },

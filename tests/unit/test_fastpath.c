@@ -21,26 +21,37 @@
 
 static unsigned long compared;
 
-/* Both answers for bytes[0..len) in an exact-size copy; fails with the
- * input on the first difference. */
+static const enum mmiodec_vendor vendors[] = {
+	MMIODEC_VENDOR_ANY, MMIODEC_VENDOR_INTEL, MMIODEC_VENDOR_AMD,
+};
+
+/* Both answers for bytes[0..len) in an exact-size copy, for each vendor;
+ * fails with the input on the first difference. */
 static void compare(const uint8_t *bytes, size_t len, enum mmiodec_mode mode)
 {
 	uint8_t *copy = malloc(len ? len : 1);
 	struct mmiodec_insn fast, general;
+	enum mmiodec_status fast_status = 0, general_status = 0;
+	size_t v;
 
 	assert_non_null(copy);
 	memcpy(copy, bytes, len);
-	memset(&fast, 0xA5, sizeof(fast));
-	memset(&general, 0x5A, sizeof(general));
-	enum mmiodec_status fast_status = mmiodec_decode(&fast, copy, len, mode);
-	enum mmiodec_status general_status =
-		mmiodec_decode_general(&general, copy, len, mode);
+	for (v = 0; v < sizeof(vendors) / sizeof(vendors[0]); v++) {
+		memset(&fast, 0xA5, sizeof(fast));
+		memset(&general, 0x5A, sizeof(general));
+		fast_status = mmiodec_decode_vendor(&fast, copy, len, mode, vendors[v]);
+		general_status = mmiodec_decode_general(&general, copy, len, mode,
+							vendors[v]);
+		compared++;
+		if (fast_status != general_status ||
+		    memcmp(&fast, &general, sizeof(fast)) != 0)
+			break;
+	}
 	free(copy);
-	compared++;
-	if (fast_status == general_status &&
-	    memcmp(&fast, &general, sizeof(fast)) == 0)
+	if (v == sizeof(vendors) / sizeof(vendors[0]))
 		return;
-	fprintf(stderr, "fast and general paths differ (mode %d):", mode);
+	fprintf(stderr, "fast and general paths differ (mode %d, vendor %s):",
+		mode, mmiodec_vendor_name(vendors[v]));
 	for (size_t i = 0; i < len; i++)
 		fprintf(stderr, " %02x", bytes[i]);
 	fprintf(stderr, "\n  status %d vs %d, length %u vs %u, op %u vs %u\n",
@@ -131,12 +142,21 @@ static void bad_arguments(void **state)
 			 MMIODEC_BAD_ARGUMENT);
 	assert_int_equal(mmiodec_decode(&fast, NULL, 2, MMIODEC_MODE_64),
 			 MMIODEC_BAD_ARGUMENT);
-	assert_int_equal(mmiodec_decode_general(&general, NULL, 2, MMIODEC_MODE_64),
+	assert_int_equal(mmiodec_decode_general(&general, NULL, 2, MMIODEC_MODE_64,
+						MMIODEC_VENDOR_ANY),
 			 MMIODEC_BAD_ARGUMENT);
 	assert_memory_equal(&fast, &general, sizeof(fast));
 	assert_int_equal(mmiodec_decode(&fast, mov, 2, (enum mmiodec_mode)63),
 			 MMIODEC_BAD_ARGUMENT);
 	compare(mov, 0, MMIODEC_MODE_64);
+	/* an unknown vendor, on both paths */
+	assert_int_equal(mmiodec_decode_vendor(&fast, mov, 2, MMIODEC_MODE_64,
+					       (enum mmiodec_vendor)3),
+			 MMIODEC_BAD_ARGUMENT);
+	assert_int_equal(mmiodec_decode_general(&general, mov, 2, MMIODEC_MODE_64,
+						(enum mmiodec_vendor)3),
+			 MMIODEC_BAD_ARGUMENT);
+	assert_memory_equal(&fast, &general, sizeof(fast));
 }
 
 int main(void)

@@ -28,7 +28,8 @@ static void test_status_name(void **state)
 		{ MMIODEC_INVALID,      "invalid" },
 		{ MMIODEC_TRUNCATED,    "truncated" },
 		{ MMIODEC_BAD_ARGUMENT, "bad-argument" },
-		{ 6,                    "?" },
+		{ MMIODEC_VENDOR_DEPENDENT, "vendor-dependent" },
+		{ 7,                    "?" },
 		{ 255,                  "?" },
 		{ 0x7fffffff,           "?" },
 	};

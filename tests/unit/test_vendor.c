@@ -1,0 +1,284 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vendor setting: each row of src/vendor.h read as Intel, as AMD and
+ * as either (ANY), with the prefixes and modes that switch it off; and the
+ * promise that ANY answers exactly where the two vendors agree.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode_case.h"
+
+#define INTEL MMIODEC_VENDOR_INTEL
+#define AMD MMIODEC_VENDOR_AMD
+#define ANY MMIODEC_VENDOR_ANY
+
+/* CALL/JMP/Jcc with 66 in 64-bit mode: rel16 on AMD, rel32 on Intel. */
+static const struct decode_case branch_cases[] = {
+	{ AS_AMD(64), "66 E8 34 12",             "no-memory vdep" },
+	{ AS_INTEL(64), "66 E8 78 56 34 12",       "no-memory vdep" },
+	{ AS_AMD(64), "66 E8 34 12 | 56 78",     "no-memory vdep" },
+	{ 64, "66 E8 78 56 34 12",       "vendor-dependent" },
+	{ 64, "66 E8 34 12",             "vendor-dependent" },
+	{ AS_AMD(64), "66 E9 34 12",             "no-memory vdep" },
+	{ AS_INTEL(64), "66 E9 78 56 34 12",       "no-memory vdep" },
+	{ AS_AMD(64), "66 0F 84 34 12",          "no-memory vdep" },
+	{ AS_INTEL(64), "66 0F 8F 78 56 34 12",    "no-memory vdep" },
+	{ 64, "66 0F 80 78 56 34 12",    "vendor-dependent" },
+	/* REX.W wins over 66: rel32 on both */
+	{ 64, "66 48 E8 78 56 34 12",    "no-memory" },
+	{ AS_AMD(64), "66 48 0F 84 78 56 34 12", "no-memory" },
+	/* without 66, or outside 64-bit mode, the vendors agree */
+	{ 64, "E8 78 56 34 12",          "no-memory" },
+	{ AS_AMD(64), "E8 78 56 34 12",          "no-memory" },
+	{ 32, "66 E8 34 12",             "no-memory" },
+	{ 16, "E9 34 12",                "no-memory" },
+	/* same length on both: rel8 branches, RET */
+	{ 64, "66 EB 10",                "no-memory" },
+	{ 64, "66 74 10",                "no-memory" },
+	{ 64, "66 C3",                   "no-memory" },
+	{ 64, "66 C2 08 00",             "no-memory" },
+	/* the widths of these differ, but they are not emulated */
+	{ 64, "66 FF 10",                "unsupported" },
+	{ 64, "48 FF 18",                "unsupported" },
+	{ 64, "48 0F B2 03",             "unsupported" },
+};
+
+/* 66 63: MOVSXD r16, r/m16 (Intel) or r16, m32 (AMD). */
+static const struct decode_case movsxd_cases[] = {
+	{ AS_INTEL(64), "66 63 03",    "movsxd ld w2 sx2 ax ds:[rbx] o2 a64 vdep" },
+	{ AS_AMD(64), "66 63 03",    "movsxd ld w4 sx2 ax ds:[rbx] o2 a64 vdep" },
+	{ 64, "66 63 03",    "vendor-dependent same-length" },
+	{ AS_AMD(64), "66 44 63 7B 08", "movsxd ld w4 sx2 r15w ds:[rbx+0x8] o2 a64 vdep" },
+	{ 64, "66 63 C3",    "no-memory" },
+	{ AS_AMD(64), "66 63 C3",    "no-memory" },
+	{ 64, "66 48 63 03", "movsxd ld w4 sx8 rax ds:[rbx] o8 a64" },
+	{ AS_AMD(64), "63 03",       "movsxd ld w4 sx4 eax ds:[rbx] o4 a64" },
+	{ 32, "66 63 03",    "unsupported" },
+};
+
+/* Instructions one vendor does not have. */
+static const struct decode_case validity_cases[] = {
+	/* SYSENTER, SYSEXIT in 64-bit mode */
+	{ AS_INTEL(64), "0F 34",       "no-memory vdep" },
+	{ AS_AMD(64), "0F 34",       "invalid vdep" },
+	{ 64, "0F 35",       "vendor-dependent" },
+	{ 32, "0F 34",       "no-memory" },
+	{ AS_AMD(16), "0F 35",       "no-memory" },
+	/* SYSCALL, SYSRET outside 64-bit mode */
+	{ AS_INTEL(32), "0F 05",       "invalid vdep" },
+	{ AS_AMD(32), "0F 05",       "no-memory vdep" },
+	{ 16, "0F 07",       "vendor-dependent" },
+	{ 64, "0F 05",       "no-memory" },
+	{ AS_INTEL(64), "0F 07",       "no-memory" },
+	/* VMREAD, VMWRITE; with 66 or F2 the same opcodes are EXTRQ and
+	 * INSERTQ on both */
+	{ AS_INTEL(64), "0F 78 C8",    "no-memory vdep" },
+	{ AS_INTEL(64), "0F 79 03",    "unsupported vdep" },
+	{ AS_AMD(64), "0F 78 C8",    "invalid vdep" },
+	{ AS_AMD(32), "0F 79 03",    "invalid vdep" },
+	{ 64, "0F 78 C8",    "vendor-dependent" },
+	{ AS_AMD(64), "0F 78",       "invalid vdep" },
+	{ 64, "0F 78",       "vendor-dependent" },
+	{ 64, "66 0F 78 C0 01 02", "no-memory" },
+	{ 64, "F2 0F 79 C1", "no-memory" },
+	/* LOCK MOV CR0 is MOV CR8 on AMD */
+	{ AS_AMD(64), "F0 0F 20 C0", "no-memory vdep" },
+	{ AS_AMD(32), "F0 0F 22 C0", "no-memory vdep" },
+	{ AS_INTEL(64), "F0 0F 20 C0", "invalid vdep" },
+	{ 64, "F0 0F 22 C3", "vendor-dependent" },
+	{ 64, "F0 0F 20 C8", "invalid" },
+	{ AS_AMD(64), "F0 0F 20 C8", "invalid" },
+	{ AS_AMD(64), "F0 44 0F 20 C0", "invalid" },
+	{ 64, "0F 20 C0",    "no-memory" },
+	/* UD0: no ModRM on AMD */
+	{ AS_AMD(64), "0F FF",       "no-memory vdep" },
+	{ AS_AMD(64), "0F FF | C0",  "no-memory vdep" },
+	{ AS_AMD(16), "0F FF | 00",  "no-memory vdep" },
+	{ AS_INTEL(64), "0F FF C0",    "no-memory vdep" },
+	{ 64, "0F FF C0",    "vendor-dependent" },
+	{ 64, "0F FF",       "vendor-dependent" },
+	{ AS_AMD(64), "F0 0F FF C0", "invalid" },
+	/* UD1 and UD2 agree */
+	{ 64, "0F B9 C0",    "no-memory" },
+	{ 64, "0F 0B",       "no-memory" },
+};
+
+/* Forms that no row touches: the vendor is recorded and changes nothing. */
+static const struct decode_case neutral_cases[] = {
+	{ AS_INTEL(64), "88 27",       "mov st w1 ah ds:[rdi] o4 a64" },
+	{ AS_AMD(64), "88 27",       "mov st w1 ah ds:[rdi] o4 a64" },
+	{ AS_AMD(32), "66 A1 78 56 34 12", "mov ld w2 ax ds:[0x12345678] o2 a32" },
+	{ AS_INTEL(16), "F3 A4",       "movs ldst w1 es:[di] ds:[si] rep repeat o2 a16" },
+	{ AS_AMD(64), "C5 F8 77",    "no-memory" },
+	{ AS_INTEL(64), "0F 04 C0",    "invalid" },
+	{ AS_AMD(64), "0F",          "truncated" },
+};
+
+static void test_branches(void **state)
+{
+	(void)state;
+	CHECK_DECODE_TABLE(branch_cases);
+}
+
+static void test_movsxd(void **state)
+{
+	(void)state;
+	CHECK_DECODE_TABLE(movsxd_cases);
+}
+
+static void test_validity(void **state)
+{
+	(void)state;
+	CHECK_DECODE_TABLE(validity_cases);
+}
+
+static void test_neutral(void **state)
+{
+	(void)state;
+	CHECK_DECODE_TABLE(neutral_cases);
+}
+
+/* What AMD's MOVSXD r16, m32 leaves in the register: bits 15:0 of the
+ * dword, the rest of the register kept. */
+static void test_movsxd_dword_load(void **state)
+{
+	(void)state;
+	static const uint8_t bytes[] = { 0x66, 0x63, 0x03 };
+	struct mmiodec_insn insn;
+	struct mmiodec_regs regs;
+
+	memset(&regs, 0, sizeof(regs));
+	regs.gpr[MMIODEC_RAX] = 0x1122334455667788ull;
+	assert_int_equal(mmiodec_decode_vendor(&insn, bytes, sizeof(bytes),
+					       MMIODEC_MODE_64, AMD),
+			 MMIODEC_OK);
+	assert_true(mmiodec_complete_load(&insn, &regs, 0xCAFE8001u));
+	assert_int_equal(regs.gpr[MMIODEC_RAX], 0x1122334455668001ull);
+}
+
+/* Bad vendors: BAD_ARGUMENT with nothing read, from every entry point. */
+static void test_bad_vendor(void **state)
+{
+	(void)state;
+	static const uint8_t bytes[] = { 0x89, 0x03 };
+	struct mmiodec_insn insn;
+
+	for (unsigned v = 3; v < 300; v += 37) {
+		memset(&insn, 0xA5, sizeof(insn));
+		assert_int_equal(mmiodec_decode_vendor(&insn, bytes, sizeof(bytes),
+						       MMIODEC_MODE_64,
+						       (enum mmiodec_vendor)v),
+				 MMIODEC_BAD_ARGUMENT);
+		assert_true(only_status_set(&insn, MMIODEC_BAD_ARGUMENT));
+		memset(&insn, 0xA5, sizeof(insn));
+		assert_int_equal(mmiodec_decode_vendor(&insn, bytes, sizeof(bytes),
+						       MMIODEC_MODE_16,
+						       (enum mmiodec_vendor)v),
+				 MMIODEC_BAD_ARGUMENT);
+		assert_true(only_status_set(&insn, MMIODEC_BAD_ARGUMENT));
+	}
+	assert_int_equal(mmiodec_decode_vendor(NULL, bytes, sizeof(bytes),
+					       MMIODEC_MODE_64, AMD),
+			 MMIODEC_BAD_ARGUMENT);
+	assert_string_equal(mmiodec_vendor_name(ANY), "any");
+	assert_string_equal(mmiodec_vendor_name(INTEL), "intel");
+	assert_string_equal(mmiodec_vendor_name(AMD), "amd");
+	assert_null(mmiodec_vendor_name((enum mmiodec_vendor)3));
+	assert_null(mmiodec_vendor_name((enum mmiodec_vendor)-1));
+}
+
+/* Fields a vendor row can never change; the rest of the descriptors must
+ * be equal wherever status, length and width are. */
+static bool same_but_vendor(struct mmiodec_insn a, struct mmiodec_insn b)
+{
+	a.vendor = b.vendor = 0;
+	a.vendor_dependent = b.vendor_dependent = 0;
+	return memcmp(&a, &b, sizeof(a)) == 0;
+}
+
+/*
+ * ANY against the two vendors on every two-byte-opcode and one-byte-opcode
+ * form after the prefixes that switch rows on and off, in every mode:
+ * where the vendors agree ANY gives their answer, elsewhere
+ * VENDOR_DEPENDENT with the common length or none; a vendor's own answer
+ * is marked vendor_dependent exactly where they differ.
+ */
+static void test_any_is_both(void **state)
+{
+	(void)state;
+	static const uint8_t prefix_sets[][3] = {
+		{ 0 }, { 1, 0x66 }, { 1, 0xF0 }, { 2, 0x66, 0x48 }, { 1, 0xF3 },
+		{ 1, 0xF2 }, { 2, 0xF0, 0x66 }, { 1, 0x44 },
+	};
+	static const unsigned modes[] = { 16, 32, 64 };
+	unsigned long compared = 0, dependent = 0;
+
+	for (size_t m = 0; m < COUNT(modes); m++)
+	for (size_t p = 0; p < COUNT(prefix_sets); p++)
+	for (unsigned map0f = 0; map0f < 2; map0f++)
+	for (unsigned opcode = 0; opcode < 256; opcode++)
+	for (unsigned modrm = 0; modrm < 256; modrm += 7) {
+		uint8_t bytes[MMIODEC_MAX_LENGTH];
+		size_t n = 0;
+		for (unsigned i = 0; i < prefix_sets[p][0]; i++)
+			bytes[n++] = prefix_sets[p][1 + i];
+		if (map0f)
+			bytes[n++] = 0x0F;
+		bytes[n++] = (uint8_t)opcode;
+		bytes[n++] = (uint8_t)modrm;
+		for (; n < sizeof(bytes); n++)
+			bytes[n] = (uint8_t)(0x91 + n);
+		for (size_t len = 1; len <= sizeof(bytes); len += 3) {
+			struct mmiodec_insn any, intel, amd;
+			enum mmiodec_mode mode = (enum mmiodec_mode)modes[m];
+			mmiodec_decode(&any, bytes, len, mode);
+			mmiodec_decode_vendor(&intel, bytes, len, mode, INTEL);
+			mmiodec_decode_vendor(&amd, bytes, len, mode, AMD);
+			bool agree = same_but_vendor(intel, amd);
+			compared++;
+			assert_int_equal(intel.vendor, INTEL);
+			assert_int_equal(amd.vendor, AMD);
+			assert_int_equal(intel.vendor_dependent, !agree);
+			assert_int_equal(amd.vendor_dependent, !agree);
+			assert_int_equal(any.vendor, ANY);
+			assert_int_equal(any.vendor_dependent, !agree);
+			if (agree) {
+				assert_true(same_but_vendor(any, intel));
+				continue;
+			}
+			dependent++;
+			struct mmiodec_insn want;
+			memset(&want, 0, sizeof(want));
+			want.status = MMIODEC_VENDOR_DEPENDENT;
+			want.vendor_dependent = 1;
+			if (intel.length == amd.length && intel.length) {
+				want.length = intel.length;
+				want.mode = (uint8_t)mode;
+			}
+			assert_memory_equal(&any, &want, sizeof(want));
+		}
+	}
+	printf("%lu inputs, %lu vendor-dependent\n", compared, dependent);
+	assert_true(dependent > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_branches),
+		cmocka_unit_test(test_movsxd),
+		cmocka_unit_test(test_validity),
+		cmocka_unit_test(test_neutral),
+		cmocka_unit_test(test_movsxd_dword_load),
+		cmocka_unit_test(test_bad_vendor),
+		cmocka_unit_test(test_any_is_both),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
