@@ -14,13 +14,13 @@ step() { printf '\n=== %s\n' "$*"; }
 
 step "gcc build and tests"
 rm -rf build-check-gcc
-CC=gcc meson setup build-check-gcc -Dbench=true >/dev/null
+CC=gcc meson setup build-check-gcc -Dbench=true -Dwerror=true >/dev/null
 ninja -C build-check-gcc -j"$jobs"
 meson test -C build-check-gcc --print-errorlogs --num-processes "$jobs"
 
 step "clang build and tests"
 rm -rf build-check-clang
-CC=clang meson setup build-check-clang >/dev/null
+CC=clang meson setup build-check-clang -Dwerror=true >/dev/null
 ninja -C build-check-clang -j"$jobs"
 meson test -C build-check-clang --print-errorlogs --num-processes "$jobs"
 

@@ -261,8 +261,12 @@ int mmiodec_json_format(char *buf, size_t cap, const uint8_t *bytes,
 	}
 	put(&out, "\",\"mode\":");
 	put_unsigned(&out, mode);
+	put(&out, ",\"vendor\":");
+	put_name(&out, name_or_unknown(mmiodec_vendor_name((enum mmiodec_vendor)insn->vendor)));
 	put(&out, ",\"status\":");
 	put_name(&out, mmiodec_status_name((enum mmiodec_status)insn->status));
+	put(&out, insn->vendor_dependent ? ",\"vendor_dependent\":true"
+					 : ",\"vendor_dependent\":false");
 
 	switch (insn->status) {
 	case MMIODEC_OK:
@@ -270,6 +274,12 @@ int mmiodec_json_format(char *buf, size_t cap, const uint8_t *bytes,
 	case MMIODEC_UNSUPPORTED:
 		put(&out, ",\"length\":");
 		put_unsigned(&out, insn->length);
+		break;
+	case MMIODEC_VENDOR_DEPENDENT:
+		if (insn->length) {
+			put(&out, ",\"length\":");
+			put_unsigned(&out, insn->length);
+		}
 		break;
 	default:
 		break;

@@ -18,7 +18,9 @@
  * length it needs (excluding NUL); writes at most cap bytes incl. NUL.
  *
  * Field order, no spaces:
- *   bytes, mode, status, then length (ok, no-memory, unsupported only),
+ *   bytes, mode, vendor (the vendor it was decoded for), status,
+ *   vendor_dependent (true or false), then length (ok, no-memory,
+ *   unsupported; vendor-dependent when both vendors agree on it),
  *   then for ok only: mnemonic, direction, width, extend, register,
  *   immediate, rep, memory[] of {segment, base, index, scale,
  *   displacement, address_size, access}.

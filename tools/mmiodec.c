@@ -16,7 +16,7 @@
  * can be given and shown, yet bounded. */
 #define MAX_INPUT_BYTES 64
 
-#define USAGE_LINE "Usage: mmiodec [--mode 64|32|16] [--json] [HEX...]\n"
+#define USAGE_LINE "Usage: mmiodec [--mode 64|32|16] [--vendor any|intel|amd] [--json] [HEX...]\n"
 
 static const char usage_text[] =
 	USAGE_LINE
@@ -34,6 +34,10 @@ static const char usage_text[] =
 	"\n"
 	"Options (anywhere on the command line; -- ends them):\n"
 	"  --mode N, --mode=N  processor mode: 64 (default), 32 or 16\n"
+	"  --vendor V, --vendor=V\n"
+	"                      whose reading of the bytes: intel, amd, or any\n"
+	"                      (default): where Intel and AMD processors differ,\n"
+	"                      any answers vendor-dependent\n"
 	"  --json              print one JSON object per input instead of text\n"
 	"  -h, --help          print this help and exit\n"
 	"\n"
@@ -42,10 +46,14 @@ static const char usage_text[] =
 	"  8827: ok len=2 mov write width=1 reg=ah mem=ds:[rdi] asz=64\n"
 	"  f3a4: ok len=2 rep movsb read-write width=1 mem=es:[rdi] asz=64 access=write mem=ds:[rsi] asz=64 access=read\n"
 	"  89d8: no-memory len=2\n"
+	"  0f34: vendor-dependent\n"
 	"  ff: truncated\n"
 	"  zz: bad-input: not a hex digit at column 1\n"
 	"with extend=zero|sign, imm=0x... (an immediate store) and the rep\n"
 	"prefix shown when present, and mem= as seg:[base+index*scale+disp].\n"
+	"With --vendor intel or amd, an answer the other vendor does not share\n"
+	"ends in \"vendor-specific\"; vendor-dependent shows len= when both\n"
+	"vendors agree on the length.\n"
 	"\n"
 	"Exit status: 0 when every input was hex (whatever it decoded to);\n"
 	"1 when some input was bad (or reading input or writing output failed);\n"
@@ -53,6 +61,7 @@ static const char usage_text[] =
 
 struct options {
 	enum mmiodec_mode mode;
+	enum mmiodec_vendor vendor;
 	bool json;
 };
 
@@ -76,6 +85,21 @@ static bool parse_mode(const char *text, enum mmiodec_mode *mode)
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
 		if (strcmp(text, modes[i].name) == 0) {
 			*mode = modes[i].mode;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool parse_vendor(const char *text, enum mmiodec_vendor *vendor)
+{
+	static const enum mmiodec_vendor vendors[] = {
+		MMIODEC_VENDOR_ANY, MMIODEC_VENDOR_INTEL, MMIODEC_VENDOR_AMD,
+	};
+
+	for (size_t i = 0; i < sizeof(vendors) / sizeof(vendors[0]); i++) {
+		if (strcmp(text, mmiodec_vendor_name(vendors[i])) == 0) {
+			*vendor = vendors[i];
 			return true;
 		}
 	}
@@ -254,11 +278,12 @@ static void print_text_insn(const uint8_t *bytes, size_t n, const struct mmiodec
 	for (size_t i = 0; i < n; i++)
 		printf("%02x", bytes[i]);
 	printf(": %s", mmiodec_status_name((enum mmiodec_status)insn->status));
-	if (insn->status == MMIODEC_OK || insn->status == MMIODEC_NO_MEMORY ||
-	    insn->status == MMIODEC_UNSUPPORTED)
+	if (insn->length)
 		printf(" len=%u", insn->length);
 	if (insn->status == MMIODEC_OK)
 		print_text_access(insn);
+	if (insn->vendor_dependent && insn->status != MMIODEC_VENDOR_DEPENDENT)
+		printf(" vendor-specific");
 	putchar('\n');
 }
 
@@ -292,7 +317,7 @@ static bool process(const struct options *options, const char *text, size_t n)
 			print_text_bad_input(text, error);
 		return false;
 	}
-	mmiodec_decode(&insn, bytes, count, options->mode);
+	mmiodec_decode_vendor(&insn, bytes, count, options->mode, options->vendor);
 	if (options->json)
 		print_json_insn(bytes, count, options->mode, &insn);
 	else
@@ -353,6 +378,16 @@ static int parse_options(int argc, char **argv, struct options *options)
 		} else if (strncmp(arg, "--mode=", 7) == 0) {
 			if (!parse_mode(arg + 7, &options->mode))
 				usage_error("--mode must be 64, 32 or 16, not ", arg + 7);
+		} else if (strcmp(arg, "--vendor") == 0) {
+			if (i + 1 >= argc)
+				usage_error("--vendor needs a value", "");
+			if (!parse_vendor(argv[++i], &options->vendor))
+				usage_error("--vendor must be any, intel or amd, not ",
+					    argv[i]);
+		} else if (strncmp(arg, "--vendor=", 9) == 0) {
+			if (!parse_vendor(arg + 9, &options->vendor))
+				usage_error("--vendor must be any, intel or amd, not ",
+					    arg + 9);
 		} else {
 			usage_error("unknown option ", arg);
 		}
@@ -362,7 +397,8 @@ static int parse_options(int argc, char **argv, struct options *options)
 
 int main(int argc, char **argv)
 {
-	struct options options = { .mode = MMIODEC_MODE_64, .json = false };
+	struct options options = { .mode = MMIODEC_MODE_64,
+				   .vendor = MMIODEC_VENDOR_ANY, .json = false };
 	int hex_count = parse_options(argc, argv, &options);
 	bool all_hex = true;
 

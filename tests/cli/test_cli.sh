@@ -32,38 +32,38 @@ run() {
 # One case per line: mode|hex|the JSON line. ds/ss defaults, 64-bit
 # override rules, immediates as unsigned values of the access width.
 json_cases=$(cat <<'CASES'
-64|8827|{"bytes":"8827","mode":64,"status":"ok","length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|88 27 90|{"bytes":"882790","mode":64,"status":"ok","length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|648827|{"bytes":"648827","mode":64,"status":"ok","length":3,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"fs","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|408837|{"bytes":"408837","mode":64,"status":"ok","length":3,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"sil","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|2e8b07|{"bytes":"2e8b07","mode":64,"status":"ok","length":3,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
-32|8b45fc|{"bytes":"8b45fc","mode":32,"status":"ok","length":3,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ss","base":"ebp","index":null,"scale":0,"displacement":-4,"address_size":32,"access":"read"}]}
-64|C7 04 88 78 56 34 12|{"bytes":"c7048878563412","mode":64,"status":"ok","length":7,"mnemonic":"mov","direction":"write","width":4,"extend":"none","register":null,"immediate":305419896,"rep":null,"memory":[{"segment":"ds","base":"rax","index":"rcx","scale":4,"displacement":0,"address_size":64,"access":"write"}]}
-64|c607ff|{"bytes":"c607ff","mode":64,"status":"ok","length":3,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":null,"immediate":255,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|66c7073412|{"bytes":"66c7073412","mode":64,"status":"ok","length":5,"mnemonic":"mov","direction":"write","width":2,"extend":"none","register":null,"immediate":4660,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|48c70700000080|{"bytes":"48c70700000080","mode":64,"status":"ok","length":7,"mnemonic":"mov","direction":"write","width":8,"extend":"none","register":null,"immediate":18446744071562067968,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|0fb607|{"bytes":"0fb607","mode":64,"status":"ok","length":3,"mnemonic":"movzx","direction":"read","width":1,"extend":"zero","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
-64|486306|{"bytes":"486306","mode":64,"status":"ok","length":3,"mnemonic":"movsxd","direction":"read","width":4,"extend":"sign","register":"rax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
-64|0fc307|{"bytes":"0fc307","mode":64,"status":"ok","length":3,"mnemonic":"movnti","direction":"write","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|8b0510000000|{"bytes":"8b0510000000","mode":64,"status":"ok","length":6,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rip","index":null,"scale":0,"displacement":16,"address_size":64,"access":"read"}]}
-64|678b0510000000|{"bytes":"678b0510000000","mode":64,"status":"ok","length":7,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"eip","index":null,"scale":0,"displacement":16,"address_size":32,"access":"read"}]}
-64|648b042500000000|{"bytes":"648b042500000000","mode":64,"status":"ok","length":8,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"fs","base":null,"index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
-64|a20000000000000080|{"bytes":"a20000000000000080","mode":64,"status":"ok","length":9,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"al","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":-9223372036854775808,"address_size":64,"access":"write"}]}
-64|48a38877665544332211|{"bytes":"48a38877665544332211","mode":64,"status":"ok","length":10,"mnemonic":"mov","direction":"write","width":8,"extend":"none","register":"rax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":1234605616436508552,"address_size":64,"access":"write"}]}
-64|f3a4|{"bytes":"f3a4","mode":64,"status":"ok","length":2,"mnemonic":"movsb","direction":"read-write","width":1,"extend":"none","register":null,"immediate":null,"rep":"rep","memory":[{"segment":"es","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"},{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
-64|2ea4|{"bytes":"2ea4","mode":64,"status":"ok","length":2,"mnemonic":"movsb","direction":"read-write","width":1,"extend":"none","register":null,"immediate":null,"rep":null,"memory":[{"segment":"es","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"},{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
-32|2ea4|{"bytes":"2ea4","mode":32,"status":"ok","length":2,"mnemonic":"movsb","direction":"read-write","width":1,"extend":"none","register":null,"immediate":null,"rep":null,"memory":[{"segment":"es","base":"edi","index":null,"scale":0,"displacement":0,"address_size":32,"access":"write"},{"segment":"cs","base":"esi","index":null,"scale":0,"displacement":0,"address_size":32,"access":"read"}]}
-64|f2ab|{"bytes":"f2ab","mode":64,"status":"ok","length":2,"mnemonic":"stosd","direction":"write","width":4,"extend":"none","register":"eax","immediate":null,"rep":"repne","memory":[{"segment":"es","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
-64|48ad|{"bytes":"48ad","mode":64,"status":"ok","length":2,"mnemonic":"lodsq","direction":"read","width":8,"extend":"none","register":"rax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
-16|a13412|{"bytes":"a13412","mode":16,"status":"ok","length":3,"mnemonic":"mov","direction":"read","width":2,"extend":"none","register":"ax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":4660,"address_size":16,"access":"read"}]}
-16|8b00|{"bytes":"8b00","mode":16,"status":"ok","length":2,"mnemonic":"mov","direction":"read","width":2,"extend":"none","register":"ax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"bx","index":"si","scale":1,"displacement":0,"address_size":16,"access":"read"}]}
-16|8b46fe|{"bytes":"8b46fe","mode":16,"status":"ok","length":3,"mnemonic":"mov","direction":"read","width":2,"extend":"none","register":"ax","immediate":null,"rep":null,"memory":[{"segment":"ss","base":"bp","index":null,"scale":0,"displacement":-2,"address_size":16,"access":"read"}]}
-32|67a13412|{"bytes":"67a13412","mode":32,"status":"ok","length":4,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":4660,"address_size":16,"access":"read"}]}
-64|89d8|{"bytes":"89d8","mode":64,"status":"no-memory","length":2}
-64|0107|{"bytes":"0107","mode":64,"status":"unsupported","length":2}
-64|ff|{"bytes":"ff","mode":64,"status":"truncated"}
-64|06|{"bytes":"06","mode":64,"status":"invalid"}
-64|66666666666666666666666666666690|{"bytes":"66666666666666666666666666666690","mode":64,"status":"invalid"}
+64|8827|{"bytes":"8827","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|88 27 90|{"bytes":"882790","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|648827|{"bytes":"648827","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"fs","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|408837|{"bytes":"408837","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"sil","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|2e8b07|{"bytes":"2e8b07","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
+32|8b45fc|{"bytes":"8b45fc","mode":32,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ss","base":"ebp","index":null,"scale":0,"displacement":-4,"address_size":32,"access":"read"}]}
+64|C7 04 88 78 56 34 12|{"bytes":"c7048878563412","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":7,"mnemonic":"mov","direction":"write","width":4,"extend":"none","register":null,"immediate":305419896,"rep":null,"memory":[{"segment":"ds","base":"rax","index":"rcx","scale":4,"displacement":0,"address_size":64,"access":"write"}]}
+64|c607ff|{"bytes":"c607ff","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":null,"immediate":255,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|66c7073412|{"bytes":"66c7073412","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":5,"mnemonic":"mov","direction":"write","width":2,"extend":"none","register":null,"immediate":4660,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|48c70700000080|{"bytes":"48c70700000080","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":7,"mnemonic":"mov","direction":"write","width":8,"extend":"none","register":null,"immediate":18446744071562067968,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|0fb607|{"bytes":"0fb607","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"movzx","direction":"read","width":1,"extend":"zero","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
+64|486306|{"bytes":"486306","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"movsxd","direction":"read","width":4,"extend":"sign","register":"rax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
+64|0fc307|{"bytes":"0fc307","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"movnti","direction":"write","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|8b0510000000|{"bytes":"8b0510000000","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":6,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rip","index":null,"scale":0,"displacement":16,"address_size":64,"access":"read"}]}
+64|678b0510000000|{"bytes":"678b0510000000","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":7,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"eip","index":null,"scale":0,"displacement":16,"address_size":32,"access":"read"}]}
+64|648b042500000000|{"bytes":"648b042500000000","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":8,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"fs","base":null,"index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
+64|a20000000000000080|{"bytes":"a20000000000000080","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":9,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"al","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":-9223372036854775808,"address_size":64,"access":"write"}]}
+64|48a38877665544332211|{"bytes":"48a38877665544332211","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":10,"mnemonic":"mov","direction":"write","width":8,"extend":"none","register":"rax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":1234605616436508552,"address_size":64,"access":"write"}]}
+64|f3a4|{"bytes":"f3a4","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"movsb","direction":"read-write","width":1,"extend":"none","register":null,"immediate":null,"rep":"rep","memory":[{"segment":"es","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"},{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
+64|2ea4|{"bytes":"2ea4","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"movsb","direction":"read-write","width":1,"extend":"none","register":null,"immediate":null,"rep":null,"memory":[{"segment":"es","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"},{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
+32|2ea4|{"bytes":"2ea4","mode":32,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"movsb","direction":"read-write","width":1,"extend":"none","register":null,"immediate":null,"rep":null,"memory":[{"segment":"es","base":"edi","index":null,"scale":0,"displacement":0,"address_size":32,"access":"write"},{"segment":"cs","base":"esi","index":null,"scale":0,"displacement":0,"address_size":32,"access":"read"}]}
+64|f2ab|{"bytes":"f2ab","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"stosd","direction":"write","width":4,"extend":"none","register":"eax","immediate":null,"rep":"repne","memory":[{"segment":"es","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+64|48ad|{"bytes":"48ad","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"lodsq","direction":"read","width":8,"extend":"none","register":"rax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rsi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"read"}]}
+16|a13412|{"bytes":"a13412","mode":16,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"mov","direction":"read","width":2,"extend":"none","register":"ax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":4660,"address_size":16,"access":"read"}]}
+16|8b00|{"bytes":"8b00","mode":16,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"mov","direction":"read","width":2,"extend":"none","register":"ax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"bx","index":"si","scale":1,"displacement":0,"address_size":16,"access":"read"}]}
+16|8b46fe|{"bytes":"8b46fe","mode":16,"vendor":"any","status":"ok","vendor_dependent":false,"length":3,"mnemonic":"mov","direction":"read","width":2,"extend":"none","register":"ax","immediate":null,"rep":null,"memory":[{"segment":"ss","base":"bp","index":null,"scale":0,"displacement":-2,"address_size":16,"access":"read"}]}
+32|67a13412|{"bytes":"67a13412","mode":32,"vendor":"any","status":"ok","vendor_dependent":false,"length":4,"mnemonic":"mov","direction":"read","width":4,"extend":"none","register":"eax","immediate":null,"rep":null,"memory":[{"segment":"ds","base":null,"index":null,"scale":0,"displacement":4660,"address_size":16,"access":"read"}]}
+64|89d8|{"bytes":"89d8","mode":64,"vendor":"any","status":"no-memory","vendor_dependent":false,"length":2}
+64|0107|{"bytes":"0107","mode":64,"vendor":"any","status":"unsupported","vendor_dependent":false,"length":2}
+64|ff|{"bytes":"ff","mode":64,"vendor":"any","status":"truncated","vendor_dependent":false}
+64|06|{"bytes":"06","mode":64,"vendor":"any","status":"invalid","vendor_dependent":false}
+64|66666666666666666666666666666690|{"bytes":"66666666666666666666666666666690","mode":64,"vendor":"any","status":"invalid","vendor_dependent":false}
 CASES
 )
 
@@ -94,25 +94,48 @@ run 1 '{"bytes":"  ","status":"bad-input","error":"no hex digits"}' -- --json ' 
 run 1 '{"bytes":"a\"b\\c\u0001\u0009","status":"bad-input","error":"not a hex digit at column 2"}' -- --json $'a"b\\c\x01\t'
 run 1 $'{"bytes":"\xc3\xa9\\ufffd","status":"bad-input","error":"not a hex digit at column 1"}' -- --json $'\xc3\xa9\xff'
 nops64=$(printf '90%.0s' $(seq 64))
-run 0 "{\"bytes\":\"$nops64\",\"mode\":64,\"status\":\"no-memory\",\"length\":1}" -- --json "$nops64"
+run 0 "{\"bytes\":\"$nops64\",\"mode\":64,\"vendor\":\"any\",\"status\":\"no-memory\",\"vendor_dependent\":false,\"length\":1}" -- --json "$nops64"
 run 1 "{\"bytes\":\"${nops64}90\",\"status\":\"bad-input\",\"error\":\"too long: more than 64 bytes\"}" -- --json "${nops64}90"
-run 1 '{"bytes":"8827","mode":64,"status":"ok","length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+run 1 '{"bytes":"8827","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
 {"bytes":"zz","status":"bad-input","error":"not a hex digit at column 1"}
-{"bytes":"ff","mode":64,"status":"truncated"}' -- --json 8827 zz ff
+{"bytes":"ff","mode":64,"vendor":"any","status":"truncated","vendor_dependent":false}' -- --json 8827 zz ff
 
 # Standard input: one instruction per line, order kept, CRLF tolerated,
 # an empty line is bad input, a last line without newline still counts.
-run 1 '{"bytes":"8827","mode":64,"status":"ok","length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
+run 1 '{"bytes":"8827","mode":64,"vendor":"any","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}
 {"bytes":"zz","status":"bad-input","error":"not a hex digit at column 1"}
-{"bytes":"89d8","mode":64,"status":"no-memory","length":2}
+{"bytes":"89d8","mode":64,"vendor":"any","status":"no-memory","vendor_dependent":false,"length":2}
 {"bytes":"","status":"bad-input","error":"empty input"}
-{"bytes":"ff","mode":64,"status":"truncated"}' -- --json < <(printf '88 27\r\nzz\n89d8\n\nff')
-run 0 '{"bytes":"89d8","mode":32,"status":"no-memory","length":2}
-{"bytes":"ff","mode":32,"status":"truncated"}' -- --mode 32 --json < <(printf '89d8\r\nFF\n')
+{"bytes":"ff","mode":64,"vendor":"any","status":"truncated","vendor_dependent":false}' -- --json < <(printf '88 27\r\nzz\n89d8\n\nff')
+run 0 '{"bytes":"89d8","mode":32,"vendor":"any","status":"no-memory","vendor_dependent":false,"length":2}
+{"bytes":"ff","mode":32,"vendor":"any","status":"truncated","vendor_dependent":false}' -- --mode 32 --json < <(printf '89d8\r\nFF\n')
 run 0 '' -- --json < /dev/null
 
+# --vendor: where Intel and AMD read the bytes differently (README, "Intel
+# and AMD"), any answers vendor-dependent and each vendor its own reading,
+# marked as not shared; elsewhere the vendor changes nothing but the field.
+run 0 '666303: vendor-dependent len=3
+0f34: vendor-dependent
+8827: ok len=2 mov write width=1 reg=ah mem=ds:[rdi] asz=64' -- 666303 0f34 8827
+run 0 '666303: ok len=3 movsxd read width=2 extend=sign reg=ax mem=ds:[rbx] asz=64 vendor-specific
+66e83412: truncated vendor-specific
+0f34: no-memory len=2 vendor-specific' -- --vendor intel 666303 66e83412 0f34
+run 0 '666303: ok len=3 movsxd read width=4 extend=sign reg=ax mem=ds:[rbx] asz=64 vendor-specific
+66e83412: no-memory len=4 vendor-specific
+0f34: invalid vendor-specific' -- --vendor=amd 666303 66e83412 0f34
+run 0 '0f05: no-memory len=2 vendor-specific' -- --mode 32 --vendor amd 0f05
+run 0 '0f05: invalid vendor-specific' -- --mode 32 --vendor intel 0f05
+run 0 '{"bytes":"666303","mode":64,"vendor":"any","status":"vendor-dependent","vendor_dependent":true,"length":3}
+{"bytes":"0fffc0","mode":64,"vendor":"any","status":"vendor-dependent","vendor_dependent":true}' -- --json 666303 0fffc0
+run 0 '{"bytes":"66e80000","mode":32,"vendor":"any","status":"no-memory","vendor_dependent":false,"length":4}' -- --json --mode 32 66e80000
+run 0 '{"bytes":"0fffc0","mode":64,"vendor":"amd","status":"no-memory","vendor_dependent":true,"length":2}
+{"bytes":"8827","mode":64,"vendor":"amd","status":"ok","vendor_dependent":false,"length":2,"mnemonic":"mov","direction":"write","width":1,"extend":"none","register":"ah","immediate":null,"rep":null,"memory":[{"segment":"ds","base":"rdi","index":null,"scale":0,"displacement":0,"address_size":64,"access":"write"}]}' -- --vendor amd --json 0fffc0 8827
+run 0 '{"bytes":"f00f20c0","mode":64,"vendor":"intel","status":"invalid","vendor_dependent":true}' -- --json --vendor intel f00f20c0
+
 # Command line errors: exit 2, usage on standard error, nothing decoded.
-for args in '--mode 7 8827' '--mode' '--mode= 8827' '--bogus 8827' '-x'; do
+for args in '--mode 7 8827' '--mode' '--mode= 8827' '--bogus 8827' '-x' \
+	'--vendor' '--vendor hygon 8827' '--vendor= 8827' '--vendor ANY 8827' \
+	'--vendor=1 8827'; do
 	# shellcheck disable=SC2086 # split on purpose
 	err=$("$cli" $args 2>&1 >/dev/null) && status=0 || status=$?
 	[ "$status" = 2 ] || fail "mmiodec $args exited $status, expected 2"

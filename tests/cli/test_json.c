@@ -44,7 +44,7 @@ static struct mmiodec_insn store_insn(void)
 }
 
 static const char store_json[] =
-	"{\"bytes\":\"67c7448bfc78563412\",\"mode\":64,\"status\":\"ok\",\"length\":9,"
+	"{\"bytes\":\"67c7448bfc78563412\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":9,"
 	"\"mnemonic\":\"mov\",\"direction\":\"write\",\"width\":4,\"extend\":\"none\","
 	"\"register\":null,\"immediate\":305419896,\"rep\":null,\"memory\":["
 	"{\"segment\":\"ds\",\"base\":\"ebx\",\"index\":\"ecx\",\"scale\":4,"
@@ -76,7 +76,7 @@ static void load_names_register_at_dest_width(void **state)
 
 	(void)state;
 	expect_json(&insn, bytes, sizeof(bytes), 64,
-		    "{\"bytes\":\"480fbf06\",\"mode\":64,\"status\":\"ok\",\"length\":4,"
+		    "{\"bytes\":\"480fbf06\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":4,"
 		    "\"mnemonic\":\"movsx\",\"direction\":\"read\",\"width\":2,"
 		    "\"extend\":\"sign\",\"register\":\"rax\",\"immediate\":null,"
 		    "\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rsi\","
@@ -104,7 +104,7 @@ static void string_move_has_two_operands(void **state)
 
 	(void)state;
 	expect_json(&insn, bytes, sizeof(bytes), 32,
-		    "{\"bytes\":\"f2a5\",\"mode\":32,\"status\":\"ok\",\"length\":2,"
+		    "{\"bytes\":\"f2a5\",\"mode\":32,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"movsd\",\"direction\":\"read-write\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":null,\"immediate\":null,"
 		    "\"rep\":\"repne\",\"memory\":["
@@ -130,7 +130,7 @@ static void rip_base_at_address_size(void **state)
 
 	(void)state;
 	expect_json(&insn, bytes, sizeof(bytes), 64,
-		    "{\"bytes\":\"678b0510000000\",\"mode\":64,\"status\":\"ok\",\"length\":7,"
+		    "{\"bytes\":\"678b0510000000\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":7,"
 		    "\"mnemonic\":\"mov\",\"direction\":\"read\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"eax\",\"immediate\":null,"
 		    "\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"eip\","
@@ -154,7 +154,7 @@ static void unnameable_register_is_not_null(void **state)
 
 	(void)state;
 	expect_json(&insn, bytes, sizeof(bytes), 64,
-		    "{\"bytes\":\"8b07\",\"mode\":64,\"status\":\"ok\",\"length\":2,"
+		    "{\"bytes\":\"8b07\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"mov\",\"direction\":\"read\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"?\",\"immediate\":null,"
 		    "\"rep\":null,\"memory\":[{\"segment\":\"?\",\"base\":\"?\","
@@ -171,10 +171,10 @@ static void statuses_without_access(void **state)
 		uint8_t status;
 		const char *json;
 	} cases[] = {
-		{ MMIODEC_NO_MEMORY, "{\"bytes\":\"89d8\",\"mode\":16,\"status\":\"no-memory\",\"length\":2}" },
-		{ MMIODEC_UNSUPPORTED, "{\"bytes\":\"89d8\",\"mode\":16,\"status\":\"unsupported\",\"length\":2}" },
-		{ MMIODEC_INVALID, "{\"bytes\":\"89d8\",\"mode\":16,\"status\":\"invalid\"}" },
-		{ MMIODEC_TRUNCATED, "{\"bytes\":\"89d8\",\"mode\":16,\"status\":\"truncated\"}" },
+		{ MMIODEC_NO_MEMORY, "{\"bytes\":\"89d8\",\"mode\":16,\"vendor\":\"any\",\"status\":\"no-memory\",\"vendor_dependent\":false,\"length\":2}" },
+		{ MMIODEC_UNSUPPORTED, "{\"bytes\":\"89d8\",\"mode\":16,\"vendor\":\"any\",\"status\":\"unsupported\",\"vendor_dependent\":false,\"length\":2}" },
+		{ MMIODEC_INVALID, "{\"bytes\":\"89d8\",\"mode\":16,\"vendor\":\"any\",\"status\":\"invalid\",\"vendor_dependent\":false}" },
+		{ MMIODEC_TRUNCATED, "{\"bytes\":\"89d8\",\"mode\":16,\"vendor\":\"any\",\"status\":\"truncated\",\"vendor_dependent\":false}" },
 	};
 
 	(void)state;

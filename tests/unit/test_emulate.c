@@ -49,6 +49,8 @@ static enum mmiodec_status decode(struct mmiodec_insn *insn, unsigned mode,
 	size_t len;
 	int n = parse_hex(hex, bytes, sizeof(bytes), &len);
 
+	if (insn_len)
+		*insn_len = 0;
 	if (n < 0) {
 		fprintf(stderr, "malformed hex \"%s\" in the test table\n", hex);
 		memset(insn, 0, sizeof(*insn));
