@@ -754,6 +754,9 @@ static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status,
 /* The row of vendor_rows[] that these bytes fall under, or NULL. */
 static const struct vendor_row *vendor_row_of(const struct decode_state *d)
 {
+	if (d->map > MAP_0F ||
+	    !((vendor_opcodes[d->map][d->opcode >> 5] >> (d->opcode & 31)) & 1))
+		return 0;
 	unsigned mode_bit = d->mode == 64 ? VENDOR_IN_64
 			    : d->mode == 32 ? VENDOR_IN_32 : VENDOR_IN_16;
 	for (unsigned i = 0; i < COUNT(vendor_rows); i++) {
@@ -1046,11 +1049,8 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 		if (opcode == 0x38 || opcode == 0x3A || (opcode & 0xFC) == 0x20 ||
 		    (opcode & 0xFE) == 0x1A)
 			return FALLBACK;
-		/* The rows of vendor_rows[] that apply without a legacy
-		 * prefix in 64-bit mode: SYSENTER/SYSEXIT, VMREAD/VMWRITE,
-		 * UD0 (test_fastpath compares both vendors' answers). */
-		if ((opcode & 0xFE) == 0x34 || (opcode & 0xFE) == 0x78 ||
-		    opcode == 0xFF)
+		/* where a vendor row may apply */
+		if ((vendor_unprefixed64_0f[opcode >> 5] >> (opcode & 31)) & 1)
 			return FALLBACK;
 		map = MAP_0F;
 		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, PREFIX_NONE, true);

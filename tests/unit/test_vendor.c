@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include "decode_case.h"
+#include "../../src/decode.h"
+#include "../../src/vendor.h"
 
 #define INTEL MMIODEC_VENDOR_INTEL
 #define AMD MMIODEC_VENDOR_AMD
@@ -269,6 +271,34 @@ static void test_any_is_both(void **state)
 	assert_true(dependent > 0);
 }
 
+/* The opcode bitmaps the decoder filters with are the rows' opcodes:
+ * all of them, and for the fast path those that can apply without a
+ * legacy prefix in 64-bit mode. */
+static void test_row_bitmaps(void **state)
+{
+	(void)state;
+	for (unsigned map = MAP_LEGACY; map <= MAP_0F; map++) {
+		for (unsigned opcode = 0; opcode < 256; opcode++) {
+			bool named = false, unprefixed64 = false;
+			for (size_t i = 0; i < COUNT(vendor_rows); i++) {
+				const struct vendor_row *r = &vendor_rows[i];
+				if (r->map != map || opcode < r->first ||
+				    opcode > r->last)
+					continue;
+				named = true;
+				if ((r->when & VENDOR_IN_64) &&
+				    !(r->when & (VENDOR_OPSIZE16 | VENDOR_LOCKED)))
+					unprefixed64 = true;
+			}
+			bool bit = (vendor_opcodes[map][opcode >> 5] >> (opcode & 31)) & 1;
+			assert_int_equal(bit, named);
+			if (map == MAP_0F)
+				assert_int_equal((vendor_unprefixed64_0f[opcode >> 5] >>
+						  (opcode & 31)) & 1, unprefixed64);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -279,6 +309,7 @@ int main(void)
 		cmocka_unit_test(test_movsxd_dword_load),
 		cmocka_unit_test(test_bad_vendor),
 		cmocka_unit_test(test_any_is_both),
+		cmocka_unit_test(test_row_bitmaps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
