@@ -20,12 +20,15 @@
  *
  * What is emulated: the forms mmiodec decodes as MMIODEC_OK in 64-bit mode
  * (MOV, MOVZX, MOVSX, MOVSXD, MOVNTI, and MOVS/STOS/LODS with or without a
- * REP prefix, in either direction). A string instruction is always run to
- * completion by the handler, one element at a time in the architectural
- * order; when only one of its sides is a region, the other side is ordinary
- * memory, which the handler reads or writes with process_vm_readv/writev on
- * its own process so that a bad pointer there is refused instead of
- * faulting inside the handler.
+ * REP prefix, in either direction), decoded as the processor this runs on
+ * reads them: Intel and AMD disagree on a few encodings (MOVSXD with a
+ * 16-bit operand size reads a word on Intel, a dword on AMD), so the bytes
+ * are decoded for the vendor that CPUID names (see mmiotrap_vendor()). A
+ * string instruction is always run to completion by the handler, one
+ * element at a time in the architectural order; when only one of its sides
+ * is a region, the other side is ordinary memory, which the handler reads
+ * or writes with process_vm_readv/writev on its own process so that a bad
+ * pointer there is refused instead of faulting inside the handler.
  *
  * Which fault is ours: the fault address lies in a region's pages, and it
  * lies within the bytes of one of the decoded operands (for a string
@@ -34,17 +37,18 @@
  * read/write indication (the page-fault error code).
  *
  * What is refused: an instruction mmiodec does not emulate (ADD to a
- * region, a vector load, ...), an access that does not lie entirely inside
- * one region (straddling its start or its end, or in the tail of the last
- * page beyond the size asked for), a fault address that is not the decoded
- * operand, code that is not 64-bit, an ordinary-memory side that cannot be
- * accessed. A refusal writes a message to stderr (the fault address, the
- * instruction's address, bytes and decoded form, the reason), restores the
- * default SIGSEGV disposition and lets the instruction fault again: the
- * process dies of SIGSEGV with the registers of the faulting instruction.
- * (For a REP string instruction refused after some iterations, the
- * registers are those after the last completed iteration, as after an
- * interrupt.)
+ * region, a vector load, ...; with MMIODEC_VENDOR_ANY also one that Intel
+ * and AMD read differently, status MMIODEC_VENDOR_DEPENDENT), an access
+ * that does not lie entirely inside one region (straddling its start or its
+ * end, or in the tail of the last page beyond the size asked for), a fault
+ * address that is not the decoded operand, code that is not 64-bit, an
+ * ordinary-memory side that cannot be accessed. A refusal writes a message
+ * to stderr (the fault address, the instruction's address, bytes and
+ * decoded form, the reason), restores the default SIGSEGV disposition and
+ * lets the instruction fault again: the process dies of SIGSEGV with the
+ * registers of the faulting instruction. (For a REP string instruction
+ * refused after some iterations, the registers are those after the last
+ * completed iteration, as after an interrupt.)
  *
  * Faults outside every region are not ours: they go to the SIGSEGV
  * disposition that was in place when the first region was mapped (its
@@ -131,6 +135,42 @@ struct mmiotrap_access {
  * thread. NULL anywhere else. Valid until the callback returns.
  */
 const struct mmiotrap_access *mmiotrap_current_access(void);
+
+/**
+ * The processor vendor whose reading of the bytes the handler decodes with
+ * (mmiodec_decode_vendor()). Unless mmiotrap_set_vendor() chose another,
+ * the CPU's own, from the vendor string of CPUID leaf 0, read once, the
+ * first time it is needed (the first call of this function or of
+ * mmiotrap_map()): "GenuineIntel" is MMIODEC_VENDOR_INTEL, "AuthenticAMD"
+ * and "HygonGenuine" are MMIODEC_VENDOR_AMD, anything else is
+ * MMIODEC_VENDOR_ANY. With ANY, an instruction whose bytes Intel and AMD
+ * processors read differently (MMIODEC_VENDOR_DEPENDENT) is refused like
+ * any other instruction mmiodec does not emulate; every other one is
+ * emulated as with INTEL or AMD. May be called from any thread at any time;
+ * async-signal-safe.
+ */
+enum mmiodec_vendor mmiotrap_vendor(void);
+
+/**
+ * Decode for `vendor` from now on instead of the CPU's own vendor: for
+ * tests, or for a CPU whose vendor string is not known here but that reads
+ * instructions as Intel or AMD processors do. With a vendor other than the
+ * CPU's, the handler emulates what that vendor's processors would do,
+ * which for a vendor-dependent encoding is not what this CPU does.
+ *
+ * May be called at any time, before or after mmiotrap_map(), from any
+ * thread, from a callback or a signal handler (it is one atomic store,
+ * async-signal-safe). Instructions that fault after it returns are decoded
+ * for the new vendor; one already being emulated on another thread at
+ * that moment is finished with the vendor it was decoded for.
+ *
+ * A value other than MMIODEC_VENDOR_ANY, MMIODEC_VENDOR_INTEL and
+ * MMIODEC_VENDOR_AMD is ignored: the setting stays as it was (check with
+ * mmiotrap_vendor()). There is no "back to automatic": to return to the
+ * CPU's own vendor, pass what mmiotrap_vendor() returned before the first
+ * override.
+ */
+void mmiotrap_set_vendor(enum mmiodec_vendor vendor);
 
 #ifdef __cplusplus
 }

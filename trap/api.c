@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trap-api: the mmiotrap_map()/mmiotrap_unmap() contract, and the runtime
+ * trap-api: the mmiotrap_map()/mmiotrap_unmap() contract, the vendor
+ * setting (mmiotrap_vendor(), mmiotrap_set_vendor()), and the runtime
  * under several threads at once: each thread drives its own region and a
  * shared one while another thread keeps mapping and unmapping regions.
  */
@@ -194,6 +195,141 @@ static void test_contract(void)
 	}
 }
 
+/* ---- the vendor setting ---- */
+
+/* The vendor CPUID leaf 0 names, read here independently of the runtime. */
+static enum mmiodec_vendor cpuid_vendor(char name[13])
+{
+	uint32_t eax, ebx, ecx, edx;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			 : "a"(0u), "c"(0u));
+	memcpy(name, &ebx, 4);
+	memcpy(name + 4, &edx, 4);
+	memcpy(name + 8, &ecx, 4);
+	name[12] = '\0';
+	if (!strcmp(name, "GenuineIntel"))
+		return MMIODEC_VENDOR_INTEL;
+	if (!strcmp(name, "AuthenticAMD") || !strcmp(name, "HygonGenuine"))
+		return MMIODEC_VENDOR_AMD;
+	return MMIODEC_VENDOR_ANY;
+}
+
+/* A device that remembers the size of the last access and reads back
+ * bytes 0x80 + offset, 0x81 + offset, ... */
+struct probe {
+	_Atomic unsigned size;
+	_Atomic unsigned calls;
+};
+
+static void probe_read(void *ctx, uint64_t offset, void *data, unsigned size)
+{
+	struct probe *p = ctx;
+
+	atomic_store(&p->size, size);
+	atomic_fetch_add(&p->calls, 1);
+	for (unsigned i = 0; i < size; i++)
+		((uint8_t *)data)[i] = (uint8_t)(0x80 + offset + i);
+}
+
+static void probe_write(void *ctx, uint64_t offset, const void *data,
+			unsigned size)
+{
+	struct probe *p = ctx;
+
+	(void)offset;
+	(void)data;
+	atomic_store(&p->size, size);
+	atomic_fetch_add(&p->calls, 1);
+}
+
+static const struct mmiotrap_ops probe_ops = { probe_read, probe_write };
+
+/*
+ * Under each vendor setting: a plain MOV is emulated, and MOVSXD with a
+ * 16-bit operand size (66 63 08: movsxd cx, word [rax]), which Intel reads
+ * as a word and AMD as a dword, reads from the device what mmiodec says
+ * for that vendor, and in both readings leaves the first two bytes in CX
+ * and bits 63:16 of RCX as they were. With ANY it is only run if mmiodec
+ * decodes it (else the runtime refuses it; trap-refuses checks that).
+ * The device stands in for the CPU here, so decoding for the vendor this
+ * CPU is not contradicts nothing.
+ */
+static void test_vendor_setting(enum mmiodec_vendor vendor,
+				volatile uint8_t *region, struct probe *probe)
+{
+	static const uint8_t movsxd16[] = { 0x66, 0x63, 0x08 };
+	struct mmiodec_insn insn;
+	uint32_t plain;
+	uint64_t rcx = 0x1111222233334444ULL;
+
+	mmiotrap_set_vendor(vendor);
+	CHECK(mmiotrap_vendor() == vendor);
+
+	atomic_store(&probe->calls, 0);
+	plain = *(volatile uint32_t *)(region + 8);
+	CHECK(plain == 0x8b8a8988u);
+	CHECK(atomic_load(&probe->calls) == 1 && atomic_load(&probe->size) == 4);
+
+	if (mmiodec_decode_vendor(&insn, movsxd16, sizeof(movsxd16),
+				  MMIODEC_MODE_64, vendor) != MMIODEC_OK) {
+		CHECK(vendor == MMIODEC_VENDOR_ANY &&
+		      insn.status == MMIODEC_VENDOR_DEPENDENT);
+		printf("trap-api: vendor %s: 66 63 is %s\n",
+		       mmiodec_vendor_name(vendor),
+		       mmiodec_status_name(insn.status));
+		return;
+	}
+	CHECK(insn.dest_width == 2 && insn.length == 3);
+	if (vendor == MMIODEC_VENDOR_INTEL)
+		CHECK(insn.width == 2);
+	atomic_store(&probe->calls, 0);
+	__asm__ volatile(".byte 0x66, 0x63, 0x08"
+			 : "+c"(rcx)
+			 : "a"(region + 16)
+			 : "memory");
+	CHECK(atomic_load(&probe->calls) == 1);
+	CHECK(atomic_load(&probe->size) == insn.width);
+	CHECK(rcx == 0x1111222233339190ULL);
+	printf("trap-api: vendor %s: 66 63 reads %u bytes\n",
+	       mmiodec_vendor_name(vendor), atomic_load(&probe->size));
+}
+
+static void test_vendor(void)
+{
+	static const enum mmiodec_vendor all[] = {
+		MMIODEC_VENDOR_ANY, MMIODEC_VENDOR_INTEL, MMIODEC_VENDOR_AMD,
+	};
+	static struct probe probe;
+	char name[13];
+	enum mmiodec_vendor own = cpuid_vendor(name);
+	enum mmiodec_vendor before = mmiotrap_vendor();
+
+	printf("trap-api: CPUID vendor \"%s\", mmiotrap_vendor() %s\n", name,
+	       mmiodec_vendor_name(before));
+	CHECK(before == own);
+
+	/* values that are not vendors change nothing */
+	mmiotrap_set_vendor(MMIODEC_VENDOR_AMD);
+	mmiotrap_set_vendor((enum mmiodec_vendor)3);
+	CHECK(mmiotrap_vendor() == MMIODEC_VENDOR_AMD);
+	mmiotrap_set_vendor(MMIODEC_VENDOR_INTEL);
+	mmiotrap_set_vendor((enum mmiodec_vendor)0xffffffffu);
+	CHECK(mmiotrap_vendor() == MMIODEC_VENDOR_INTEL);
+
+	volatile uint8_t *region = mmiotrap_map(PAGE, &probe_ops, &probe);
+	CHECK(region != NULL);
+	if (region) {
+		for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+			test_vendor_setting(all[i], region, &probe);
+		CHECK(mmiotrap_unmap((void *)region) == 0);
+	}
+
+	mmiotrap_set_vendor(before);
+	CHECK(mmiotrap_vendor() == own);
+}
+
 static void test_threads(void)
 {
 	static struct worker workers[THREADS];
@@ -228,6 +364,7 @@ static void test_threads(void)
 int main(void)
 {
 	test_contract();
+	test_vendor();
 	test_threads();
 	printf("trap-api: %s\n", failures ? "FAILED" : "ok");
 	return failures ? 1 : 0;

@@ -5,7 +5,8 @@
  *
  * Everything reachable from the handler is async-signal-safe: lock-free
  * atomics, raw system calls, the freestanding mmiodec library and the
- * hand-written formatting below. All knowledge of x86 comes from mmiodec;
+ * hand-written formatting below. All knowledge of x86 instructions comes
+ * from mmiodec (decoded for the vendor CPUID names, see mmiotrap_vendor());
  * this file only moves bytes between the register file, the callbacks and
  * ordinary memory.
  */
@@ -78,6 +79,12 @@ static int install_error;
 static struct sigaction previous_action;
 static bool have_fsgsbase;
 static size_t page_size;
+
+/* The vendor the handler decodes for: an enum mmiodec_vendor, or
+ * VENDOR_UNSET until mmiotrap_vendor() has read CPUID or
+ * mmiotrap_set_vendor() has been called. */
+#define VENDOR_UNSET (-1)
+static _Atomic int vendor_in_use = VENDOR_UNSET;
 
 /* What the calling thread is doing inside the handler. */
 struct thread_state {
@@ -227,6 +234,28 @@ static void write_text(const struct text *t)
 	}
 }
 
+/* ---- the processor vendor ---- */
+
+/* The vendor string of CPUID leaf 0 (EBX, EDX, ECX) as mmiodec's vendor. */
+static enum mmiodec_vendor cpu_vendor(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+	char name[12];
+
+	__asm__ volatile("cpuid"
+			 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			 : "a"(0u), "c"(0u));
+	memcpy(name, &ebx, 4);
+	memcpy(name + 4, &edx, 4);
+	memcpy(name + 8, &ecx, 4);
+	if (memcmp(name, "GenuineIntel", 12) == 0)
+		return MMIODEC_VENDOR_INTEL;
+	if (memcmp(name, "AuthenticAMD", 12) == 0 ||
+	    memcmp(name, "HygonGenuine", 12) == 0)
+		return MMIODEC_VENDOR_AMD;
+	return MMIODEC_VENDOR_ANY;
+}
+
 /* ---- the emulation of one instruction ---- */
 
 struct emulation {
@@ -235,6 +264,7 @@ struct emulation {
 	bool write_fault;
 	uint8_t bytes[MMIODEC_MAX_LENGTH];
 	size_t byte_count;
+	enum mmiodec_vendor vendor; /* decoded for */
 	struct mmiodec_insn insn;
 	struct mmiodec_regs regs;
 	/* The operand being accessed, for the message. */
@@ -471,9 +501,19 @@ static const char *emulate(struct emulation *e)
 					sizeof(e->bytes));
 	if (e->byte_count == 0)
 		return "the instruction bytes cannot be read";
-	if (mmiodec_decode(&e->insn, e->bytes, e->byte_count,
-			   MMIODEC_MODE_64) != MMIODEC_OK)
+	e->vendor = mmiotrap_vendor();
+	switch (mmiodec_decode_vendor(&e->insn, e->bytes, e->byte_count,
+				      MMIODEC_MODE_64, e->vendor)) {
+	case MMIODEC_OK:
+		break;
+	case MMIODEC_VENDOR_DEPENDENT:
+		return "Intel and AMD processors read this instruction "
+		       "differently, and the vendor to decode for is not known "
+		       "(mmiotrap_vendor() is MMIODEC_VENDOR_ANY: the CPU is "
+		       "neither, or mmiotrap_set_vendor() chose ANY)";
+	default:
 		return "mmiodec does not emulate this instruction";
+	}
 	load_registers(e);
 	load_segment_bases(e);
 	if (!fault_is_an_operand(e))
@@ -483,6 +523,14 @@ static const char *emulate(struct emulation *e)
 	return is_string(&e->insn) ? emulate_string(e) : emulate_single(e);
 }
 
+static void add_vendor(struct text *t, const struct emulation *e)
+{
+	add_str(t, " (for ");
+	add_str(t, e->vendor == MMIODEC_VENDOR_ANY ?
+			   "any vendor" : mmiodec_vendor_name(e->vendor));
+	add_str(t, ")");
+}
+
 static void describe_decoded(struct text *t, const struct emulation *e)
 {
 	const struct mmiodec_insn *insn = &e->insn;
@@ -490,12 +538,16 @@ static void describe_decoded(struct text *t, const struct emulation *e)
 	add_str(t, "mmiotrap:   decoded: ");
 	add_str(t, mmiodec_status_name(insn->status));
 	if (insn->status != MMIODEC_OK) {
-		if (insn->status == MMIODEC_NO_MEMORY ||
-		    insn->status == MMIODEC_UNSUPPORTED) {
+		/* VENDOR_DEPENDENT: a length only where both vendors agree */
+		if ((insn->status == MMIODEC_NO_MEMORY ||
+		     insn->status == MMIODEC_UNSUPPORTED ||
+		     insn->status == MMIODEC_VENDOR_DEPENDENT) &&
+		    insn->length) {
 			add_str(t, ", ");
 			add_dec(t, insn->length);
 			add_str(t, " bytes");
 		}
+		add_vendor(t, e);
 		add_str(t, "\n");
 		return;
 	}
@@ -530,6 +582,7 @@ static void describe_decoded(struct text *t, const struct emulation *e)
 		add_str(t, ", stopped at 0x");
 		add_hex(t, e->operand_address, 1);
 	}
+	add_vendor(t, e);
 	add_str(t, "\n");
 }
 
@@ -547,8 +600,9 @@ static void report_refusal(const char *problem, const struct emulation *e)
 	add_str(&t, ":");
 	/* Show the instruction's own bytes once its length is known. */
 	size_t shown = e->byte_count;
-	if (e->insn.status == MMIODEC_OK || e->insn.status == MMIODEC_NO_MEMORY ||
-	    e->insn.status == MMIODEC_UNSUPPORTED)
+	if ((e->insn.status == MMIODEC_OK || e->insn.status == MMIODEC_NO_MEMORY ||
+	     e->insn.status == MMIODEC_UNSUPPORTED ||
+	     e->insn.status == MMIODEC_VENDOR_DEPENDENT) && e->insn.length)
 		shown = e->insn.length < shown ? e->insn.length : shown;
 	for (size_t i = 0; i < shown; i++) {
 		add_str(&t, " ");
@@ -630,6 +684,8 @@ static void install(void)
 	struct sigaction action;
 
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
+	/* CPUID now, not in the handler (where it would work too). */
+	(void)mmiotrap_vendor();
 	have_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
 	if (sigaction(SIGSEGV, NULL, &previous_action) != 0) {
 		install_error = errno;
@@ -726,4 +782,31 @@ int mmiotrap_unmap(void *region)
 const struct mmiotrap_access *mmiotrap_current_access(void)
 {
 	return this_thread.access;
+}
+
+enum mmiodec_vendor mmiotrap_vendor(void)
+{
+	int vendor = atomic_load(&vendor_in_use);
+
+	if (vendor == VENDOR_UNSET) {
+		int detected = (int)cpu_vendor();
+		/* An override stored meanwhile wins (vendor then holds it). */
+		if (atomic_compare_exchange_strong(&vendor_in_use, &vendor,
+						   detected))
+			vendor = detected;
+	}
+	return (enum mmiodec_vendor)vendor;
+}
+
+void mmiotrap_set_vendor(enum mmiodec_vendor vendor)
+{
+	switch (vendor) {
+	case MMIODEC_VENDOR_ANY:
+	case MMIODEC_VENDOR_INTEL:
+	case MMIODEC_VENDOR_AMD:
+		atomic_store(&vendor_in_use, (int)vendor);
+		break;
+	default:
+		break; /* not a vendor: the setting stays as it was */
+	}
 }

@@ -19,9 +19,48 @@
  * Coverage: a systematic sweep (every form x operand size x register x
  * addressing form; every moffs form x size x segment x address size; every
  * string form x width x REP x DF x address size x layout), then --count
- * random cases. "Optional" variants (redundant or contradictory prefixes,
- * an ignored REX, F2/F3 on a plain MOV) may be refused by the decoder, but
- * if it accepts them it must agree with the CPU.
+ * random cases (default 20000). "Optional" variants (redundant or
+ * contradictory prefixes, an ignored REX, F2/F3 on a plain MOV) may be
+ * refused by the decoder, but if it accepts them it must agree with the
+ * CPU.
+ *
+ * Vendor: the runtime and these checks decode for mmiotrap_vendor(), the
+ * vendor CPUID names (printed at the start with the family and model).
+ * Where Intel and AMD read the same bytes differently, what a case expects
+ * follows that vendor; form_width() is the one place that knows it: MOVSXD
+ * with a 16-bit operand size (66 63 /r, no REX.W) reads 2 bytes on Intel
+ * and 4 on AMD. When the vendor is not known (MMIODEC_VENDOR_ANY, or
+ * --vendor-any), the decoder must call such a case vendor-dependent, the
+ * runtime would refuse it, and it is not run.
+ *
+ * Determinism: the seed is fixed (DEFAULT_SEED) unless --seed is given, so
+ * the suite runs the same cases every time. Every case has an id and draws
+ * its random numbers from a stream of its own (seed and id): what a case
+ * is does not depend on the cases before it (some of which the addresses
+ * mmap hands out may make unreachable), and `--seed S --count N --case ID`
+ * runs one case alone (--verbose prints each case before it runs). The
+ * addresses themselves, and so the displacements and register values that
+ * reach them, differ from run to run. Random seeds are the campaign's job:
+ * trap/oracle-campaign.sh BUILD_DIR [RUNS] [COUNT] runs the oracle RUNS
+ * times with random seeds, prints each seed before its run and lists the
+ * seeds that failed (`ninja -C BUILD_DIR oracle-campaign` runs it with its
+ * defaults).
+ *
+ * A failing case is reported (the first MAX_REPORTED in detail) and the
+ * run goes on, also when the instruction faults in the native run (a CPU
+ * that accesses more than the case expects) or the trapped run does not
+ * resume after it (the runtime refused it): the watch on SIGSEGV records
+ * the fault and resumes the stub at its exit, which restores the C code's
+ * stack and callee-saved registers; the signal return restores the signal
+ * mask; check_process_state() checks the mask, the SIGSEGV disposition and
+ * DF before the next case. --drill provokes both kinds of failure on
+ * purpose (native runs with the regions inaccessible, trapped runs of
+ * vendor-dependent forms decoded for any vendor) and passes if every one
+ * is reported and the run goes on (the test cpu-oracle-drill).
+ *
+ * Exit status: 0 all cases passed; 1 a case failed (or the drill did);
+ * 2 bad arguments or set-up failure; 3 a fault outside the instruction
+ * under test, or a process state that cannot be trusted after a fault.
  *
  * Addressing: a region lies far above 4 GiB, so 32-bit addresses (67) reach
  * it through a GS base (arch_prctl(ARCH_SET_GS)), and FS overrides use
@@ -31,6 +70,8 @@
 #include "mmiotrap.h"
 
 #include <asm/prctl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -41,7 +82,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
-#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -60,15 +100,23 @@ static const char *const reg_names[16] = {
 
 /* ---- random numbers (splitmix64) ---- */
 
+/* The suite's seed: `meson test` runs the same cases every time. */
+#define DEFAULT_SEED 20261201u
+
+static uint64_t seed;
+static unsigned long long random_cases = 20000; /* after the sweeps */
 static uint64_t rng_state;
 
-static uint64_t rnd(void)
+static uint64_t mix64(uint64_t z)
 {
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+static uint64_t rnd(void)
+{
+	return mix64(rng_state += 0x9e3779b97f4a7c15ULL);
 }
 
 static uint64_t rnd_below(uint64_t n)
@@ -169,6 +217,14 @@ static void record(struct area *a, bool write, uint64_t offset, unsigned size)
 	seen_count++;
 }
 
+/* Field by field: the padding of a record is not part of it. */
+static bool same_access(const struct access_record *a,
+			const struct access_record *b)
+{
+	return a->area == b->area && a->write == b->write &&
+	       a->size == b->size && a->offset == b->offset;
+}
+
 static void region_read(void *ctx, uint64_t offset, void *data, unsigned size)
 {
 	struct area *a = ctx;
@@ -195,6 +251,7 @@ static const struct mmiotrap_ops region_ops = { region_read, region_write };
 struct test_case {
 	char form[160];
 	bool optional; /* the decoder may refuse it */
+	bool vendor_dependent; /* Intel and AMD read it differently */
 	uint8_t bytes[16];
 	size_t len;
 	struct cpu_state init;
@@ -501,7 +558,7 @@ struct modrm_form {
 	enum access_kind kind;
 	uint8_t mem_width;    /* bytes; 0: the operand size */
 	bool byte_register;   /* the ModRM.reg operand is 8-bit */
-	bool dword_at_most;   /* MOVSXD: operand size 64 reads 4 bytes */
+	bool movsxd;          /* MOVSXD: see form_width() */
 	bool no_16bit;        /* MOVNTI has no 66 form */
 };
 
@@ -516,10 +573,31 @@ static const struct modrm_form modrm_forms[] = {
 	{ "movzx r, r/m16", true, 0xb7, KIND_LOAD, 2, false, false, false },
 	{ "movsx r, r/m8", true, 0xbe, KIND_LOAD, 1, false, false, false },
 	{ "movsx r, r/m16", true, 0xbf, KIND_LOAD, 2, false, false, false },
-	{ "movsxd r, r/m32", false, 0x63, KIND_LOAD, 0, false, true, false },
+	{ "movsxd r, r/m32", false, 0x63, KIND_LOAD, 4, false, true, false },
 	{ "movnti m, r", true, 0xc3, KIND_STORE, 0, false, false, true },
 };
 #define MODRM_FORM_COUNT (sizeof(modrm_forms) / sizeof(modrm_forms[0]))
+
+/* The vendor the runtime and these checks decode for: mmiotrap_vendor(). */
+static enum mmiodec_vendor oracle_vendor;
+
+/*
+ * The bytes a ModRM form accesses at operand size `osize` (2, 4, 8), and
+ * whether Intel and AMD processors disagree on them. The one such form
+ * built here is MOVSXD with a 16-bit operand size (66 63 without REX.W):
+ * Intel reads a word; AMD reads a dword and writes its bits 15:0 into the
+ * 16-bit register. With MMIODEC_VENDOR_ANY the decoder must call it
+ * vendor-dependent and the case is not run; its width (4) then only
+ * places the operand. This is the only place that knows it.
+ */
+static unsigned form_width(const struct modrm_form *f, unsigned osize,
+			   bool *vendor_dependent)
+{
+	*vendor_dependent = f->movsxd && osize == 2;
+	if (*vendor_dependent)
+		return oracle_vendor == MMIODEC_VENDOR_INTEL ? 2 : 4;
+	return f->mem_width ? f->mem_width : osize;
+}
 
 /* Operand-size variants: no prefix, 66, REX.W, 66 + REX.W (W wins). */
 enum size_variant { SIZE_32, SIZE_16, SIZE_64, SIZE_66_AND_W, SIZE_VARIANTS };
@@ -675,8 +753,9 @@ static bool choose_stack_value(struct test_case *tc, unsigned width,
 		return false;
 	if (dest_width >= 4)
 		value = random_rsp();
-	else if (dest_width == 2 && width == 2)
-		value = 0x4000 + 8 * rnd_below((0x10000 - 0x4000) / 8);
+	else if (dest_width == 2 && width >= 2) /* bits 31:16 are dropped */
+		value = 0x4000 + 8 * rnd_below((0x10000 - 0x4000) / 8) +
+			(rnd() << 16);
 	else
 		value = rnd() & 0xff; /* SPL, or a byte extended into SP */
 	tc->fixed_memory = true;
@@ -751,8 +830,8 @@ static bool make_modrm_case(struct test_case *tc, const struct modrm_form *f,
 	struct instruction in = { 0 };
 	struct address_expr x = { 0 };
 	unsigned osize = variant_size[variant];
-	unsigned width = f->mem_width ? f->mem_width :
-			 f->dword_at_most && osize == 8 ? 4 : osize;
+	bool vendor_dependent;
+	unsigned width = form_width(f, osize, &vendor_dependent);
 	bool high8 = HIGH8(reg_choice);
 	int reg = high8 ? reg_choice - 12 : reg_choice; /* AH..BH are 4..7 */
 	bool needs_rex, no_rex = high8;
@@ -774,6 +853,7 @@ static bool make_modrm_case(struct test_case *tc, const struct modrm_form *f,
 		return false;
 
 	memset(tc, 0, sizeof(*tc));
+	tc->vendor_dependent = vendor_dependent;
 	random_registers(&tc->init, random_rsp());
 	x.seg = random_segment();
 	x.address_size = chance(15) ? 32 : 64;
@@ -1095,6 +1175,11 @@ static uint8_t *code_page;
 static struct cpu_state run_state;
 static uint8_t prologue[256], epilogue[256];
 static size_t prologue_len, epilogue_len;
+/* The stub's exit: from the host stack pointer in run_state.host_rsp on,
+ * it needs no register; its offset in the epilogue, and its address in the
+ * stub of the case being run. */
+static size_t epilogue_exit;
+static uint64_t stub_exit;
 
 static size_t emit(uint8_t *out, size_t n, const uint8_t *bytes, size_t count)
 {
@@ -1150,6 +1235,7 @@ static void build_stub_parts(void)
 	n = emit_state_move(epilogue, n, RAX, 8 * RDI, true);
 	n = emit_state_move(epilogue, n, RSP, 8 * RSP, true);
 	n = emit_state_move(epilogue, n, RSP, STATE_HOST_RSP, false);
+	epilogue_exit = n;
 	n = emit(epilogue, n, restore, sizeof(restore));
 	epilogue_len = n;
 }
@@ -1164,6 +1250,7 @@ static void write_stub(const struct test_case *tc)
 	}
 	n = emit(code_page, n, prologue, prologue_len);
 	n = emit(code_page, n, tc->bytes, tc->len);
+	stub_exit = (uint64_t)(uintptr_t)code_page + n + epilogue_exit;
 	emit(code_page, n, epilogue, epilogue_len);
 	if (mprotect(code_page, PAGE, PROT_READ | PROT_EXEC) != 0) {
 		perror("mprotect code");
@@ -1183,10 +1270,29 @@ static void run_stub(void)
 
 enum phase { PHASE_IDLE, PHASE_NATIVE, PHASE_TRAPPED };
 static volatile sig_atomic_t phase;
-static struct sigaction runtime_action;
+static struct sigaction runtime_action, watch_action;
 static uint64_t expected_resume;
 static volatile unsigned resume_count;
 static char case_text[1024];
+
+#define RFLAGS_TF 0x100
+#define RFLAGS_AC 0x40000
+/* Page-fault error code: the access was a write. */
+#define PF_WRITE 0x2
+
+/* A run of the stub that ended in a fault it did not survive. */
+struct stub_fault {
+	bool faulted;
+	bool write;           /* the page-fault error code says write */
+	bool runtime_gave_up; /* trapped: the runtime left SIGSEGV at its
+				 default action (it refused the access, or
+				 passed on a fault that was not its own) */
+	int code;             /* si_code */
+	uint64_t address;     /* si_addr */
+	uint64_t rip;         /* of the faulting instruction */
+	uint64_t resume;      /* trapped: where the runtime resumed */
+};
+static struct stub_fault stub_fault;
 
 static void say(const char *s)
 {
@@ -1201,25 +1307,66 @@ static void say(const char *s)
 	}
 }
 
-/* Every handler invocation must resume right after the instruction. */
+/*
+ * End the stub's run at its exit: on the host stack pointer its prologue
+ * saved in run_state, the exit clears DF, pops the callee-saved registers
+ * the prologue pushed and returns to run_stub(), as a run that did not
+ * fault does; returning from the signal handler restores the signal mask.
+ * Only for a fault in the instruction under test or the epilogue after it
+ * (run_state.host_rsp is cleared before each run and set by the prologue).
+ */
+static bool leave_stub(ucontext_t *uc, uint64_t fault_rip)
+{
+	greg_t *gregs = uc->uc_mcontext.gregs;
+
+	if (run_state.host_rsp == 0 || fault_rip < code_insn_address ||
+	    fault_rip >= stub_exit)
+		return false;
+	gregs[REG_RSP] = (greg_t)run_state.host_rsp;
+	gregs[REG_RIP] = (greg_t)stub_exit;
+	gregs[REG_EFL] &= ~(greg_t)(RFLAGS_DF | RFLAGS_TF | RFLAGS_AC);
+	return true;
+}
+
+/*
+ * Every invocation of the runtime's handler must resume right after the
+ * instruction. A fault it does not resume from (a refusal, a fault
+ * elsewhere in the stub), and any fault in the native run, is recorded
+ * in stub_fault and ends the stub's run; run_case() reports it.
+ */
 static void watch_segv(int sig, siginfo_t *info, void *context)
 {
 	ucontext_t *uc = context;
+	greg_t *gregs = uc->uc_mcontext.gregs;
+	uint64_t fault_rip = (uint64_t)gregs[REG_RIP];
+	struct sigaction now;
 
-	if (phase != PHASE_TRAPPED) {
-		say("cpu-oracle: FAIL: the native run faulted: the CPU accessed "
-		    "more than the case expects (an access wider than its "
-		    "width, or a bug in the test's assembler)\n");
+	if (phase == PHASE_TRAPPED) {
+		runtime_action.sa_sigaction(sig, info, context);
+		resume_count++;
+		if ((uint64_t)gregs[REG_RIP] == expected_resume)
+			return;
+	}
+	stub_fault = (struct stub_fault){
+		.faulted = true,
+		.write = (gregs[REG_ERR] & PF_WRITE) != 0,
+		.code = info->si_code,
+		.address = (uint64_t)(uintptr_t)info->si_addr,
+		.rip = fault_rip,
+		.resume = (uint64_t)gregs[REG_RIP],
+	};
+	if (phase == PHASE_TRAPPED) {
+		/* After a refusal SIGSEGV is at its default action: the
+		 * watch goes back in place for the next case. */
+		sigaction(SIGSEGV, &watch_action, &now);
+		stub_fault.runtime_gave_up = !(now.sa_flags & SA_SIGINFO) ||
+					     now.sa_sigaction != watch_segv;
+	}
+	if (phase == PHASE_IDLE || !leave_stub(uc, fault_rip)) {
+		say("cpu-oracle: FAIL: a fault outside the instruction under "
+		    "test and its stub's epilogue: cannot go on\n");
 		say(case_text);
 		_exit(3);
-	}
-	runtime_action.sa_sigaction(sig, info, context);
-	resume_count++;
-	if ((uint64_t)uc->uc_mcontext.gregs[REG_RIP] != expected_resume) {
-		say("cpu-oracle: FAIL: the handler did not resume after the "
-		    "instruction (refused it, or wrong RIP)\n");
-		say(case_text);
-		_exit(1);
 	}
 }
 
@@ -1227,9 +1374,32 @@ static void watch_segv(int sig, siginfo_t *info, void *context)
 
 static struct {
 	unsigned cases, failures, skipped, optional_refused, optional_run;
+	unsigned vendor_dependent; /* not run: the vendor is not known */
+	unsigned native_faults, trapped_faults;
 } stats;
 static bool verbose;
 #define MAX_REPORTED 12
+
+/*
+ * --drill: provoke the failures that must not end the run, and check that
+ * each is reported and the run goes on. Every DRILL_EVERY-th case that
+ * accesses a region runs natively with the regions inaccessible, so its
+ * native run faults; every other vendor-dependent case runs trapped with
+ * the runtime decoding for MMIODEC_VENDOR_ANY, so the runtime refuses it.
+ */
+#define DRILL_EVERY 7
+#define DRILL_SHOWN 2
+static bool drill;
+/* Whether mmiodec calls 66 63 vendor-dependent for MMIODEC_VENDOR_ANY
+ * (without it, no refusal can be provoked that way). */
+static bool decoder_knows_vendors;
+static struct {
+	unsigned native, native_seen, trapped, trapped_seen;
+} drills;
+
+/* The decoder's reading of the case being run, for the reports. */
+static struct mmiodec_insn decoded_insn;
+static uint64_t decoded_address[2];
 
 static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -1249,12 +1419,15 @@ static int append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 	return n;
 }
 
-static void describe_case(const struct test_case *tc, unsigned number)
+static void describe_case(const struct test_case *tc, unsigned long id)
 {
 	size_t len = 0;
 
-	append(case_text, sizeof(case_text), &len, "  case %u: %s%s\n  bytes:",
-	       number, tc->form, tc->optional ? " (optional)" : "");
+	append(case_text, sizeof(case_text), &len,
+	       "  case %lu (rerun: --seed %" PRIu64 " --count %llu --case %lu): "
+	       "%s%s%s\n  bytes:", id, seed, random_cases, id, tc->form,
+	       tc->optional ? " (optional)" : "",
+	       tc->vendor_dependent ? " (vendor-dependent)" : "");
 	for (size_t i = 0; i < tc->len; i++)
 		append(case_text, sizeof(case_text), &len, " %02x", tc->bytes[i]);
 	append(case_text, sizeof(case_text), &len,
@@ -1264,6 +1437,82 @@ static void describe_case(const struct test_case *tc, unsigned number)
 		append(case_text, sizeof(case_text), &len, ", gs base 0x%" PRIx64,
 		       tc->gs_base);
 	append(case_text, sizeof(case_text), &len, "\n");
+}
+
+/* One line: what the decoder made of the case. */
+static void print_decoded(void)
+{
+	const struct mmiodec_insn *insn = &decoded_insn;
+
+	fprintf(stderr, "  decoded for %s: %s", mmiodec_vendor_name(oracle_vendor),
+		mmiodec_status_name(insn->status));
+	if (insn->status == MMIODEC_OK) {
+		fprintf(stderr, ", %s, %u-byte %s", mmiodec_mnemonic(insn),
+			insn->width,
+			insn->direction == MMIODEC_DIR_READ ? "load" :
+			insn->direction == MMIODEC_DIR_WRITE ? "store" : "copy");
+		if (insn->reg_kind != MMIODEC_REG_KIND_NONE) {
+			unsigned width = insn->direction == MMIODEC_DIR_READ ?
+						 insn->dest_width : insn->width;
+			fprintf(stderr, " %s %s",
+				insn->direction == MMIODEC_DIR_READ ? "into" : "from",
+				mmiodec_reg_name(insn->reg_kind, insn->reg, width));
+		}
+		if (insn->extend != MMIODEC_EXTEND_NONE)
+			fprintf(stderr, ", %s-extended to %u bytes",
+				insn->extend == MMIODEC_EXTEND_SIGN ? "sign" : "zero",
+				insn->dest_width);
+		if (insn->repeat)
+			fprintf(stderr, ", repeated");
+		for (unsigned i = 0; i < insn->mem_count && i < 2; i++)
+			fprintf(stderr, ", %s 0x%" PRIx64,
+				insn->mem_count == 1 ? "operand" :
+				i == 0 ? "destination" : "source",
+				decoded_address[i]);
+	}
+	fprintf(stderr, "\n");
+}
+
+/* Where an address lies among the test's pages. */
+static void print_place(uint64_t address)
+{
+	for (int id = 0; id < AREA_COUNT; id++) {
+		if (!areas[id].base || address - area_address(id) >= PAGE)
+			continue;
+		fprintf(stderr, " (%s+0x%03" PRIx64 "%s)", area_names[id],
+			address - area_address(id),
+			id == AREA_ABOVE && areas[id].available ?
+				", kept inaccessible while the case runs natively" :
+				"");
+		return;
+	}
+	fprintf(stderr, " (outside the test's pages)");
+}
+
+static void print_fault(const struct stub_fault *f, bool trapped)
+{
+	print_decoded();
+	if (f->code == SEGV_MAPERR || f->code == SEGV_ACCERR) {
+		fprintf(stderr, "  fault: page fault, %s at 0x%" PRIx64,
+			f->write ? "write" : "read", f->address);
+		print_place(f->address);
+		fprintf(stderr, ", %s\n", f->code == SEGV_MAPERR ?
+				"not mapped" : "not accessible");
+	} else {
+		fprintf(stderr, "  fault: si_code %d, address 0x%" PRIx64
+			" (a general-protection fault has none)\n", f->code,
+			f->address);
+	}
+	fprintf(stderr, "  at rip 0x%" PRIx64 " (%s)\n", f->rip,
+		f->rip == code_insn_address ? "the instruction" :
+					      "the stub's epilogue");
+	if (trapped)
+		fprintf(stderr, "  the runtime %s; it resumed at 0x%" PRIx64
+			", expected 0x%" PRIx64 "\n",
+			f->runtime_gave_up ? "refused the access or passed the "
+					     "fault on (see its message above)" :
+					     "did not resume after the instruction",
+			f->resume, expected_resume);
 }
 
 static void print_states(const struct test_case *tc,
@@ -1293,28 +1542,43 @@ static void print_log(const char *title, const struct access_record *log,
 	fprintf(stderr, "%s\n", count > 24 ? " ..." : "");
 }
 
-static void fail_header(const char *what)
+/* Count a failure; true when its details are to be printed. */
+static bool fail_header(const char *what)
 {
 	stats.failures++;
 	if (stats.failures <= MAX_REPORTED)
 		fprintf(stderr, "cpu-oracle: FAIL: %s\n%s", what, case_text);
+	return stats.failures <= MAX_REPORTED;
 }
 
+enum verdict { DECODED_OK, DECODED_REFUSED_OPTIONAL, DECODED_VENDOR_DEPENDENT,
+	       DECODED_WRONG };
+
 /* The decoder must agree with what the case was built to do. */
-static int check_decoder(const struct test_case *tc)
+static enum verdict check_decoder(const struct test_case *tc)
 {
-	struct mmiodec_insn insn;
+	struct mmiodec_insn *insn = &decoded_insn;
 	struct mmiodec_regs regs;
 
-	mmiodec_decode(&insn, tc->bytes, tc->len, MMIODEC_MODE_64);
-	if (insn.status != MMIODEC_OK) {
+	mmiodec_decode_vendor(insn, tc->bytes, tc->len, MMIODEC_MODE_64,
+			      oracle_vendor);
+	decoded_address[0] = decoded_address[1] = 0;
+	if (tc->vendor_dependent && oracle_vendor == MMIODEC_VENDOR_ANY) {
+		/* the runtime refuses these; nothing to run */
+		if (insn->status == MMIODEC_VENDOR_DEPENDENT)
+			return DECODED_VENDOR_DEPENDENT;
+		if (fail_header("with the vendor unknown, the decoder does not "
+				"call vendor-dependent bytes that Intel and "
+				"AMD read differently"))
+			print_decoded();
+		return DECODED_WRONG;
+	}
+	if (insn->status != MMIODEC_OK) {
 		if (tc->optional)
-			return 1;
-		fail_header("the decoder refuses an instruction the CPU runs");
-		if (stats.failures <= MAX_REPORTED)
-			fprintf(stderr, "  status %s\n",
-				mmiodec_status_name(insn.status));
-		return -1;
+			return DECODED_REFUSED_OPTIONAL;
+		if (fail_header("the decoder refuses an instruction the CPU runs"))
+			print_decoded();
+		return DECODED_WRONG;
 	}
 	memset(&regs, 0, sizeof(regs));
 	memcpy(regs.gpr, tc->init.gpr, sizeof(regs.gpr));
@@ -1323,24 +1587,24 @@ static int check_decoder(const struct test_case *tc)
 	regs.seg_base[MMIODEC_SEG_FS] = fs_base;
 	regs.seg_base[MMIODEC_SEG_GS] = tc->sets_gs ? tc->gs_base :
 						      current_gs_base;
-	bool ok = insn.length == tc->len && insn.width == tc->width &&
-		  insn.mem_count == tc->mem_count;
-	uint64_t address[2] = { 0, 0 };
+	for (unsigned i = 0; i < insn->mem_count && i < 2; i++)
+		mmiodec_address(insn, &regs, i, &decoded_address[i]);
+	bool ok = insn->length == tc->len && insn->width == tc->width &&
+		  insn->mem_count == tc->mem_count;
 	for (unsigned i = 0; ok && i < tc->mem_count; i++)
-		ok = mmiodec_address(&insn, &regs, i, &address[i]) &&
-		     address[i] == tc->address[i];
+		ok = decoded_address[i] == tc->address[i];
 	if (ok)
-		return 0;
-	fail_header("the decoder disagrees with the instruction's encoding");
-	if (stats.failures <= MAX_REPORTED)
-		fprintf(stderr, "  decoder: length %u width %u operands %u "
+		return DECODED_OK;
+	if (fail_header("the decoder disagrees with the instruction's encoding"))
+		fprintf(stderr, "  decoder (%s): length %u width %u operands %u "
 			"address 0x%" PRIx64 " 0x%" PRIx64 "\n"
 			"  expected: length %zu width %u operands %u address 0x%"
-			PRIx64 " 0x%" PRIx64 "\n", insn.length, insn.width,
-			insn.mem_count, address[0], address[1], tc->len,
-			tc->width, tc->mem_count, tc->address[0],
-			tc->address[1]);
-	return -1;
+			PRIx64 " 0x%" PRIx64 "\n",
+			mmiodec_vendor_name(oracle_vendor), insn->length,
+			insn->width, insn->mem_count, decoded_address[0],
+			decoded_address[1], tc->len, tc->width, tc->mem_count,
+			tc->address[0], tc->address[1]);
+	return DECODED_WRONG;
 }
 
 static void fill_random(uint8_t *p, size_t n)
@@ -1365,26 +1629,138 @@ static void protect_regions(int prot)
 		protect_page(areas[id].base, prot);
 }
 
-static void run_case(const struct test_case *tc)
+/* The signal mask outside the handlers, as setup() left it. */
+static sigset_t normal_mask;
+
+/*
+ * After a run that ended in a fault: the process must be as after any
+ * other run, or nothing after it can be trusted. The callee-saved
+ * registers and the stack pointer are the C code's own (it would not get
+ * here otherwise); this checks the rest: the signal mask, the SIGSEGV
+ * disposition (the watch, with the runtime's handler behind it) and DF.
+ */
+static void check_process_state(void)
+{
+	sigset_t mask;
+	struct sigaction now;
+	uint64_t rflags;
+
+	sigemptyset(&mask);
+	if (sigprocmask(SIG_BLOCK, NULL, &mask) != 0 ||
+	    sigaction(SIGSEGV, NULL, &now) != 0) {
+		perror("cpu-oracle: sigprocmask/sigaction");
+		exit(3);
+	}
+	__asm__ volatile("pushfq\n\tpopq %0" : "=r"(rflags));
+	for (int sig = 1; sig <= SIGRTMAX; sig++) {
+		if (sigismember(&mask, sig) != sigismember(&normal_mask, sig)) {
+			fprintf(stderr, "cpu-oracle: after a fault, signal %d "
+				"is %sblocked: cannot go on\n", sig,
+				sigismember(&mask, sig) ? "" : "not ");
+			exit(3);
+		}
+	}
+	if (!(now.sa_flags & SA_SIGINFO) || now.sa_sigaction != watch_segv ||
+	    (rflags & RFLAGS_DF)) {
+		fprintf(stderr, "cpu-oracle: after a fault, %s: cannot go on\n",
+			rflags & RFLAGS_DF ? "DF is set" :
+			"SIGSEGV is not watched");
+		exit(3);
+	}
+}
+
+/* Silence stderr (the runtime's refusal messages) while a drill runs. */
+static int quiet_stderr(bool quiet, int saved)
+{
+	if (quiet) {
+		int null = open("/dev/null", O_WRONLY);
+		saved = dup(STDERR_FILENO);
+		if (null < 0 || saved < 0 || dup2(null, STDERR_FILENO) < 0) {
+			perror("cpu-oracle: /dev/null");
+			exit(2);
+		}
+		close(null);
+		return saved;
+	}
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+	return -1;
+}
+
+/* A native run that faulted: a failure of the case (or a drill's aim). */
+static void native_fault(const struct test_case *tc, bool drilled)
+{
+	(void)tc;
+	if (drilled) {
+		if (drills.native_seen++ < DRILL_SHOWN) {
+			fprintf(stderr, "cpu-oracle: drill: the native run "
+				"faulted, as provoked (regions inaccessible); "
+				"the run goes on\n%s", case_text);
+			print_fault(&stub_fault, false);
+		}
+		return;
+	}
+	stats.native_faults++;
+	if (fail_header("the native run faulted: the CPU accessed memory "
+			"the case does not expect it to (wider than the width "
+			"the case was built for, or a bug in the test's "
+			"assembler)"))
+		print_fault(&stub_fault, false);
+}
+
+static void trapped_fault(const struct test_case *tc, bool drilled)
+{
+	(void)tc;
+	if (drilled && stub_fault.runtime_gave_up &&
+	    stub_fault.rip == code_insn_address) {
+		if (drills.trapped_seen++ < DRILL_SHOWN) {
+			fprintf(stderr, "cpu-oracle: drill: the runtime refused "
+				"the instruction, as provoked (decoding for "
+				"any vendor); the run goes on\n%s", case_text);
+			print_fault(&stub_fault, true);
+		}
+		return;
+	}
+	stats.trapped_faults++;
+	if (fail_header("the trapped run did not resume after the "
+			"instruction"))
+		print_fault(&stub_fault, true);
+}
+
+static void run_case(const struct test_case *tc, unsigned long case_id)
 {
 	struct cpu_state native, trapped;
-	unsigned number = ++stats.cases;
 	bool failed = false, states_shown = false;
 
-	describe_case(tc, number);
+	stats.cases++;
+	describe_case(tc, case_id);
 	if (verbose)
 		fputs(case_text, stderr);
-	int decoded = check_decoder(tc);
-	if (decoded > 0) {
+	switch (check_decoder(tc)) {
+	case DECODED_OK:
+		break;
+	case DECODED_REFUSED_OPTIONAL:
 		if (stats.optional_refused++ < MAX_REPORTED)
 			printf("cpu-oracle: optional form refused by the "
 			       "decoder:\n%s", case_text);
 		return;
-	}
-	if (decoded < 0)
+	case DECODED_VENDOR_DEPENDENT:
+		stats.vendor_dependent++;
 		return;
+	default:
+		return;
+	}
 	if (tc->optional)
 		stats.optional_run++;
+
+	bool drill_native = drill && tc->log_count > 0 &&
+			    case_id % DRILL_EVERY == 0;
+	bool drill_trapped = drill && !drill_native && tc->log_count > 0 &&
+			     tc->vendor_dependent && decoder_knows_vendors;
+	drills.native += drill_native;
+	drills.trapped += drill_trapped;
 
 	write_stub(tc);
 	if (tc->sets_gs) {
@@ -1404,29 +1780,44 @@ static void run_case(const struct test_case *tc)
 		       tc->fixed_bytes, tc->fixed_len);
 	}
 
-	/* native */
-	protect_regions(PROT_READ | PROT_WRITE);
+	/* native (a drill leaves the regions inaccessible) */
+	if (!drill_native)
+		protect_regions(PROT_READ | PROT_WRITE);
 	for (int id = 0; id < AREA_COUNT; id++) {
-		if (areas[id].available)
+		if (areas[id].available && !(areas[id].region && drill_native))
 			memcpy(areas[id].base, initial[id], PAGE);
 	}
 	bool guard = tc->guard_above && areas[AREA_ABOVE].available;
 	if (guard)
 		protect_page(areas[AREA_ABOVE].base, PROT_NONE);
 	run_state = tc->init;
+	run_state.host_rsp = 0;
+	stub_fault.faulted = false;
 	phase = PHASE_NATIVE;
 	run_stub();
 	phase = PHASE_IDLE;
 	if (guard)
 		protect_page(areas[AREA_ABOVE].base, PROT_READ | PROT_WRITE);
 	native = run_state;
-	for (int id = 0; id < AREA_COUNT; id++) {
-		if (areas[id].available)
-			memcpy(native_memory[id], areas[id].base, PAGE);
+	if (!drill_native) {
+		for (int id = 0; id < AREA_COUNT; id++) {
+			if (areas[id].available)
+				memcpy(native_memory[id], areas[id].base, PAGE);
+		}
+		protect_regions(PROT_NONE);
 	}
-	protect_regions(PROT_NONE);
+	if (stub_fault.faulted) {
+		check_process_state();
+		native_fault(tc, drill_native);
+		return;
+	}
+	if (drill_native) {
+		fail_header("drill: the native run with the regions "
+			    "inaccessible did not fault");
+		return;
+	}
 
-	/* trapped */
+	/* trapped (a drill decodes for any vendor: the runtime refuses) */
 	for (int id = 0; id < AREA_COUNT; id++) {
 		if (areas[id].available)
 			memcpy(areas[id].region ? areas[id].backing :
@@ -1439,16 +1830,38 @@ static void run_case(const struct test_case *tc)
 	insn_address = code_insn_address;
 	expected_resume = code_insn_address + tc->len;
 	run_state = tc->init;
+	run_state.host_rsp = 0;
+	stub_fault.faulted = false;
+	int saved_stderr = -1;
+	if (drill_trapped) {
+		fflush(stderr);
+		if (drills.trapped > DRILL_SHOWN)
+			saved_stderr = quiet_stderr(true, -1);
+		mmiotrap_set_vendor(MMIODEC_VENDOR_ANY);
+	}
 	phase = PHASE_TRAPPED;
 	run_stub();
 	phase = PHASE_IDLE;
+	if (drill_trapped) {
+		mmiotrap_set_vendor(oracle_vendor);
+		quiet_stderr(false, saved_stderr);
+	}
 	trapped = run_state;
+	if (stub_fault.faulted) {
+		check_process_state();
+		trapped_fault(tc, drill_trapped);
+		return;
+	}
+	if (drill_trapped) {
+		fail_header("drill: the runtime decoding for any vendor did "
+			    "not refuse a vendor-dependent instruction");
+		return;
+	}
 
 	/* compare */
 	if (memcmp(native.gpr, trapped.gpr, sizeof(native.gpr)) != 0 ||
 	    native.rflags != trapped.rflags) {
-		fail_header("registers differ");
-		if (stats.failures <= MAX_REPORTED)
+		if (fail_header("registers differ"))
 			print_states(tc, &native, &trapped);
 		failed = states_shown = true;
 	}
@@ -1476,7 +1889,7 @@ static void run_case(const struct test_case *tc)
 	}
 	bool log_ok = seen_count == tc->log_count && bad_callbacks == 0;
 	for (size_t i = 0; log_ok && i < tc->log_count; i++)
-		log_ok = memcmp(&seen[i], &tc->log[i], sizeof(seen[i])) == 0;
+		log_ok = same_access(&seen[i], &tc->log[i]);
 	if (!log_ok) {
 		if (!failed)
 			fail_header("the callbacks saw other accesses than the "
@@ -1505,11 +1918,30 @@ static void run_case(const struct test_case *tc)
 
 /* ---- the sweeps ---- */
 
+/*
+ * Every case the sweeps and the random phase consider gets the next id,
+ * whether it is made or not, and draws its random numbers from a stream of
+ * its own (the seed and its id): the same seed gives the same cases in
+ * every run, and a failing case can be run alone with --case ID, even
+ * though the addresses mmap hands out (which some choices depend on)
+ * differ between runs.
+ */
+static unsigned long next_id, current_id;
+static bool only_one;
+static unsigned long only_id;
+
+static bool begin_case(void)
+{
+	current_id = next_id++;
+	rng_state = mix64(seed ^ mix64(current_id));
+	return !only_one || current_id == only_id;
+}
+
 static void run_made(bool made, struct test_case *tc)
 {
 	/* Prefix oddities can push an instruction past the 15-byte limit. */
 	if (made && tc->len <= MMIODEC_MAX_LENGTH)
-		run_case(tc);
+		run_case(tc, current_id);
 	else
 		stats.skipped++;
 }
@@ -1521,11 +1953,14 @@ static void sweep_modrm(void)
 	for (size_t f = 0; f < MODRM_FORM_COUNT; f++)
 		for (int v = 0; v < SIZE_VARIANTS; v++)
 			for (int reg = 0; reg < REG_CHOICES; reg++)
-				for (int af = 0; af < AF_COUNT; af++)
+				for (int af = 0; af < AF_COUNT; af++) {
+					if (!begin_case())
+						continue;
 					run_made(make_modrm_case(&the_case,
 						 &modrm_forms[f],
 						 (enum size_variant)v, reg,
 						 (enum addr_form)af), &the_case);
+				}
 }
 
 static void sweep_moffs(void)
@@ -1534,12 +1969,15 @@ static void sweep_moffs(void)
 		for (int v = 0; v < SIZE_VARIANTS; v++)
 			for (int seg = SEG_NONE; seg <= SEG_GS; seg++)
 				for (unsigned as = 32; as <= 64; as += 32)
-					for (int again = 0; again < 4; again++)
+					for (int again = 0; again < 4; again++) {
+						if (!begin_case())
+							continue;
 						run_made(make_moffs_case(
 							&the_case, opcode,
 							(enum size_variant)v,
 							(enum segment)seg, as),
 							&the_case);
+					}
 }
 
 static void sweep_strings(void)
@@ -1550,6 +1988,8 @@ static void sweep_strings(void)
 				for (int down = 0; down < 2; down++)
 					for (unsigned as = 32; as <= 64; as += 32)
 						for (int layout = 0; layout < LAYOUT_COUNT; layout++) {
+							if (!begin_case())
+								continue;
 							enum segment seg = as == 32 ? SEG_GS :
 									   random_segment();
 							bool byte = w == SIZE_VARIANTS;
@@ -1565,9 +2005,12 @@ static void sweep_strings(void)
 
 static void random_case(void)
 {
-	unsigned kind = (unsigned)rnd_below(10);
+	unsigned kind;
 	bool made;
 
+	if (!begin_case())
+		return;
+	kind = (unsigned)rnd_below(10);
 	if (kind < 6) {
 		made = make_modrm_case(&the_case,
 				       &modrm_forms[rnd_below(MODRM_FORM_COUNT)],
@@ -1599,6 +2042,10 @@ static void *map_page(void *hint, int flags)
 
 	return p == MAP_FAILED ? NULL : p;
 }
+
+/* The watch runs on a stack of its own, so that a fault with a stack
+ * pointer the stub left unusable is still reported. */
+#define SIGNAL_STACK_SIZE (256 * 1024)
 
 static void setup(void)
 {
@@ -1634,8 +2081,11 @@ static void setup(void)
 	code_page = map_page(NULL, 0);
 	uint8_t *stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
 			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+	void *signal_stack = mmap(NULL, SIGNAL_STACK_SIZE,
+				  PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (!areas[AREA_ORDINARY].base || !areas[AREA_LOW].base || !code_page ||
-	    stack == MAP_FAILED) {
+	    stack == MAP_FAILED || signal_stack == MAP_FAILED) {
 		perror("mmap");
 		exit(2);
 	}
@@ -1647,40 +2097,116 @@ static void setup(void)
 	syscall(SYS_arch_prctl, ARCH_GET_FS, &fs_base);
 	syscall(SYS_arch_prctl, ARCH_GET_GS, &current_gs_base);
 
-	struct sigaction watch;
-	memset(&watch, 0, sizeof(watch));
-	watch.sa_sigaction = watch_segv;
-	watch.sa_flags = SA_SIGINFO;
-	sigfillset(&watch.sa_mask);
-	if (sigaction(SIGSEGV, &watch, &runtime_action) != 0 ||
+	stack_t alt = { .ss_sp = signal_stack, .ss_size = SIGNAL_STACK_SIZE };
+	memset(&watch_action, 0, sizeof(watch_action));
+	watch_action.sa_sigaction = watch_segv;
+	watch_action.sa_flags = SA_SIGINFO | SA_ONSTACK;
+	sigfillset(&watch_action.sa_mask);
+	if (sigaltstack(&alt, NULL) != 0 ||
+	    sigaction(SIGSEGV, &watch_action, &runtime_action) != 0 ||
 	    !(runtime_action.sa_flags & SA_SIGINFO)) {
 		fprintf(stderr, "cpu-oracle: cannot wrap the runtime's handler\n");
 		exit(2);
 	}
+	sigemptyset(&normal_mask);
+	if (sigprocmask(SIG_BLOCK, NULL, &normal_mask) != 0) {
+		perror("sigprocmask");
+		exit(2);
+	}
+}
+
+static void cpuid(uint32_t leaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(0u));
+}
+
+/* The CPU (vendor string of leaf 0; family, model and stepping of leaf 1
+ * with the extended fields, as both vendors document them). */
+static void print_cpu(void)
+{
+	uint32_t r[4];
+	char name[13];
+	unsigned family, model, stepping;
+
+	cpuid(0, r);
+	memcpy(name, &r[1], 4);
+	memcpy(name + 4, &r[3], 4);
+	memcpy(name + 8, &r[2], 4);
+	name[12] = '\0';
+	if (r[0] >= 1) {
+		cpuid(1, r);
+	} else {
+		r[0] = 0;
+	}
+	family = (r[0] >> 8) & 0xf;
+	model = (r[0] >> 4) & 0xf;
+	stepping = r[0] & 0xf;
+	if (family == 0x6 || family == 0xf)
+		model |= ((r[0] >> 16) & 0xf) << 4;
+	if (family == 0xf)
+		family += (r[0] >> 20) & 0xff;
+	printf("cpu-oracle: CPU %s, family %u (0x%x), model %u (0x%x), "
+	       "stepping %u; decoding for %s\n", name, family, family, model,
+	       model, stepping, mmiodec_vendor_name(oracle_vendor));
+}
+
+static void usage(const char *argv0)
+{
+	fprintf(stderr, "usage: %s [--count N] [--seed S] [--case ID] "
+		"[--vendor-any] [--drill] [--verbose]\n", argv0);
+	exit(2);
+}
+
+static bool parse_number(const char *text, unsigned long long *value)
+{
+	char *end;
+
+	errno = 0;
+	*value = strtoull(text, &end, 0);
+	return errno == 0 && end != text && *end == '\0' && text[0] != '-';
 }
 
 int main(int argc, char **argv)
 {
-	unsigned long count = 20000;
-	uint64_t seed = (uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid();
+	unsigned long long number;
 
+	seed = DEFAULT_SEED;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--count") && i + 1 < argc) {
-			count = strtoul(argv[++i], NULL, 0);
+			if (!parse_number(argv[++i], &random_cases))
+				usage(argv[0]);
 		} else if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
-			seed = strtoull(argv[++i], NULL, 0);
+			if (!parse_number(argv[++i], &number))
+				usage(argv[0]);
+			seed = number;
+		} else if (!strcmp(argv[i], "--case") && i + 1 < argc) {
+			if (!parse_number(argv[++i], &number))
+				usage(argv[0]);
+			only_one = true;
+			only_id = (unsigned long)number;
+		} else if (!strcmp(argv[i], "--vendor-any")) {
+			mmiotrap_set_vendor(MMIODEC_VENDOR_ANY);
+		} else if (!strcmp(argv[i], "--drill")) {
+			drill = true;
 		} else if (!strcmp(argv[i], "--verbose")) {
 			verbose = true;
 		} else {
-			fprintf(stderr, "usage: %s [--count N] [--seed S] "
-				"[--verbose]\n", argv[0]);
-			return 2;
+			usage(argv[0]);
 		}
 	}
-	printf("cpu-oracle: seed %" PRIu64 " (rerun with --seed %" PRIu64
-	       "), %lu random cases\n", seed, seed, count);
+	oracle_vendor = mmiotrap_vendor();
+	static const uint8_t movsxd16[] = { 0x66, 0x63, 0x00 };
+	struct mmiodec_insn insn;
+	decoder_knows_vendors =
+		mmiodec_decode_vendor(&insn, movsxd16, sizeof(movsxd16),
+				      MMIODEC_MODE_64, MMIODEC_VENDOR_ANY) ==
+		MMIODEC_VENDOR_DEPENDENT;
+	print_cpu();
+	printf("cpu-oracle: seed %" PRIu64 "%s, %llu random cases\n", seed,
+	       seed == DEFAULT_SEED ? " (the default)" : "", random_cases);
 	fflush(stdout);
-	rng_state = seed;
 	setup();
 	if (!crossing_available)
 		printf("cpu-oracle: no free pages around region 1: cases "
@@ -1689,17 +2215,39 @@ int main(int argc, char **argv)
 	sweep_modrm();
 	sweep_moffs();
 	sweep_strings();
-	for (unsigned long i = 0; i < count; i++)
+	for (unsigned long long i = 0; i < random_cases; i++)
 		random_case();
 
-	printf("cpu-oracle: %u cases, %u failures; skipped: %u combinations "
-	       "that are not instructions, %u that cannot reach a region; "
-	       "optional forms: %u run, %u refused by the decoder\n",
-	       stats.cases, stats.failures, stats.skipped - unreachable,
-	       unreachable, stats.optional_run, stats.optional_refused);
+	fflush(stderr);
+	printf("cpu-oracle: %u cases, %u failures (%u native runs faulted, %u "
+	       "trapped runs not resumed); skipped: %u combinations that are "
+	       "not instructions, %u that cannot reach a region; optional "
+	       "forms: %u run, %u refused by the decoder",
+	       stats.cases, stats.failures, stats.native_faults,
+	       stats.trapped_faults, stats.skipped - unreachable, unreachable,
+	       stats.optional_run, stats.optional_refused);
+	if (stats.vendor_dependent)
+		printf("; %u vendor-dependent forms not run (vendor unknown)",
+		       stats.vendor_dependent);
+	printf("\n");
 	if (stats.failures > MAX_REPORTED)
 		printf("cpu-oracle: (only the first %d failures are shown)\n",
 		       MAX_REPORTED);
+	bool drill_ok = true;
+	if (drill) {
+		drill_ok = drills.native > 0 &&
+			   (drills.trapped > 0 || !decoder_knows_vendors) &&
+			   drills.native_seen == drills.native &&
+			   drills.trapped_seen == drills.trapped;
+		printf("cpu-oracle: drill %s: %u native faults provoked, %u "
+		       "reported; %u refusals provoked, %u reported; the run "
+		       "went on after each\n", drill_ok ? "passed" : "FAILED",
+		       drills.native, drills.native_seen, drills.trapped,
+		       drills.trapped_seen);
+		if (!decoder_knows_vendors)
+			printf("cpu-oracle: drill: no refusal provoked: this "
+			       "mmiodec does not call 66 63 vendor-dependent\n");
+	}
 	printf("cpu-oracle: seed %" PRIu64 "\n", seed);
-	return stats.failures ? 1 : 0;
+	return stats.failures || !drill_ok ? 1 : 0;
 }
