@@ -9,10 +9,14 @@
  * for everything, marked cold so that it is built for size. Both read the
  * displacement and immediate only for the MMIO forms: for everything else
  * the length is enough.
+ *
+ * Only the API is global: the opcode tables (tables.h) are part of this
+ * file, and everything else here is static, so that two copies of the
+ * library can be linked into one program or kernel.
  */
 #include "mmiodec.h"
+#include "compiler.h"
 #include "decode.h"
-#include "decode_general.h"
 #include "tables.h"
 #include "vendor.h"
 
@@ -499,7 +503,7 @@ static const struct mmio_form mmio_forms[] = {
 
 /* The form of a ModRM memory instruction, or FORM_NONE (63 is MOVSXD only
  * in 64-bit mode; outside it, ARPL). */
-static inline __attribute__((always_inline)) unsigned mmio_form_of(unsigned map, unsigned opcode, bool mode64)
+static MMIODEC_ALWAYS_INLINE unsigned mmio_form_of(unsigned map, unsigned opcode, bool mode64)
 {
 	if (map == MAP_LEGACY) {
 		if ((opcode & 0xFC) == 0x88)
@@ -534,7 +538,7 @@ static void set_register(struct mmiodec_insn *insn, unsigned rex,
  * What a ModRM form does, onto a descriptor whose mem[0] is filled but
  * for its access: op, direction, widths, register or immediate.
  */
-static inline __attribute__((always_inline)) void describe_form(struct mmiodec_insn *insn, unsigned form,
+static MMIODEC_ALWAYS_INLINE void describe_form(struct mmiodec_insn *insn, unsigned form,
 			  unsigned operand_size, unsigned rex, uint8_t modrm,
 			  const uint8_t *imm, unsigned imm_size)
 {
@@ -566,7 +570,7 @@ static inline __attribute__((always_inline)) void describe_form(struct mmiodec_i
  * vol. 2 tables 2-2 and 2-3), without the segment override. The
  * displacement comes from the caller.
  */
-static inline __attribute__((always_inline)) void modrm_memory(struct mmiodec_mem *m, uint8_t modrm, int sib,
+static MMIODEC_ALWAYS_INLINE void modrm_memory(struct mmiodec_mem *m, uint8_t modrm, int sib,
 			 unsigned rex, bool mode64)
 {
 	unsigned mod = modrm >> 6, rm = modrm & 7;
@@ -756,7 +760,7 @@ static const struct vendor_row *vendor_row_of(const struct decode_state *d)
 {
 	if (d->map > MAP_0F ||
 	    !((vendor_opcodes[d->map][d->opcode >> 5] >> (d->opcode & 31)) & 1))
-		return 0;
+		return NULL;
 	unsigned mode_bit = d->mode == 64 ? VENDOR_IN_64
 			    : d->mode == 32 ? VENDOR_IN_32 : VENDOR_IN_16;
 	for (unsigned i = 0; i < COUNT(vendor_rows); i++) {
@@ -773,7 +777,7 @@ static const struct vendor_row *vendor_row_of(const struct decode_state *d)
 			continue;
 		return r;
 	}
-	return 0;
+	return NULL;
 }
 
 /* AMD's LOCK MOV CR0, which reaches CR8: only ModRM.reg 0 without REX.R. */
@@ -786,7 +790,7 @@ static bool lock_cr8_allowed(const struct decode_state *d)
 /* Every form, in every mode, as `vendor` (INTEL or AMD) reads it; sets
  * *row_matched when the bytes fall under a row of vendor_rows[], whoever
  * it is for. */
-static inline __attribute__((always_inline)) enum mmiodec_status
+static MMIODEC_ALWAYS_INLINE enum mmiodec_status
 decode_as(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 	  enum mmiodec_mode mode, unsigned vendor, bool *row_matched)
 {
@@ -799,7 +803,7 @@ decode_as(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 	bool mode64 = mode == MMIODEC_MODE_64;
 	struct decode_state d = { .bytes = bytes, .mode = (uint8_t)mode,
 				  .p = { .seg = -1 } };
-	const struct opcode_info *info = 0;
+	const struct opcode_info *info = NULL;
 	unsigned imm_kind;
 	unsigned pos = 0;
 	uint8_t status;
@@ -868,7 +872,7 @@ decode_as(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 				d.has_modrm = v.has_modrm;
 				bad_register = v.bad_register;
 				imm_kind = v.imm_kind;
-				info = 0;
+				info = NULL;
 				goto tail;
 			}
 		}
@@ -947,7 +951,7 @@ static uint32_t vendor_answer(const struct mmiodec_insn *insn)
  * vendor asked for, the other one, then the one asked for again, whose
  * answer is kept unless ANY was asked for and the two differ.
  */
-__attribute__((noinline, cold)) enum mmiodec_status
+static MMIODEC_NOINLINE MMIODEC_COLD enum mmiodec_status
 mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 		       size_t len, enum mmiodec_mode mode,
 		       enum mmiodec_vendor vendor)
@@ -1024,7 +1028,7 @@ static unsigned finish_without_modrm_memory(struct mmiodec_insn *insn,
 }
 
 /* Not inlined: its frame is gone before the general path's begins. */
-static __attribute__((noinline)) unsigned
+static MMIODEC_NOINLINE unsigned
 decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 			      unsigned avail)
 {

@@ -3,8 +3,7 @@
 #ifndef MMIODEC_DECODE_H
 #define MMIODEC_DECODE_H
 
-#include <stdbool.h>
-#include <stdint.h>
+#include "compiler.h"
 
 enum { REX_B = 1, REX_X = 2, REX_R = 4, REX_W = 8 };
 

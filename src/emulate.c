@@ -6,6 +6,7 @@
  * write_gpr() and nowhere else.
  */
 #include "mmiodec.h"
+#include "compiler.h"
 
 #define RFLAGS_DF (1ull << 10)
 

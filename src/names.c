@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Names as Zydis 4 spells them, for the CLI, tests and messages. */
 #include "mmiodec.h"
+#include "compiler.h"
 
 /*
  * Every name lives in one constant struct of fixed-width char arrays: a
@@ -98,16 +99,16 @@ const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 			     unsigned width)
 {
 	if (width != 1 && width != 2 && width != 4 && width != 8)
-		return 0;
+		return NULL;
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
-		return number < 4 && width == 1 ? names.high8[number] : 0;
+		return number < 4 && width == 1 ? names.high8[number] : NULL;
 	if (kind != MMIODEC_REG_KIND_GPR)
-		return 0;
+		return NULL;
 	if (number < 16)
 		return names.gpr[log2_width(width)][number];
 	if (number == MMIODEC_RIP && width != 1)
 		return names.ip[log2_width(width)];
-	return 0;
+	return NULL;
 }
 
 const char *mmiodec_seg_name(enum mmiodec_seg seg)
@@ -118,6 +119,6 @@ const char *mmiodec_seg_name(enum mmiodec_seg seg)
 const char *mmiodec_vendor_name(enum mmiodec_vendor vendor)
 {
 	if ((unsigned)vendor >= COUNT(names.vendor))
-		return 0;
+		return NULL;
 	return names.vendor[vendor];
 }

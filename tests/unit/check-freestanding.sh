@@ -3,9 +3,13 @@
 # The library must build for a kernel: compile each src/*.c freestanding with
 # gcc and clang (when present), and check that the objects, linked together,
 # need nothing but memcpy/memset/memmove/memcmp, that they hold no writable
-# data, and that the sources (src/ and include/mmiodec.h)
-# include nothing beyond <stdint.h>, <stddef.h>, <stdbool.h> and the
-# project's own headers.
+# data, that they define no global symbol but the API's functions (those
+# declared in include/mmiodec.h: two copies of the library can then be
+# linked into one program or kernel), and that the sources (src/ and
+# include/mmiodec.h) include nothing beyond <stdint.h>, <stddef.h>,
+# <stdbool.h> and the project's own headers; or, inside #ifdef __KERNEL__,
+# the kernel's <linux/types.h> and <linux/stddef.h> in their place.
+# (kernel/ci-boot.sh builds the same sources in a real kernel build.)
 #
 # usage: sh check-freestanding.sh SOURCE_ROOT
 
@@ -32,13 +36,29 @@ fail() {
 for file in $(find "$root/src" -type f \( -name '*.c' -o -name '*.h' -o \
 		-name '*.inc' \) | sort) "$root/include/mmiodec.h"; do
 	dir=$(dirname "$file")
-	grep -E '^[[:space:]]*#[[:space:]]*include' "$file" |
-	sed -E 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*//' |
-	while read -r target rest; do
-		case $target in
-		"<stdint.h>" | "<stddef.h>" | "<stdbool.h>")
+	# "kernel TARGET" for an include inside #ifdef __KERNEL__, else
+	# "hosted TARGET"
+	awk '
+		/^[ \t]*#[ \t]*if/ {
+			depth++
+			kernel[depth] = $0 ~ /^[ \t]*#[ \t]*ifdef[ \t]+__KERNEL__/
+		}
+		/^[ \t]*#[ \t]*(else|elif)/ { kernel[depth] = 0 }
+		/^[ \t]*#[ \t]*endif/ { depth-- }
+		/^[ \t]*#[ \t]*include/ {
+			where = "hosted"
+			for (i = 1; i <= depth; i++)
+				if (kernel[i]) where = "kernel"
+			sub(/^[ \t]*#[ \t]*include[ \t]*/, "")
+			print where, $0
+		}' "$file" |
+	while read -r where target rest; do
+		case $where:$target in
+		"hosted:<stdint.h>" | "hosted:<stddef.h>" | "hosted:<stdbool.h>")
 			;;
-		\"*\")
+		"kernel:<linux/types.h>" | "kernel:<linux/stddef.h>")
+			;;
+		*:\"*\")
 			name=${target#\"}
 			name=${name%\"}
 			if [ ! -f "$dir/$name" ] && [ ! -f "$root/include/$name" ]; then
@@ -52,7 +72,8 @@ for file in $(find "$root/src" -type f \( -name '*.c' -o -name '*.h' -o \
 	done >>"$work/includes"
 done
 if [ -s "$work/includes" ]; then
-	fail "includes outside <stdint.h>, <stddef.h>, <stdbool.h> and the project:"
+	fail "includes outside <stdint.h>, <stddef.h>, <stdbool.h> (kernel:" \
+		"<linux/types.h>, <linux/stddef.h>) and the project:"
 	cat "$work/includes" >&2
 fi
 
@@ -68,6 +89,12 @@ else
 fi
 
 sources=$(ls "$root"/src/*.c)
+# The API: every function the public header declares.
+sed -n 's/^[^#(]*[ *]\(mmiodec_[a-z0-9_]*\)(.*/\1/p' "$root/include/mmiodec.h" |
+	sort -u >"$work/api"
+if [ ! -s "$work/api" ]; then
+	fail "no function declarations found in include/mmiodec.h"
+fi
 for cc in $compilers; do
 	mkdir -p "$work/$cc"
 	for src in $sources; do
@@ -100,6 +127,12 @@ for cc in $compilers; do
 			    grep -v -x -E 'memcpy|memset|memmove|memcmp' || true)
 		if [ -n "$undefined" ]; then
 			fail "$cc: the library needs" $undefined
+		fi
+		# Global definitions: the API alone.
+		extra=$(nm -g --defined-only "$work/$cc/all.o" | awk '{ print $NF }' |
+			grep -v -x -F -f "$work/api" || true)
+		if [ -n "$extra" ]; then
+			fail "$cc: global symbols that are not the API:" $extra
 		fi
 	else
 		fail "$cc: could not link the objects together:"

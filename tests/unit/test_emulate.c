@@ -58,7 +58,7 @@ static enum mmiodec_status decode(struct mmiodec_insn *insn, unsigned mode,
 	}
 	if (insn_len)
 		*insn_len = len;
-	/* mode may be AS_INTEL(m) or AS_AMD(m) (decode_case.h) */
+	/* mode may be AS_INTEL(m) or AS_AMD(m) (decode_text.h) */
 	return mmiodec_decode_vendor(insn, bytes, (size_t)n,
 				     (enum mmiodec_mode)(mode & 0xFF),
 				     (enum mmiodec_vendor)(mode >> 8));
