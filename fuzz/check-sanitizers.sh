@@ -11,8 +11,8 @@
 # the source tree). Environment:
 #   VALGRIND_SKIP_TESTS  tests left out of the Valgrind run, too slow
 #                        there (default: zydis-diff silicon-lengths).
-#                        Scripts and the
-#                        trap runtime's tests are always left out.
+#                        Scripts and the trap runtime's tests are
+#                        always left out.
 #   SKIP_ASAN=1, SKIP_VALGRIND=1   leave out one of the two runs
 set -eu
 
