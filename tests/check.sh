@@ -24,6 +24,10 @@ CC=clang meson setup build-check-clang -Dwerror=true >/dev/null
 ninja -C build-check-clang -j"$jobs"
 meson test -C build-check-clang --print-errorlogs --num-processes "$jobs"
 
+# meson install with pkg-config, and use as a Meson subproject (see there)
+step "install: pkg-config and subproject"
+bash tests/install/check-install.sh
+
 step "ASan+UBSan and Valgrind"
 bash fuzz/check-sanitizers.sh
 
