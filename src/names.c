@@ -113,7 +113,7 @@ const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 
 const char *mmiodec_seg_name(enum mmiodec_seg seg)
 {
-	return (unsigned)seg < 6 ? names.seg[seg] : 0;
+	return (unsigned)seg < 6 ? names.seg[seg] : NULL;
 }
 
 const char *mmiodec_vendor_name(enum mmiodec_vendor vendor)

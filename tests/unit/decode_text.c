@@ -104,7 +104,8 @@ struct text {
 };
 
 /* Appends to the text, which stays NUL-terminated and is cut at its size. */
-static void vadd(struct text *t, const char *fmt, va_list ap)
+static __attribute__((__format__(__printf__, 2, 0))) void
+vadd(struct text *t, const char *fmt, va_list ap)
 {
 	int n;
 
