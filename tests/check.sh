@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: MIT
 # The whole test suite, as CI runs it: gcc and clang builds with their
 # tests (unit, CLI, freestanding, Zydis differential, CPU oracle), the
-# suite again under ASan+UBSan and under Valgrind, every libFuzzer target
-# for a bounded time, and the benchmark's smoke run.
+# library as kernel modules and booted in QEMU, the suite again under
+# ASan+UBSan and under Valgrind, every libFuzzer target for a bounded time,
+# and the benchmark's smoke run.
 # Usage: tests/check.sh [FUZZ_SECONDS]   (default 45 per target)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,19 @@ meson test -C build-check-clang --print-errorlogs --num-processes "$jobs"
 # meson install with pkg-config, and use as a Meson subproject (see there)
 step "install: pkg-config and subproject"
 bash tests/install/check-install.sh
+
+# The library in a Linux kernel: both modules at W=1 with sparse, clang
+# under the kernel's flags, the self-test in Debian's kernel booted in QEMU
+# (see the script). Without linux-headers-amd64 it is skipped (77), unless
+# MMIODEC_REQUIRE_KERNEL=1, as .ci/run sets.
+step "kernel: modules, clang, self-test in QEMU"
+kernel_status=0
+bash kernel/ci-boot.sh || kernel_status=$?
+if [ "$kernel_status" -eq 77 ]; then
+	echo "(kernel stage skipped)"
+elif [ "$kernel_status" -ne 0 ]; then
+	exit "$kernel_status"
+fi
 
 step "ASan+UBSan and Valgrind"
 bash fuzz/check-sanitizers.sh
