@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Judging one input, and the report: disagreements by kind, grouped by
- * where in the opcode space they are, with examples; then the totals.
+ * Judging one input as each vendor, and the report: disagreements by kind,
+ * grouped by vendor and where in the opcode space they are, with examples;
+ * then the totals, for each vendor.
  */
 #include "diff.h"
 
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,11 +30,13 @@ bool diff_run_init(struct diff_run *run, const struct diff_options *options)
 {
 	memset(run, 0, sizeof(*run));
 	run->options = *options;
-	run->decode = mmiodec_decode;
+	run->decode = mmiodec_decode_vendor;
 	if (run->options.prefix_every == 0)
 		run->options.prefix_every = 1;
+	if ((run->options.vendors & VENDORS_ALL) == 0)
+		run->options.vendors = VENDORS_ALL;
 	for (unsigned i = 0; i < MODE_COUNT; i++)
-		if (!zydis_oracle_init(&run->oracles[i], mode_of_index(i)))
+		if (!zydis_vendors_init(&run->oracles[i], mode_of_index(i)))
 			return false;
 	run->group_capacity = GROUP_CAPACITY;
 	run->groups = calloc(run->group_capacity, sizeof(*run->groups));
@@ -56,12 +60,21 @@ void diff_run_free(struct diff_run *run)
 		free(run->examples[k]);
 }
 
+const char *diff_vendor_name(unsigned vendor)
+{
+	const char *name = mmiodec_vendor_name((enum mmiodec_vendor)vendor);
+
+	return name ? name : "?";
+}
+
 static const char *const kind_names[KIND_COUNT] = {
 	[KIND_VALIDITY] = "validity",
 	[KIND_TRUNCATED_VS_INVALID] = "truncated-vs-invalid",
 	[KIND_LENGTH] = "length",
 	[KIND_CLASS] = "class",
 	[KIND_FIELDS] = "fields",
+	[KIND_VENDOR] = "vendor",
+	[KIND_CONSISTENCY] = "consistency",
 	[KIND_TRUNCATION] = "truncation",
 	[KIND_ZYDIS_PREFIX] = "zydis-prefix",
 };
@@ -72,6 +85,10 @@ static const char *const kind_meanings[KIND_COUNT] = {
 	[KIND_LENGTH] = "both decode the bytes, to different lengths",
 	[KIND_CLASS] = "same length, but ok / no-memory / unsupported differ",
 	[KIND_FIELDS] = "a supported form whose JSON lines differ",
+	[KIND_VENDOR] = ("the vendor or vendor_dependent field, or a vendor-dependent status, "
+			 "is not what the two corrected Zydis answers say"),
+	[KIND_CONSISTENCY] = ("mmiodec's answers as INTEL, AMD and ANY do not fit together "
+			      "(vendor fields, vendor_dependent, or ANY against its definition)"),
 	[KIND_TRUNCATION] = ("a prefix of a valid instruction is not truncated in mmiodec, or "
 			     "the exact instruction bytes decode otherwise than a longer buffer "
 			     "(groups: Zydis on the whole instruction, mmiodec on the shorter bytes)"),
@@ -104,9 +121,10 @@ static bool vex_family_tolerated(const struct diff_run *run, enum diff_kind k)
 	if (k != KIND_VALIDITY && k != KIND_TRUNCATION)
 		return false;
 	uint64_t compared = 0, other = 0;
-	for (unsigned m = 0; m < MODE_COUNT; m++)
-		for (unsigned c = CATEGORY_VEX; c <= CATEGORY_XOP; c++)
-			compared += run->by_category[m][c].compared;
+	for (unsigned v = 0; v < VENDOR_COUNT; v++)
+		for (unsigned m = 0; m < MODE_COUNT; m++)
+			for (unsigned c = CATEGORY_VEX; c <= CATEGORY_XOP; c++)
+				compared += run->by_category[v][m][c].compared;
 	other = run->kind_count[KIND_VALIDITY] + run->kind_count[KIND_TRUNCATION] -
 		run->vex_family_validity;
 	if (other)
@@ -116,6 +134,8 @@ static bool vex_family_tolerated(const struct diff_run *run, enum diff_kind k)
 
 bool diff_run_failed(const struct diff_run *run)
 {
+	if (run->shortcut_wrong)
+		return true;
 	for (unsigned k = 0; k < KIND_COUNT; k++)
 		if (run->kind_count[k] && diff_kind_fails(run, (enum diff_kind)k) &&
 		    !vex_family_tolerated(run, (enum diff_kind)k))
@@ -129,10 +149,13 @@ bool diff_run_failed(const struct diff_run *run)
 #define FIELD_MEMORY_FIRST 16 /* + element * 8 + subfield */
 
 static const char *const top_fields[] = {
-	"bytes", "mode", "status", "length", "mnemonic", "direction", "width",
-	"extend", "register", "immediate", "rep", "memory",
+	"bytes", "mode", "vendor", "status", "vendor_dependent", "length", "mnemonic",
+	"direction", "width", "extend", "register", "immediate", "rep", "memory",
 };
-#define FIELD_MEMORY 11
+#define FIELD_VENDOR 2
+#define FIELD_STATUS 3
+#define FIELD_VENDOR_DEPENDENT 4
+#define FIELD_MEMORY 13
 
 static const char *const memory_fields[] = {
 	"segment", "base", "index", "scale", "displacement", "address_size", "access",
@@ -265,15 +288,34 @@ static size_t shown_length(const struct zydis_answer *zydis, size_t len)
 	return is_valid(zydis->status) ? zydis->length : len;
 }
 
-struct diff_verdict diff_compare(const struct zydis_answer *zydis,
-				 const struct mmiodec_insn *insn, const uint8_t *bytes,
-				 size_t len, unsigned mode)
+/* The vendor fields of a descriptor, as a JSON line shows them. */
+static bool is_dependent(uint8_t flag)
+{
+	return flag != 0;
+}
+
+/* Everything but the vendor fields. */
+static struct diff_verdict compare_answers(const struct zydis_answer *zydis,
+					   const struct mmiodec_insn *insn, const uint8_t *bytes,
+					   size_t len, unsigned mode)
 {
 	struct diff_verdict verdict = { KIND_NONE, 0 };
 	bool zydis_valid = is_valid(zydis->status);
 	bool rejected = insn->status == MMIODEC_INVALID || insn->status == MMIODEC_TRUNCATED;
+	bool zydis_dependent = zydis->status == MMIODEC_VENDOR_DEPENDENT;
 
-	if (zydis_valid ? !is_valid(insn->status) : !rejected) {
+	if (zydis_dependent != (insn->status == MMIODEC_VENDOR_DEPENDENT)) {
+		/* Only ANY can answer VENDOR_DEPENDENT, and only where the
+		 * vendors differ. */
+		verdict.kind = KIND_VENDOR;
+		verdict.detail = FIELD_STATUS;
+	} else if (zydis_dependent) {
+		if (insn->length != zydis->length) {
+			verdict.kind = KIND_LENGTH;
+			verdict.detail = (uint8_t)(zydis->length << 4 |
+						   (insn->length > 15 ? 0 : insn->length));
+		}
+	} else if (zydis_valid ? !is_valid(insn->status) : !rejected) {
 		verdict.kind = KIND_VALIDITY;
 		verdict.detail = zydis_error_detail(zydis->zydis_status);
 	} else if (!zydis_valid) {
@@ -287,17 +329,191 @@ struct diff_verdict diff_compare(const struct zydis_answer *zydis,
 	} else if (insn->status != zydis->status) {
 		verdict.kind = KIND_CLASS;
 	} else if (zydis->status == MMIODEC_OK) {
+		/* The access fields only: the vendor fields are judged
+		 * below, as their own kind. */
+		struct mmiodec_insn same_vendor = *insn;
 		char expected[JSON_CAP], actual[JSON_CAP];
 		size_t shown = shown_length(zydis, len);
 
+		same_vendor.vendor = zydis->vendor;
+		same_vendor.vendor_dependent = zydis->vendor_dependent;
 		zydis_json_format(expected, sizeof(expected), bytes, shown, mode, zydis);
-		mmiodec_json_format(actual, sizeof(actual), bytes, shown, mode, insn);
+		mmiodec_json_format(actual, sizeof(actual), bytes, shown, mode, &same_vendor);
 		if (strcmp(expected, actual) != 0) {
 			verdict.kind = KIND_FIELDS;
 			verdict.detail = diff_first_differing_field(expected, actual);
 		}
 	}
 	return verdict;
+}
+
+static struct diff_verdict compare_vendor_fields(const struct zydis_answer *zydis,
+						 const struct mmiodec_insn *insn)
+{
+	struct diff_verdict verdict = { KIND_NONE, 0 };
+
+	if (insn->vendor != zydis->vendor) {
+		verdict.kind = KIND_VENDOR;
+		verdict.detail = FIELD_VENDOR;
+	} else if (zydis->vendor_dependent_known &&
+		   is_dependent(insn->vendor_dependent) != zydis->vendor_dependent) {
+		verdict.kind = KIND_VENDOR;
+		verdict.detail = FIELD_VENDOR_DEPENDENT;
+	}
+	return verdict;
+}
+
+struct diff_verdict diff_compare(const struct zydis_answer *zydis,
+				 const struct mmiodec_insn *insn, const uint8_t *bytes,
+				 size_t len, unsigned mode)
+{
+	struct diff_verdict verdict = compare_answers(zydis, insn, bytes, len, mode);
+
+	return verdict.kind != KIND_NONE ? verdict : compare_vendor_fields(zydis, insn);
+}
+
+bool diff_same_but_vendor(const struct mmiodec_insn *a, const struct mmiodec_insn *b)
+{
+	/* Every byte but the two fields (called for every input: no copy). */
+	const size_t vendor = offsetof(struct mmiodec_insn, vendor);
+	const size_t dependent = offsetof(struct mmiodec_insn, vendor_dependent);
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	for (size_t i = 0; i < sizeof(*a); i++)
+		if (x[i] != y[i] && i != vendor && i != dependent)
+			return false;
+	return true;
+}
+
+/*
+ * The definition of the ANY answer (include/mmiodec.h): where the INTEL
+ * and AMD descriptors agree, theirs with vendor ANY; elsewhere
+ * VENDOR_DEPENDENT, vendor_dependent set, and length and mode only when
+ * both give the same non-zero length (INVALID and TRUNCATED have none),
+ * every other field zero.
+ */
+struct mmiodec_insn diff_any_expected(const struct mmiodec_insn *intel,
+				      const struct mmiodec_insn *amd, unsigned mode)
+{
+	struct mmiodec_insn any;
+
+	if (diff_same_but_vendor(intel, amd)) {
+		any = *intel;
+		any.vendor = MMIODEC_VENDOR_ANY;
+		any.vendor_dependent = 0;
+		return any;
+	}
+	memset(&any, 0, sizeof(any));
+	any.status = MMIODEC_VENDOR_DEPENDENT;
+	any.vendor = MMIODEC_VENDOR_ANY;
+	any.vendor_dependent = 1;
+	if (intel->length == amd->length && intel->length != 0) {
+		any.length = intel->length;
+		any.mode = (uint8_t)mode;
+	}
+	return any;
+}
+
+struct diff_verdict diff_consistency(const struct mmiodec_insn insn[VENDOR_COUNT], unsigned mode)
+{
+	const struct mmiodec_insn *intel = &insn[MMIODEC_VENDOR_INTEL];
+	const struct mmiodec_insn *amd = &insn[MMIODEC_VENDOR_AMD];
+	bool differ = !diff_same_but_vendor(intel, amd);
+	struct mmiodec_insn expected = diff_any_expected(intel, amd, mode);
+	uint8_t found = CONSISTENCY_OK;
+
+	if (insn[MMIODEC_VENDOR_ANY].vendor != MMIODEC_VENDOR_ANY)
+		found = CONSISTENCY_VENDOR_ANY;
+	else if (intel->vendor != MMIODEC_VENDOR_INTEL)
+		found = CONSISTENCY_VENDOR_INTEL;
+	else if (amd->vendor != MMIODEC_VENDOR_AMD)
+		found = CONSISTENCY_VENDOR_AMD;
+	else if (is_dependent(intel->vendor_dependent) != differ)
+		found = CONSISTENCY_DEPENDENT_INTEL;
+	else if (is_dependent(amd->vendor_dependent) != differ)
+		found = CONSISTENCY_DEPENDENT_AMD;
+	else if (memcmp(&expected, &insn[MMIODEC_VENDOR_ANY], sizeof(expected)) != 0)
+		found = CONSISTENCY_ANY_DEFINITION;
+	return (struct diff_verdict){ found ? KIND_CONSISTENCY : KIND_NONE, found };
+}
+
+/*
+ * Truncated-vs-invalid is informational; so is what follows from it
+ * alone. Where mmiodec calls bytes truncated that Zydis calls invalid for
+ * one vendor (or the reverse), whether the vendors differ, and so the
+ * vendor fields and ANY's status, can differ too. Such a vendor verdict is
+ * judged again against Zydis's answers with that rejection taken as
+ * mmiodec's; if it then agrees, it is truncated-vs-invalid.
+ */
+static void forgive_truncation(struct diff_judgement *j, unsigned vendors, const uint8_t *bytes,
+			       size_t len, unsigned mode)
+{
+	struct zydis_answer alt[VENDOR_COUNT];
+	bool any_rejection = false, any_vendor = false;
+
+	for (unsigned v = MMIODEC_VENDOR_INTEL; v <= MMIODEC_VENDOR_AMD; v++)
+		any_rejection = any_rejection || j->verdict[v].kind == KIND_TRUNCATED_VS_INVALID ||
+				(!(vendors & VENDOR_BIT(v)) &&
+				 compare_answers(&j->zydis[v], &j->insn[v], bytes, len, mode).kind ==
+					 KIND_TRUNCATED_VS_INVALID);
+	for (unsigned v = 0; v < VENDOR_COUNT; v++)
+		any_vendor = any_vendor || j->verdict[v].kind == KIND_VENDOR;
+	if (!any_rejection || !any_vendor)
+		return;
+	memcpy(alt, j->zydis, sizeof(alt));
+	for (unsigned v = MMIODEC_VENDOR_INTEL; v <= MMIODEC_VENDOR_AMD; v++)
+		if (compare_answers(&alt[v], &j->insn[v], bytes, len, mode).kind ==
+		    KIND_TRUNCATED_VS_INVALID)
+			alt[v].status = (enum mmiodec_status)j->insn[v].status;
+	zydis_vendors_combine(alt, false);
+	for (unsigned v = 0; v < VENDOR_COUNT; v++)
+		if (j->verdict[v].kind == KIND_VENDOR &&
+		    diff_compare(&alt[v], &j->insn[v], bytes, len, mode).kind == KIND_NONE)
+			j->verdict[v] = (struct diff_verdict){
+				KIND_TRUNCATED_VS_INVALID, zydis_error_detail(j->zydis[v].zydis_status)
+			};
+}
+
+void diff_judge(const struct zydis_vendors *oracles, diff_decode_fn decode, unsigned vendors,
+		unsigned zydis_flags, const uint8_t *bytes, size_t len, unsigned mode,
+		struct diff_judgement *j)
+{
+	bool intel = vendors & (VENDOR_BIT(MMIODEC_VENDOR_INTEL) | VENDOR_BIT(MMIODEC_VENDOR_ANY));
+	bool amd = vendors & (VENDOR_BIT(MMIODEC_VENDOR_AMD) | VENDOR_BIT(MMIODEC_VENDOR_ANY));
+
+	struct diff_verdict intel_verdict = { KIND_NONE, 0 };
+
+	j->both_vendors = intel && amd;
+	j->shortcut_ok = zydis_vendors_decode(oracles, bytes, len, vendors, zydis_flags, j->zydis);
+	for (unsigned v = 0; v < VENDOR_COUNT; v++)
+		decode(&j->insn[v], bytes, len, (enum mmiodec_mode)mode, (enum mmiodec_vendor)v);
+	if (intel)
+		intel_verdict = compare_answers(&j->zydis[MMIODEC_VENDOR_INTEL],
+						&j->insn[MMIODEC_VENDOR_INTEL], bytes, len, mode);
+	for (unsigned v = 0; v < VENDOR_COUNT; v++) {
+		const struct zydis_answer *zydis = &j->zydis[v];
+		struct diff_verdict verdict = { KIND_NONE, 0 };
+
+		if (!(vendors & VENDOR_BIT(v))) {
+			j->verdict[v] = verdict;
+			continue;
+		}
+		/* Where Zydis answers alike for both vendors and mmiodec's
+		 * answer is its Intel one but for the vendor fields, the
+		 * comparison is Intel's (for speed: most inputs). */
+		if (v == MMIODEC_VENDOR_INTEL ||
+		    (j->both_vendors && !zydis->vendor_dependent &&
+		     zydis->zydis_status == j->zydis[MMIODEC_VENDOR_INTEL].zydis_status &&
+		     diff_same_but_vendor(&j->insn[v], &j->insn[MMIODEC_VENDOR_INTEL])))
+			verdict = intel_verdict;
+		else
+			verdict = compare_answers(zydis, &j->insn[v], bytes, len, mode);
+		j->verdict[v] = verdict.kind != KIND_NONE ? verdict
+							  : compare_vendor_fields(zydis, &j->insn[v]);
+	}
+	if (j->both_vendors)
+		forgive_truncation(j, vendors, bytes, len, mode);
+	j->consistency = diff_consistency(j->insn, mode);
 }
 
 /* ---- Where an input is in the opcode space ---- */
@@ -382,7 +598,7 @@ static struct location locate(const struct zydis_answer *zydis, const uint8_t *b
 {
 	struct location where;
 
-	if (!is_valid(zydis->status))
+	if (!ZYAN_SUCCESS(zydis->zydis_status))
 		return guess_location(bytes, len, mode);
 	where.map = (uint8_t)zydis->insn.opcode_map;
 	where.opcode = zydis->insn.opcode;
@@ -442,18 +658,18 @@ static void location_name(uint8_t category, uint8_t map, char *out, size_t cap)
 
 /* ---- Recording ---- */
 
-/* A group: kind, mode, location, Zydis mnemonic and status, mmiodec
- * status and the kind's detail, packed into one key. */
-static uint64_t group_key(enum diff_kind kind, unsigned mode, struct location where,
-			  const struct zydis_answer *zydis, uint8_t mmiodec_status,
-			  uint8_t detail)
+/* A group: kind, vendor, mode, location, Zydis mnemonic and status,
+ * mmiodec status and the kind's detail, packed into one key. */
+static uint64_t group_key(enum diff_kind kind, unsigned vendor, unsigned mode,
+			  struct location where, const struct zydis_answer *zydis,
+			  uint8_t mmiodec_status, uint8_t detail)
 {
-	uint64_t mnemonic = is_valid(zydis->status) ? (uint64_t)zydis->insn.mnemonic : 0;
+	uint64_t mnemonic = ZYAN_SUCCESS(zydis->zydis_status) ? (uint64_t)zydis->insn.mnemonic : 0;
 
 	return (uint64_t)detail | (uint64_t)where.opcode << 8 | (uint64_t)(where.map & 15) << 16 |
 	       (uint64_t)(where.category & 15) << 20 | (uint64_t)mode_index(mode) << 24 |
 	       (uint64_t)(zydis->status & 7) << 26 | (uint64_t)(mmiodec_status > 6 ? 7 : mmiodec_status) << 29 |
-	       (mnemonic & 0xffff) << 32 | (uint64_t)(kind + 1) << 48;
+	       (mnemonic & 0xffff) << 32 | (uint64_t)(kind + 1) << 48 | (uint64_t)(vendor & 3) << 52;
 }
 
 #define KEY_DETAIL(key) ((uint8_t)(key))
@@ -465,6 +681,7 @@ static uint64_t group_key(enum diff_kind kind, unsigned mode, struct location wh
 #define KEY_MMIODEC(key) ((uint8_t)(((key) >> 29) & 7))
 #define KEY_MNEMONIC(key) ((ZydisMnemonic)(((key) >> 32) & 0xffff))
 #define KEY_KIND(key) ((enum diff_kind)((((key) >> 48) & 15) - 1))
+#define KEY_VENDOR(key) ((unsigned)((key) >> 52) & 3)
 
 static uint64_t mix(uint64_t x)
 {
@@ -496,11 +713,12 @@ static struct diff_group *find_group(struct diff_run *run, uint64_t key)
 	}
 }
 
-static struct diff_example make_example(enum diff_source source, const uint8_t *bytes,
-					size_t len, unsigned mode, size_t cut)
+static struct diff_example make_example(enum diff_source source, unsigned vendor,
+					const uint8_t *bytes, size_t len, unsigned mode, size_t cut)
 {
 	struct diff_example example = { .len = (uint8_t)len, .cut = (uint8_t)cut,
-					.mode = (uint8_t)mode, .source = (uint8_t)source };
+					.mode = (uint8_t)mode, .source = (uint8_t)source,
+					.vendor = (uint8_t)vendor };
 
 	memcpy(example.bytes, bytes, len);
 	return example;
@@ -514,9 +732,10 @@ bool diff_is_tolerated_vex_kind(const struct zydis_answer *zydis, const uint8_t 
 	       where.category >= CATEGORY_VEX && where.category <= CATEGORY_XOP;
 }
 
-void diff_record(struct diff_run *run, enum diff_source source, const uint8_t *bytes,
-		 size_t len, unsigned mode, const struct zydis_answer *zydis,
-		 const struct mmiodec_insn *insn, struct diff_verdict verdict, size_t cut)
+void diff_record(struct diff_run *run, enum diff_source source, unsigned vendor,
+		 const uint8_t *bytes, size_t len, unsigned mode,
+		 const struct zydis_answer *zydis, const struct mmiodec_insn *insn,
+		 struct diff_verdict verdict, size_t cut)
 {
 	enum diff_kind kind = verdict.kind;
 	struct location where = locate(zydis, bytes, len, mode);
@@ -527,63 +746,98 @@ void diff_record(struct diff_run *run, enum diff_source source, const uint8_t *b
 	if (len > MMIODEC_MAX_LENGTH)
 		len = MMIODEC_MAX_LENGTH;
 	run->kind_count[kind]++;
+	run->kind_by_vendor[kind][vendor % VENDOR_COUNT]++;
 	if (diff_is_tolerated_vex_kind(zydis, bytes, len, mode, kind))
 		run->vex_family_validity++;
 	if (run->example_count[kind] < run->options.examples)
 		run->examples[kind][run->example_count[kind]++] =
-			make_example(source, bytes, len, mode, cut);
-	group = find_group(run, group_key(kind, mode, where, zydis, insn->status, verdict.detail));
+			make_example(source, vendor, bytes, len, mode, cut);
+	group = find_group(run, group_key(kind, vendor, mode, where, zydis, insn->status,
+					  verdict.detail));
 	if (!group) {
 		run->kind_untracked[kind]++;
 		return;
 	}
 	if (group->count++ == 0)
-		group->example = make_example(source, bytes, len, mode, cut);
+		group->example = make_example(source, vendor, bytes, len, mode, cut);
 }
 
-/* Every prefix of a valid instruction must be truncated for mmiodec (and,
- * as a note on the oracle, NO_MORE_DATA for Zydis); and the exact
- * instruction bytes must decode as the longer buffer did. */
-static void check_prefixes(struct diff_run *run, enum diff_source source, const uint8_t *bytes,
-			   size_t len, unsigned mode, const struct zydis_answer *zydis,
-			   const struct mmiodec_insn *full)
+/* The vendors whose answers the run judges, and the flags for Zydis. */
+static unsigned zydis_flags(const struct diff_run *run)
 {
-	const struct zydis_oracle *oracle = &run->oracles[mode_index(mode)];
-	bool mmiodec_reported = false, zydis_reported = false;
-	struct zydis_answer cut_zydis;
-	struct mmiodec_insn cut_insn;
+	return run->options.verify_shortcut ? ZYDIS_DECODE_VERIFY_SHORTCUT : 0;
+}
 
+static void judge(const struct diff_run *run, const uint8_t *bytes, size_t len, unsigned mode,
+		  struct diff_judgement *j)
+{
+	diff_judge(&run->oracles[mode_index(mode)], run->decode, run->options.vendors,
+		   zydis_flags(run), bytes, len, mode, j);
+}
+
+/*
+ * Every prefix of a valid instruction must be truncated for mmiodec (and,
+ * as a note on the oracle, for Zydis), as each vendor judged: AMD and
+ * Intel may end the same bytes at different lengths. And the exact
+ * instruction bytes must decode as the longer buffer did.
+ */
+static void check_prefixes(struct diff_run *run, enum diff_source source, const uint8_t *bytes,
+			   size_t len, unsigned mode, const struct diff_judgement *full)
+{
+	const struct zydis_vendors *oracles = &run->oracles[mode_index(mode)];
+	bool mmiodec_reported[VENDOR_COUNT] = { false }, zydis_reported[VENDOR_COUNT] = { false };
+	unsigned vendors = 0;
+	size_t longest = 0;
+	struct diff_judgement cut;
+
+	for (unsigned v = 0; v < VENDOR_COUNT; v++) {
+		if (!(run->options.vendors & VENDOR_BIT(v)) || !is_valid(full->zydis[v].status))
+			continue;
+		vendors |= VENDOR_BIT(v);
+		if (full->zydis[v].length > longest)
+			longest = full->zydis[v].length;
+	}
 	run->prefix_instructions++;
-	for (size_t k = 1; k < zydis->length; k++) {
-		run->prefix_decodes++;
-		run->decode(&cut_insn, bytes, k, (enum mmiodec_mode)mode);
-		if (cut_insn.status != MMIODEC_TRUNCATED && !mmiodec_reported) {
-			diff_record(run, source, bytes, len, mode, zydis, &cut_insn,
-				    (struct diff_verdict){ KIND_TRUNCATION, (uint8_t)k }, k);
-			mmiodec_reported = true;
-		}
-		zydis_oracle_decode(oracle, bytes, k, &cut_zydis);
-		if (cut_zydis.zydis_status != ZYDIS_STATUS_NO_MORE_DATA && !zydis_reported) {
-			diff_record(run, source, bytes, len, mode, zydis, &cut_insn,
-				    (struct diff_verdict){ KIND_ZYDIS_PREFIX, (uint8_t)k }, k);
-			zydis_reported = true;
+	for (size_t k = 1; k < longest; k++) {
+		/* Zydis on the cut bytes, for the note on the oracle (ANY is
+		 * built from the other two: nothing of its own to note). */
+		zydis_vendors_decode(oracles, bytes, k, run->options.vendors, 0, cut.zydis);
+		for (unsigned v = 0; v < VENDOR_COUNT; v++) {
+			const struct zydis_answer *zydis = &full->zydis[v];
+
+			if (!(vendors & VENDOR_BIT(v)) || k >= zydis->length)
+				continue;
+			run->prefix_decodes++;
+			run->decode(&cut.insn[v], bytes, k, (enum mmiodec_mode)mode, (enum mmiodec_vendor)v);
+			if (cut.insn[v].status != MMIODEC_TRUNCATED && !mmiodec_reported[v]) {
+				diff_record(run, source, v, bytes, len, mode, zydis, &cut.insn[v],
+					    (struct diff_verdict){ KIND_TRUNCATION, (uint8_t)k }, k);
+				mmiodec_reported[v] = true;
+			}
+			if (v != MMIODEC_VENDOR_ANY && cut.zydis[v].status != MMIODEC_TRUNCATED &&
+			    !zydis_reported[v]) {
+				diff_record(run, source, v, bytes, len, mode, zydis, &cut.insn[v],
+					    (struct diff_verdict){ KIND_ZYDIS_PREFIX, (uint8_t)k }, k);
+				zydis_reported[v] = true;
+			}
 		}
 	}
-	if (len > zydis->length) {
+	for (unsigned v = 0; v < VENDOR_COUNT; v++) {
+		const struct zydis_answer *zydis = &full->zydis[v];
+		const struct mmiodec_insn *whole = &full->insn[v];
+		struct mmiodec_insn exact;
 		bool same;
 
+		if (!(vendors & VENDOR_BIT(v)) || len <= zydis->length)
+			continue;
 		run->prefix_decodes++;
-		run->decode(&cut_insn, bytes, zydis->length, (enum mmiodec_mode)mode);
-		same = cut_insn.status == full->status && cut_insn.length == full->length;
-		if (same && full->status == MMIODEC_OK) {
-			char a[JSON_CAP], b[JSON_CAP];
-
-			mmiodec_json_format(a, sizeof(a), bytes, zydis->length, mode, full);
-			mmiodec_json_format(b, sizeof(b), bytes, zydis->length, mode, &cut_insn);
-			same = strcmp(a, b) == 0;
-		}
+		run->decode(&exact, bytes, zydis->length, (enum mmiodec_mode)mode,
+			    (enum mmiodec_vendor)v);
+		/* The whole descriptor: the same instruction bytes must give
+		 * the same answer, field by field. */
+		same = memcmp(&exact, whole, sizeof(exact)) == 0;
 		if (!same)
-			diff_record(run, source, bytes, len, mode, zydis, &cut_insn,
+			diff_record(run, source, v, bytes, len, mode, zydis, &exact,
 				    (struct diff_verdict){ KIND_TRUNCATION, 0 }, zydis->length);
 	}
 }
@@ -606,26 +860,60 @@ bool diff_check_step(struct diff_run *run, enum diff_source source, const uint8_
 		     size_t len, unsigned mode, size_t *zydis_length)
 {
 	unsigned index = mode_index(mode);
-	struct zydis_answer zydis;
-	struct mmiodec_insn insn;
-	struct diff_verdict verdict;
-	struct location where;
-	bool agreed;
+	unsigned vendors = run->options.vendors;
+	struct diff_judgement j;
+	bool all_agreed = true, any_valid = false, have_category = false;
+	uint8_t category = CATEGORY_LEGACY;
 
-	zydis_oracle_decode(&run->oracles[index], bytes, len, &zydis);
-	*zydis_length = zydis.length;
-	run->decode(&insn, bytes, len, (enum mmiodec_mode)mode);
-	verdict = diff_compare(&zydis, &insn, bytes, len, mode);
-	where = locate(&zydis, bytes, len, mode);
-	agreed = !diff_kind_fails(run, verdict.kind);
+	judge(run, bytes, len, mode, &j);
+	if (!j.shortcut_ok)
+		run->shortcut_wrong++;
+	*zydis_length = j.zydis[(vendors & VENDOR_BIT(MMIODEC_VENDOR_INTEL)) || !(vendors & VENDOR_BIT(MMIODEC_VENDOR_AMD))
+				? MMIODEC_VENDOR_INTEL : MMIODEC_VENDOR_AMD].length;
 
-	tally(&run->by_category[index][where.category], agreed);
-	tally(&run->by_expected[zydis.status], agreed);
-	tally(&run->by_source[source], agreed);
-	if (verdict.kind != KIND_NONE)
-		diff_record(run, source, bytes, len, mode, &zydis, &insn, verdict, 0);
-	if (is_valid(zydis.status) && run->valid_seen++ % run->options.prefix_every == 0)
-		check_prefixes(run, source, bytes, len, mode, &zydis, &insn);
+	for (unsigned v = 0; v < VENDOR_COUNT; v++) {
+		const struct zydis_answer *zydis = &j.zydis[v];
+		bool agreed;
+
+		if (!(vendors & VENDOR_BIT(v)))
+			continue;
+		agreed = !diff_kind_fails(run, j.verdict[v].kind);
+		if (v == MMIODEC_VENDOR_ANY)
+			agreed = agreed && j.consistency.kind == KIND_NONE;
+		all_agreed = all_agreed && agreed;
+		any_valid = any_valid || is_valid(zydis->status);
+		/* ANY's instruction is Intel's; so is AMD's where they agree. */
+		if (!have_category || !j.both_vendors ||
+		    (v == MMIODEC_VENDOR_AMD && (zydis->vendor_dependent ||
+						 zydis->zydis_status != j.zydis[MMIODEC_VENDOR_INTEL].zydis_status)))
+			category = locate(zydis, bytes, len, mode).category;
+		have_category = true;
+		tally(&run->by_category[v][index][category], agreed);
+		tally(&run->by_expected[v][zydis->status], agreed);
+		if (j.verdict[v].kind != KIND_NONE)
+			diff_record(run, source, v, bytes, len, mode, zydis, &j.insn[v], j.verdict[v], 0);
+		if (v != MMIODEC_VENDOR_ANY)
+			for (unsigned c = 0; c < CORRECTION_COUNT; c++)
+				if (zydis->corrections & (1u << c))
+					run->corrections[v][c]++;
+	}
+	if (j.consistency.kind != KIND_NONE) {
+		all_agreed = false;
+		diff_record(run, source, MMIODEC_VENDOR_ANY, bytes, len, mode,
+			    &j.zydis[(vendors & VENDOR_BIT(MMIODEC_VENDOR_ANY)) ? MMIODEC_VENDOR_ANY
+			    : (vendors & VENDOR_BIT(MMIODEC_VENDOR_INTEL)) ? MMIODEC_VENDOR_INTEL
+			    : MMIODEC_VENDOR_AMD],
+			    &j.insn[MMIODEC_VENDOR_ANY], j.consistency, 0);
+	}
+	tally(&run->by_source[source], all_agreed);
+	if (j.both_vendors) {
+		run->both_vendors_judged++;
+		if (j.zydis[MMIODEC_VENDOR_INTEL].vendor_dependent)
+			run->vendor_dependent[index][locate(&j.zydis[MMIODEC_VENDOR_INTEL], bytes, len,
+							    mode).category]++;
+	}
+	if (any_valid && run->valid_seen++ % run->options.prefix_every == 0)
+		check_prefixes(run, source, bytes, len, mode, &j);
 
 	if ((++run->calls & 1023) == 0 && run->deadline > 0 && diff_now() > run->deadline)
 		run->out_of_time = true;
@@ -661,7 +949,17 @@ static void hex(const uint8_t *bytes, size_t len, size_t split, char *out, size_
 	}
 }
 
-static void detail_text(enum diff_kind kind, uint8_t detail, char *out, size_t cap)
+static const char *const consistency_names[CONSISTENCY_COUNT] = {
+	[CONSISTENCY_OK] = "",
+	[CONSISTENCY_VENDOR_ANY] = "ANY's vendor field",
+	[CONSISTENCY_VENDOR_INTEL] = "INTEL's vendor field",
+	[CONSISTENCY_VENDOR_AMD] = "AMD's vendor field",
+	[CONSISTENCY_DEPENDENT_INTEL] = "INTEL's vendor_dependent",
+	[CONSISTENCY_DEPENDENT_AMD] = "AMD's vendor_dependent",
+	[CONSISTENCY_ANY_DEFINITION] = "ANY is not its definition",
+};
+
+void diff_detail_text(enum diff_kind kind, uint8_t detail, char *out, size_t cap)
 {
 	switch (kind) {
 	case KIND_VALIDITY:
@@ -672,7 +970,11 @@ static void detail_text(enum diff_kind kind, uint8_t detail, char *out, size_t c
 		snprintf(out, cap, "zydis %u, mmiodec %u", detail >> 4, detail & 15);
 		break;
 	case KIND_FIELDS:
+	case KIND_VENDOR:
 		diff_field_name(detail, out, cap);
+		break;
+	case KIND_CONSISTENCY:
+		snprintf(out, cap, "%s", detail < CONSISTENCY_COUNT ? consistency_names[detail] : "?");
 		break;
 	case KIND_TRUNCATION:
 		if (detail == 0)
@@ -693,52 +995,129 @@ static void print_json_pair(FILE *out, const char *label, const char *json, cons
 	fprintf(out, "      %-8s %s%s%s\n", label, json, comment[0] ? "   ; " : "", comment);
 }
 
+/* The vendor whose Zydis answer a disagreement of `vendor` is shown with:
+ * that vendor when the run judged it (a consistency disagreement is
+ * recorded under ANY, which a run may not judge). */
+static unsigned shown_vendor(const struct diff_run *run, unsigned vendor)
+{
+	if (run->options.vendors & VENDOR_BIT(vendor))
+		return vendor;
+	return (run->options.vendors & VENDOR_BIT(MMIODEC_VENDOR_INTEL)) ? MMIODEC_VENDOR_INTEL
+									 : MMIODEC_VENDOR_AMD;
+}
+
+/* What to say beside Zydis's line: the corrections applied, or its error. */
+static void zydis_comment(const struct zydis_answer *zydis, char *out, size_t cap)
+{
+	size_t at = 0;
+
+	out[0] = '\0';
+	for (unsigned c = 0; c < CORRECTION_COUNT && at < cap; c++)
+		if (zydis->corrections & (1u << c))
+			at += (size_t)snprintf(out + at, cap - at, "%scorrected: %s", at ? "; " : "",
+					       zydis_corrections[c].name);
+	if (at < cap && !ZYAN_SUCCESS(zydis->zydis_status))
+		snprintf(out + at, cap - at, "%s%s", at ? "; " : "",
+			 zydis_status_name(zydis->zydis_status));
+}
+
+#define DESCRIPTOR_FIELD(name)                                                     \
+	{ #name, offsetof(struct mmiodec_insn, name), sizeof(((struct mmiodec_insn *)0)->name) }
+
+/* The first field in which two descriptors differ, by name; "" if none. */
+static const char *first_differing_descriptor_field(const struct mmiodec_insn *a,
+						    const struct mmiodec_insn *b)
+{
+	static const struct {
+		const char *name;
+		size_t offset, size;
+	} fields[] = {
+		DESCRIPTOR_FIELD(status), DESCRIPTOR_FIELD(length), DESCRIPTOR_FIELD(mode),
+		DESCRIPTOR_FIELD(vendor), DESCRIPTOR_FIELD(vendor_dependent), DESCRIPTOR_FIELD(op),
+		DESCRIPTOR_FIELD(direction), DESCRIPTOR_FIELD(width), DESCRIPTOR_FIELD(extend),
+		DESCRIPTOR_FIELD(dest_width), DESCRIPTOR_FIELD(reg), DESCRIPTOR_FIELD(reg_kind),
+		DESCRIPTOR_FIELD(has_immediate), DESCRIPTOR_FIELD(mem_count), DESCRIPTOR_FIELD(rep),
+		DESCRIPTOR_FIELD(repeat), DESCRIPTOR_FIELD(operand_size),
+		DESCRIPTOR_FIELD(address_size), DESCRIPTOR_FIELD(immediate), DESCRIPTOR_FIELD(mem),
+		DESCRIPTOR_FIELD(reserved),
+	};
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		if (memcmp((const char *)a + fields[i].offset, (const char *)b + fields[i].offset,
+			   fields[i].size) != 0)
+			return fields[i].name;
+	return memcmp(a, b, sizeof(*a)) != 0 ? "(padding)" : "";
+}
+
+/* mmiodec's three answers, and the ANY answer their definition gives. */
+static void print_consistency(FILE *out, const struct diff_judgement *j, const uint8_t *bytes,
+			      size_t len, unsigned mode)
+{
+	struct mmiodec_insn expected = diff_any_expected(&j->insn[MMIODEC_VENDOR_INTEL],
+							 &j->insn[MMIODEC_VENDOR_AMD], mode);
+	char line[JSON_CAP];
+	static const unsigned order[] = { MMIODEC_VENDOR_INTEL, MMIODEC_VENDOR_AMD,
+					  MMIODEC_VENDOR_ANY };
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		mmiodec_json_format(line, sizeof(line), bytes, len, mode, &j->insn[order[i]]);
+		print_json_pair(out, diff_vendor_name(order[i]), line, "");
+	}
+	mmiodec_json_format(line, sizeof(line), bytes, len, mode, &expected);
+	print_json_pair(out, "any, by definition", line, "");
+	fprintf(out, "      descriptors: ANY's first field unlike the definition's: %s\n",
+		first_differing_descriptor_field(&j->insn[MMIODEC_VENDOR_ANY], &expected));
+}
+
 static void print_example(FILE *out, const struct diff_run *run, enum diff_kind kind,
 			  const struct diff_example *example, const ZydisFormatter *formatter)
 {
-	const struct zydis_oracle *oracle = &run->oracles[mode_index(example->mode)];
-	struct zydis_answer zydis;
-	struct mmiodec_insn insn;
-	char expected[JSON_CAP], actual[JSON_CAP], text[256] = "", bytes[64];
+	unsigned v = example->vendor % VENDOR_COUNT, zv = shown_vendor(run, v);
+	struct diff_judgement j;
+	const struct zydis_answer *zydis = &j.zydis[zv];
+	char expected[JSON_CAP], actual[JSON_CAP], text[256] = "", bytes[64], comment[256];
 	size_t len = example->len, shown;
 	unsigned mode = example->mode;
 
-	zydis_oracle_decode(oracle, example->bytes, len, &zydis);
-	if (is_valid(zydis.status))
-		ZydisFormatterFormatInstruction(formatter, &zydis.insn, zydis.operands,
-						zydis.insn.operand_count_visible, text,
+	judge(run, example->bytes, len, mode, &j);
+	/* Not for an answer a correction took from a probe (other bytes). */
+	if (ZYAN_SUCCESS(zydis->zydis_status) &&
+	    !(zydis->corrections & (1u << CORRECTION_LOCK_MOV_CR8 | 1u << CORRECTION_UD0_NO_MODRM)))
+		ZydisFormatterFormatInstruction(formatter, &zydis->insn, zydis->operands,
+						zydis->insn.operand_count_visible, text,
 						sizeof(text), 0, NULL);
-	hex(example->bytes, len, is_valid(zydis.status) ? zydis.length : 0, bytes, sizeof(bytes));
-	fprintf(out, "    [%u-bit, %s] %s%s%s\n", mode, source_names[example->source], bytes,
-		text[0] ? "   ; " : "", text);
+	hex(example->bytes, len, is_valid(zydis->status) ? zydis->length : 0, bytes, sizeof(bytes));
+	fprintf(out, "    [%u-bit, %s, %s] %s%s%s\n", mode, diff_vendor_name(v),
+		source_names[example->source], bytes, text[0] ? "   ; " : "", text);
 
+	if (kind == KIND_CONSISTENCY) {
+		print_consistency(out, &j, example->bytes, shown_length(zydis, len), mode);
+		return;
+	}
 	if (kind == KIND_TRUNCATION || kind == KIND_ZYDIS_PREFIX) {
-		size_t cut = example->cut;
-		struct mmiodec_insn full;
+		size_t cut = example->cut, whole = zydis->length;
+		struct mmiodec_insn full = j.insn[v];
 
-		run->decode(&insn, example->bytes, cut, (enum mmiodec_mode)mode);
-		if (cut == zydis.length && kind == KIND_TRUNCATION) {
-			run->decode(&full, example->bytes, len, (enum mmiodec_mode)mode);
+		judge(run, example->bytes, cut, mode, &j);
+		if (cut == whole && kind == KIND_TRUNCATION) {
 			mmiodec_json_format(expected, sizeof(expected), example->bytes, cut, mode, &full);
-			mmiodec_json_format(actual, sizeof(actual), example->bytes, cut, mode, &insn);
+			mmiodec_json_format(actual, sizeof(actual), example->bytes, cut, mode, &j.insn[v]);
 			fprintf(out, "      mmiodec given all %zu bytes, then exactly the %zu of the instruction:\n",
 				len, cut);
 			print_json_pair(out, "all", expected, "");
 			print_json_pair(out, "exact", actual, "");
 			return;
 		}
-		zydis_oracle_decode(oracle, example->bytes, cut, &zydis);
 		fprintf(out, "      given only the first %zu bytes:\n", cut);
 		len = cut;
 	}
-	run->decode(&insn, example->bytes, len, (enum mmiodec_mode)mode);
-	shown = shown_length(&zydis, len);
-	zydis_json_format(expected, sizeof(expected), example->bytes, shown, mode, &zydis);
-	mmiodec_json_format(actual, sizeof(actual), example->bytes, shown, mode, &insn);
-	print_json_pair(out, "zydis", expected, is_valid(zydis.status) ? "" :
-			zydis_status_name(zydis.zydis_status));
+	shown = shown_length(zydis, len);
+	zydis_json_format(expected, sizeof(expected), example->bytes, shown, mode, zydis);
+	mmiodec_json_format(actual, sizeof(actual), example->bytes, shown, mode, &j.insn[v]);
+	zydis_comment(zydis, comment, sizeof(comment));
+	print_json_pair(out, "zydis", expected, comment);
 	print_json_pair(out, "mmiodec", actual, "");
-	if (kind == KIND_FIELDS) {
+	if (kind == KIND_FIELDS || kind == KIND_VENDOR) {
 		char field[32];
 
 		diff_field_name(diff_first_differing_field(expected, actual), field, sizeof(field));
@@ -768,10 +1147,10 @@ static void print_groups(FILE *out, const struct diff_run *run, enum diff_kind k
 		if (run->groups[i].key && KEY_KIND(run->groups[i].key) == kind)
 			list[count++] = &run->groups[i];
 	qsort(list, count, sizeof(*list), by_count_descending);
-	fprintf(out, "  %zu groups (mode, map, opcode, Zydis mnemonic, Zydis -> mmiodec status, detail),"
-		" largest first:\n", count);
-	fprintf(out, "    %10s %-4s %-10s %-3s %-14s %-11s    %-11s %-22s %s\n", "count", "mode",
-		"map", "op", "mnemonic", "zydis", "mmiodec", "detail", "example");
+	fprintf(out, "  %zu groups (vendor, mode, map, opcode, Zydis mnemonic, Zydis -> mmiodec status,"
+		" detail), largest first:\n", count);
+	fprintf(out, "    %10s %-6s %-4s %-10s %-3s %-14s %-16s    %-16s %-26s %s\n", "count", "vendor",
+		"mode", "map", "op", "mnemonic", "zydis", "mmiodec", "detail", "example");
 	for (size_t i = 0; i < count && i < run->options.groups; i++) {
 		uint64_t key = list[i]->key;
 		const struct diff_example *example = &list[i]->example;
@@ -779,19 +1158,19 @@ static void print_groups(FILE *out, const struct diff_run *run, enum diff_kind k
 		ZydisMnemonic mnemonic = KEY_MNEMONIC(key);
 
 		location_name(KEY_CATEGORY(key), KEY_MAP(key), where, sizeof(where));
-		detail_text(kind, KEY_DETAIL(key), detail, sizeof(detail));
+		diff_detail_text(kind, KEY_DETAIL(key), detail, sizeof(detail));
 		if (example->cut) {
 			hex(example->bytes, example->cut, 0, bytes, sizeof(bytes));
 		} else {
-			struct zydis_answer zydis;
+			struct diff_judgement j;
+			unsigned zv = shown_vendor(run, example->vendor % VENDOR_COUNT);
 
-			zydis_oracle_decode(&run->oracles[mode_index(example->mode)], example->bytes,
-					    example->len, &zydis);
-			hex(example->bytes, example->len, zydis.length, bytes, sizeof(bytes));
+			judge(run, example->bytes, example->len, example->mode, &j);
+			hex(example->bytes, example->len, j.zydis[zv].length, bytes, sizeof(bytes));
 		}
-		fprintf(out, "    %10" PRIu64 " %-4u %-10s %02X  %-14s %-11s -> %-11s %-22s %s\n",
-			list[i]->count, KEY_MODE(key), where, KEY_OPCODE(key),
-			mnemonic ? ZydisMnemonicGetString(mnemonic) : "-",
+		fprintf(out, "    %10" PRIu64 " %-6s %-4u %-10s %02X  %-14s %-16s -> %-16s %-26s %s\n",
+			list[i]->count, diff_vendor_name(KEY_VENDOR(key)), KEY_MODE(key), where,
+			KEY_OPCODE(key), mnemonic ? ZydisMnemonicGetString(mnemonic) : "-",
 			status_name(KEY_ZYDIS(key)), status_name(KEY_MMIODEC(key)), detail, bytes);
 	}
 	if (count > run->options.groups)
@@ -817,20 +1196,29 @@ static void add(struct diff_tally *sum, const struct diff_tally *part)
 	sum->agreed += part->agreed;
 }
 
-static void print_totals(FILE *out, const struct diff_run *run)
+/* The vendors in the order the report shows them. */
+static const unsigned report_order[VENDOR_COUNT] = {
+	MMIODEC_VENDOR_INTEL, MMIODEC_VENDOR_AMD, MMIODEC_VENDOR_ANY,
+};
+
+static void print_category_table(FILE *out, const struct diff_run *run, unsigned v)
 {
 	struct diff_tally column[MODE_COUNT] = { { 0, 0 } }, all = { 0, 0 };
 
-	fprintf(out, "\nTotals: inputs compared, and the share on which the decoders agree\n");
+	fprintf(out, "\nTotals as %s: inputs compared, and the share on which the decoders agree%s\n",
+		diff_vendor_name(v),
+		v == MMIODEC_VENDOR_ANY ? "\n  (mmiodec's ANY against the two corrected Zydis answers"
+					  " combined, and against its own INTEL and AMD answers)"
+					: "");
 	fprintf(out, "  %-18s %21s %21s %21s %21s\n", "category", "16-bit", "32-bit", "64-bit", "all");
 	for (unsigned c = 0; c < CATEGORY_COUNT; c++) {
 		struct diff_tally row = { 0, 0 };
 
 		fprintf(out, "  %-18s", category_names[c]);
 		for (unsigned m = 0; m < MODE_COUNT; m++) {
-			print_percent(out, &run->by_category[m][c]);
-			add(&row, &run->by_category[m][c]);
-			add(&column[m], &run->by_category[m][c]);
+			print_percent(out, &run->by_category[v][m][c]);
+			add(&row, &run->by_category[v][m][c]);
+			add(&column[m], &run->by_category[v][m][c]);
 		}
 		print_percent(out, &row);
 		add(&all, &row);
@@ -840,15 +1228,76 @@ static void print_totals(FILE *out, const struct diff_run *run)
 	for (unsigned m = 0; m < MODE_COUNT; m++)
 		print_percent(out, &column[m]);
 	print_percent(out, &all);
-	fprintf(out, "\n  (category from Zydis; for bytes Zydis rejects, guessed from the leading bytes)\n");
+	fprintf(out, "\n");
+}
 
-	fprintf(out, "  by Zydis's answer:\n");
-	for (unsigned s = 0; s < MMIODEC_BAD_ARGUMENT; s++) {
+static void print_vendor_dependent(FILE *out, const struct diff_run *run)
+{
+	uint64_t column[MODE_COUNT] = { 0 }, all = 0;
+
+	for (unsigned m = 0; m < MODE_COUNT; m++)
+		for (unsigned c = 0; c < CATEGORY_COUNT; c++)
+			column[m] += run->vendor_dependent[m][c];
+	for (unsigned m = 0; m < MODE_COUNT; m++)
+		all += column[m];
+	fprintf(out, "\nVendor-dependent inputs (the corrected Zydis answers for Intel and AMD differ):"
+		" %" PRIu64 " of %" PRIu64 "\n", all, run->both_vendors_judged);
+	fprintf(out, "  %-18s %12s %12s %12s %12s\n", "category", "16-bit", "32-bit", "64-bit", "all");
+	for (unsigned c = 0; c < CATEGORY_COUNT; c++) {
+		uint64_t row = 0;
+
+		for (unsigned m = 0; m < MODE_COUNT; m++)
+			row += run->vendor_dependent[m][c];
+		if (row == 0)
+			continue;
+		fprintf(out, "  %-18s", category_names[c]);
+		for (unsigned m = 0; m < MODE_COUNT; m++)
+			fprintf(out, " %12" PRIu64, run->vendor_dependent[m][c]);
+		fprintf(out, " %12" PRIu64 "\n", row);
+	}
+	fprintf(out, "  %-18s", "all");
+	for (unsigned m = 0; m < MODE_COUNT; m++)
+		fprintf(out, " %12" PRIu64, column[m]);
+	fprintf(out, " %12" PRIu64 "\n", all);
+}
+
+static void print_totals(FILE *out, const struct diff_run *run)
+{
+	for (unsigned i = 0; i < VENDOR_COUNT; i++)
+		if (run->options.vendors & VENDOR_BIT(report_order[i]))
+			print_category_table(out, run, report_order[i]);
+	fprintf(out, "  (category from Zydis; for bytes Zydis rejects, guessed from the leading bytes)\n");
+
+	fprintf(out, "\nBy Zydis's answer (corrected), as");
+	for (unsigned i = 0; i < VENDOR_COUNT; i++)
+		if (run->options.vendors & VENDOR_BIT(report_order[i]))
+			fprintf(out, " %21s", diff_vendor_name(report_order[i]));
+	fprintf(out, "\n");
+	for (unsigned s = 0; s <= MMIODEC_VENDOR_DEPENDENT; s++) {
+		if (s == MMIODEC_BAD_ARGUMENT)
+			continue;
 		fprintf(out, "    %-16s", status_name((uint8_t)s));
-		print_percent(out, &run->by_expected[s]);
+		for (unsigned i = 0; i < VENDOR_COUNT; i++)
+			if (run->options.vendors & VENDOR_BIT(report_order[i]))
+				print_percent(out, &run->by_expected[report_order[i]][s]);
 		fprintf(out, "\n");
 	}
-	fprintf(out, "  by source:\n");
+	if (run->both_vendors_judged)
+		print_vendor_dependent(out, run);
+
+	fprintf(out, "\nCorrections to Zydis 4.0.0 (answers changed):  %12s %12s\n", "intel", "amd");
+	for (unsigned c = 0; c < CORRECTION_COUNT; c++) {
+		fprintf(out, "  %-45s", zydis_corrections[c].name);
+		for (unsigned v = MMIODEC_VENDOR_INTEL; v <= MMIODEC_VENDOR_AMD; v++) {
+			if (!(zydis_corrections[c].vendors & VENDOR_BIT(v)))
+				fprintf(out, " %12s", "");
+			else
+				fprintf(out, " %12" PRIu64, run->corrections[v][c]);
+		}
+		fprintf(out, "\n");
+	}
+
+	fprintf(out, "\nBy source (agreement on every vendor judged):\n");
 	for (unsigned s = 0; s < SOURCE_COUNT; s++) {
 		if (run->by_source[s].compared == 0)
 			continue;
@@ -858,30 +1307,43 @@ static void print_totals(FILE *out, const struct diff_run *run)
 	}
 	fprintf(out, "  prefix checks: %" PRIu64 " valid instructions, %" PRIu64 " shorter buffers decoded\n",
 		run->prefix_instructions, run->prefix_decodes);
+	if (run->options.verify_shortcut)
+		fprintf(out, "  Zydis AMD_BRANCHES run on every input: %" PRIu64
+			" where it changed an answer the shortcut takes as Intel's%s\n",
+			run->shortcut_wrong, run->shortcut_wrong ? "  FAIL" : "");
 }
 
 void diff_explain(const struct diff_run *run, const uint8_t *bytes, size_t len, unsigned mode,
 		  FILE *out)
 {
 	ZydisFormatter formatter;
-	struct zydis_answer zydis;
-	struct mmiodec_insn insn;
-	struct diff_verdict verdict;
-	struct diff_example example;
+	struct diff_judgement j;
 	char detail[48];
 
 	if (len > MMIODEC_MAX_LENGTH)
 		len = MMIODEC_MAX_LENGTH;
 	ZydisFormatterInit(&formatter, ZYDIS_FORMATTER_STYLE_INTEL);
-	zydis_oracle_decode(&run->oracles[mode_index(mode)], bytes, len, &zydis);
-	run->decode(&insn, bytes, len, (enum mmiodec_mode)mode);
-	verdict = diff_compare(&zydis, &insn, bytes, len, mode);
-	detail_text(verdict.kind, verdict.detail, detail, sizeof(detail));
-	fprintf(out, "%s%s%s%s\n", verdict.kind == KIND_NONE ? "agree" : "disagree: ",
-		verdict.kind == KIND_NONE ? "" : diff_kind_name(verdict.kind),
-		detail[0] ? ", " : "", detail);
-	example = make_example(SOURCE_COMMAND_LINE, bytes, len, mode, 0);
-	print_example(out, run, verdict.kind, &example, &formatter);
+	judge(run, bytes, len, mode, &j);
+	for (unsigned i = 0; i < VENDOR_COUNT; i++) {
+		unsigned v = report_order[i];
+		struct diff_verdict verdict = j.verdict[v];
+		struct diff_example example;
+
+		if (!(run->options.vendors & VENDOR_BIT(v)))
+			continue;
+		diff_detail_text(verdict.kind, verdict.detail, detail, sizeof(detail));
+		fprintf(out, "%u-bit, as %s: %s%s%s%s\n", mode, diff_vendor_name(v),
+			verdict.kind == KIND_NONE ? "agree" : "disagree: ",
+			verdict.kind == KIND_NONE ? "" : diff_kind_name(verdict.kind),
+			detail[0] ? ", " : "", detail);
+		example = make_example(SOURCE_COMMAND_LINE, v, bytes, len, mode, 0);
+		print_example(out, run, verdict.kind, &example, &formatter);
+	}
+	diff_detail_text(j.consistency.kind, j.consistency.detail, detail, sizeof(detail));
+	fprintf(out, "%u-bit, mmiodec's three answers: %s%s\n", mode,
+		j.consistency.kind == KIND_NONE ? "consistent" : "inconsistent: ", detail);
+	if (j.consistency.kind != KIND_NONE)
+		print_consistency(out, &j, bytes, len, mode);
 }
 
 void diff_print_phase(const char *name, uint64_t inputs, double seconds, bool stopped)
@@ -897,7 +1359,7 @@ void diff_report(const struct diff_run *run, FILE *out)
 	uint64_t failing = 0;
 
 	ZydisFormatterInit(&formatter, ZYDIS_FORMATTER_STYLE_INTEL);
-	fprintf(out, "\nDisagreements by kind:\n");
+	fprintf(out, "\nDisagreements by kind (intel / amd / any):\n");
 	for (unsigned k = 0; k < KIND_COUNT; k++) {
 		const char *note = "";
 
@@ -907,7 +1369,11 @@ void diff_report(const struct diff_run *run, FILE *out)
 				       : "  (informational)";
 		else if (run->kind_count[k])
 			note = "  FAIL";
-		fprintf(out, "  %-22s %12" PRIu64 "%s\n", kind_names[k], run->kind_count[k], note);
+		fprintf(out, "  %-22s %12" PRIu64 "  (%" PRIu64 " / %" PRIu64 " / %" PRIu64 ")%s\n",
+			kind_names[k], run->kind_count[k],
+			run->kind_by_vendor[k][MMIODEC_VENDOR_INTEL],
+			run->kind_by_vendor[k][MMIODEC_VENDOR_AMD],
+			run->kind_by_vendor[k][MMIODEC_VENDOR_ANY], note);
 		if (diff_kind_fails(run, (enum diff_kind)k))
 			failing += run->kind_count[k];
 	}
@@ -929,6 +1395,7 @@ void diff_report(const struct diff_run *run, FILE *out)
 		fprintf(out, "\nVEX/EVEX/XOP validity disagreements: %" PRIu64
 			" (tolerated up to 0.1%% of those inputs when nothing else disagrees)\n",
 			run->vex_family_validity);
+	failing += run->shortcut_wrong;
 	if (diff_run_failed(run))
 		fprintf(out, "\nmmiodec-diff: FAIL: %" PRIu64 " disagreements\n", failing);
 	else

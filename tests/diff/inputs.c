@@ -198,7 +198,7 @@ static bool takes_no_modrm(const struct diff_run *run, unsigned m, const uint8_t
 {
 	struct zydis_answer zydis;
 
-	zydis_oracle_decode(&run->oracles[m], buf, MAX_LEN, &zydis);
+	zydis_oracle_decode(&run->oracles[m].intel, buf, MAX_LEN, &zydis);
 	return ZYAN_SUCCESS(zydis.zydis_status) &&
 	       !(zydis.insn.attributes & ZYDIS_ATTRIB_HAS_MODRM);
 }
@@ -403,12 +403,133 @@ static bool walk_3dnow(struct diff_run *run)
 	return true;
 }
 
+/* ---- Where Intel and AMD differ ----
+ *
+ * Each row: prefix sets x opcodes x ModRM bytes (none: the opcode takes no
+ * ModRM, or the tail is its immediate). The prefix sets switch the
+ * difference on, off (REX.W, a mandatory prefix, LOCK or REX.R where they
+ * matter) or move a REX where it does not count. Every combination is
+ * judged in each mode, behind each tail, cut at every length. */
+
+struct vendor_row {
+	const char *what;
+	const char *const *prefixes;  /* hex, NULL-terminated */
+	const char *const *opcodes;   /* hex, NULL-terminated */
+	const char *modrms;           /* hex ModRM bytes, "" for none */
+};
+
+#define LIST(...) ((const char *const[]){ __VA_ARGS__, NULL })
+
+static const struct vendor_row vendor_rows[] = {
+	{ "D1 near branches, 66 in 64-bit mode: rel16 on AMD",
+	  LIST("", "66", "6648", "4866", "6641", "6666", "f266", "2e66", "6667", "66f0", "f366"),
+	  LIST("e8", "e9", "0f80", "0f85", "0f8f"), "" },
+	{ "66 and REX.W on other branches: no effect on the descriptor",
+	  LIST("", "66", "6648", "48"),
+	  LIST("eb", "70", "7f", "e0", "e3", "c3", "c2", "ca", "cb"), "" },
+	{ "66 FF /2 /4, REX.W FF /3 /5, REX.W 0F B2/B4/B5: no effect on the descriptor",
+	  LIST("", "66", "48", "6648", "4866"), LIST("ff", "0fb2", "0fb4", "0fb5"),
+	  "10d020e018d828e8004005" },
+	{ "D2 66 63 /r: a word on Intel, a dword on AMD",
+	  LIST("", "66", "6648", "4866", "6644", "6641", "6667", "666667", "f266"),
+	  LIST("63"), "00050424408c8084c00c" },
+	{ "D3 SYSENTER/SYSEXIT: invalid in 64-bit mode on AMD; D4 SYSCALL/SYSRET: invalid"
+	  " outside 64-bit mode on Intel",
+	  LIST("", "48", "66", "f3", "f2", "f0", "41", "6648"),
+	  LIST("0f34", "0f35", "0f05", "0f07"), "" },
+	{ "D5 VMREAD/VMWRITE: invalid on AMD (66/F2: EXTRQ/INSERTQ on both)",
+	  LIST("", "66", "f2", "f3", "48", "f0", "67", "2e", "6648", "f266"),
+	  LIST("0f78", "0f79"), "c000050480440c" },
+	{ "D6 LOCK MOV CR0: MOV CR8 on AMD",
+	  LIST("f0", "", "f044", "44f0", "f041", "f0f0", "66f0", "f066", "f3f0", "f048", "2ef0",
+	       "f067"),
+	  LIST("0f20", "0f22"), "c0c1c8d0d8e0003fc7f8" },
+	{ "D7 UD0: no ModRM on AMD",
+	  LIST("", "66", "f0", "f3", "f2", "67", "48", "2e", "6667", "666666666666666666666666",
+	       "66666666666666666666666666", "2e2e2e2e2e2e2e2e2e2e2e2ef0"),
+	  LIST("0fff"), "c000040580448c" },
+};
+
+static size_t from_hex(const char *text, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (text[0] && text[1] && n < cap) {
+		unsigned value;
+
+		if (sscanf(text, "%2x", &value) != 1)
+			break;
+		out[n++] = (uint8_t)value;
+		text += 2;
+	}
+	return n;
+}
+
+/* One instruction start, judged behind both tails and cut at every length. */
+static bool check_cuts(struct diff_run *run, const uint8_t *start, size_t at, unsigned mode)
+{
+	uint8_t buf[MAX_LEN];
+
+	if (at > MAX_LEN)
+		at = MAX_LEN;
+	for (unsigned t = 0; t < 2; t++) {
+		memcpy(buf, start, at);
+		fill_tail(buf, at, t);
+		for (size_t len = 1; len <= MAX_LEN; len++)
+			if (!diff_check(run, SOURCE_EXHAUSTIVE, buf, len, mode))
+				return false;
+	}
+	return true;
+}
+
+static bool walk_vendor_forms(struct diff_run *run)
+{
+	for (unsigned m = MODE_COUNT; m-- > 0;) {
+		if (!run->options.modes[m])
+			continue;
+		for (size_t r = 0; r < sizeof(vendor_rows) / sizeof(vendor_rows[0]); r++) {
+			const struct vendor_row *row = &vendor_rows[r];
+			uint8_t modrms[16];
+			size_t modrm_count = from_hex(row->modrms, modrms, sizeof(modrms));
+
+			for (const char *const *p = row->prefixes; *p; p++) {
+				for (const char *const *o = row->opcodes; *o; o++) {
+					uint8_t start[2 * MAX_LEN];
+					size_t at = from_hex(*p, start, MAX_LEN);
+
+					at += from_hex(*o, start + at, MAX_LEN);
+					if (modrm_count == 0 && !check_cuts(run, start, at, mode_of_index(m)))
+						return false;
+					for (size_t i = 0; i < modrm_count; i++) {
+						start[at] = modrms[i];
+						if (!check_cuts(run, start, at + 1, mode_of_index(m)))
+							return false;
+					}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+void diff_vendor_forms(struct diff_run *run)
+{
+	uint64_t before = run->by_source[SOURCE_EXHAUSTIVE].compared;
+	double start = diff_now();
+	bool finished = walk_vendor_forms(run);
+
+	diff_print_phase("exhaustive: where Intel and AMD differ",
+			 run->by_source[SOURCE_EXHAUSTIVE].compared - before, diff_now() - start,
+			 !finished);
+}
+
 void diff_exhaustive(struct diff_run *run)
 {
 	static const struct {
 		const char *name;
 		bool (*walk)(struct diff_run *run);
 	} walks[] = {
+		{ "where Intel and AMD differ", walk_vendor_forms },
 		{ "opcode x ModRM x prefixes", walk_modrm },
 		{ "SIB", walk_sib },
 		{ "VEX/EVEX/XOP payloads", walk_payloads },
@@ -476,6 +597,18 @@ static const struct {
 	{ 2, { 0x0f, 0xbe } }, { 2, { 0x0f, 0xbf } }, { 2, { 0x0f, 0xc3 } },
 };
 
+/* Opcodes Intel and AMD read differently (the rows above), to be drawn
+ * now and then, often behind a 66 or LOCK. */
+static const struct {
+	uint8_t len;
+	uint8_t bytes[2];
+} vendor_opcodes[] = {
+	{ 1, { 0xe8 } }, { 1, { 0xe9 } }, { 2, { 0x0f, 0x80 } }, { 2, { 0x0f, 0x8f } },
+	{ 1, { 0x63 } }, { 2, { 0x0f, 0x34 } }, { 2, { 0x0f, 0x35 } }, { 2, { 0x0f, 0x05 } },
+	{ 2, { 0x0f, 0x07 } }, { 2, { 0x0f, 0x78 } }, { 2, { 0x0f, 0x79 } },
+	{ 2, { 0x0f, 0x20 } }, { 2, { 0x0f, 0x22 } }, { 2, { 0x0f, 0xff } },
+};
+
 static const uint8_t legacy_prefixes[] = {
 	0x66, 0x67, 0xf2, 0xf3, 0xf0, 0x2e, 0x36, 0x3e, 0x26, 0x64, 0x65,
 };
@@ -496,12 +629,15 @@ static size_t structured_input(uint64_t *state, unsigned mode, uint8_t *buf)
 	static const uint8_t prefix_count_weights[] = { 0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 4 };
 	unsigned prefixes = prefix_count_weights[below(state, sizeof(prefix_count_weights))];
 	unsigned form = below(state, 100);
+	bool vendor_form = below(state, 32) == 0;
 	size_t at = 0;
 	bool cleared_reg = false;
 
 	random_bytes(state, buf, MAX_LEN);
 	for (unsigned i = 0; i < prefixes; i++)
 		buf[at++] = legacy_prefixes[below(state, sizeof(legacy_prefixes))];
+	if (vendor_form && below(state, 2) == 0)
+		buf[at++] = below(state, 3) == 0 ? 0xf0 : 0x66;
 	if (mode == 64 && below(state, 3) == 0) {
 		uint8_t rex = (uint8_t)(0x40 | below(state, 16));
 
@@ -515,7 +651,12 @@ static size_t structured_input(uint64_t *state, unsigned mode, uint8_t *buf)
 			buf[at++] = rex;
 		}
 	}
-	if (form < 30) {
+	if (vendor_form) {
+		unsigned pick = below(state, sizeof(vendor_opcodes) / sizeof(vendor_opcodes[0]));
+
+		memcpy(buf + at, vendor_opcodes[pick].bytes, vendor_opcodes[pick].len);
+		at += vendor_opcodes[pick].len;
+	} else if (form < 30) {
 		unsigned pick = below(state, sizeof(supported_opcodes) / sizeof(supported_opcodes[0]));
 
 		memcpy(buf + at, supported_opcodes[pick].bytes, supported_opcodes[pick].len);

@@ -3,10 +3,11 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
-bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode)
+bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode, unsigned vendor)
 {
 	ZydisMachineMode machine_mode;
 	ZydisStackWidth stack_width;
@@ -27,8 +28,30 @@ bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode)
 	default:
 		return false;
 	}
+	if (vendor != MMIODEC_VENDOR_INTEL && vendor != MMIODEC_VENDOR_AMD)
+		return false;
 	oracle->mode = mode;
-	return ZYAN_SUCCESS(ZydisDecoderInit(&oracle->decoder, machine_mode, stack_width));
+	oracle->vendor = vendor;
+	if (!ZYAN_SUCCESS(ZydisDecoderInit(&oracle->decoder, machine_mode, stack_width)))
+		return false;
+	/*
+	 * D1: in 64-bit mode a 66 prefix (without REX.W) makes CALL/JMP rel
+	 * (E8, E9) and Jcc (0F 80..8F) take a rel16 on AMD (APM vol. 3,
+	 * "Near branches in 64-bit mode"; iced's DecoderOptions::AMD), while
+	 * Intel ignores it (SDM vol. 2 CALL/JMP/Jcc: rel32). Zydis's default
+	 * decoder reads them as Intel does, its AMD_BRANCHES mode as AMD.
+	 */
+	if (vendor == MMIODEC_VENDOR_AMD &&
+	    !ZYAN_SUCCESS(ZydisDecoderEnableMode(&oracle->decoder,
+						  ZYDIS_DECODER_MODE_AMD_BRANCHES, ZYAN_TRUE)))
+		return false;
+	return true;
+}
+
+bool zydis_vendors_init(struct zydis_vendors *oracles, unsigned mode)
+{
+	return zydis_oracle_init(&oracles->intel, mode, MMIODEC_VENDOR_INTEL) &&
+	       zydis_oracle_init(&oracles->amd, mode, MMIODEC_VENDOR_AMD);
 }
 
 /* The forms mmiodec emulates, by where Zydis found them. The opcode pins
@@ -123,9 +146,9 @@ static enum mmiodec_status classify(const ZydisDecodedInstruction *insn,
 	return MMIODEC_NO_MEMORY;
 }
 
-enum mmiodec_status zydis_oracle_decode(const struct zydis_oracle *oracle,
-					const uint8_t *bytes, size_t len,
-					struct zydis_answer *answer)
+/* Zydis's own answer, uncorrected. */
+static void decode_raw(const struct zydis_oracle *oracle, const uint8_t *bytes, size_t len,
+		       struct zydis_answer *answer)
 {
 	answer->zydis_status = ZydisDecoderDecodeFull(&oracle->decoder, bytes, len,
 						      &answer->insn, answer->operands);
@@ -139,7 +162,458 @@ enum mmiodec_status zydis_oracle_decode(const struct zydis_oracle *oracle,
 		answer->status = classify(&answer->insn, answer->operands);
 		answer->length = answer->insn.length;
 	}
+	answer->vendor = (uint8_t)oracle->vendor;
+	answer->vendor_dependent = false;
+	answer->vendor_dependent_known = false;
+	answer->corrections = 0;
+}
+
+/* ---- The corrections ----
+ *
+ * Each one is a function that changes the answer for the vendors its row
+ * of zydis_corrections[] names, and returns whether it did. They key on
+ * what Zydis decoded (mnemonic, raw fields) where Zydis decodes the bytes;
+ * where the CPU's reading needs fewer or other bytes than Zydis's (UD0
+ * without ModRM, LOCK MOV CR8, a truncated VMREAD), they decode a probe
+ * (the same bytes with a register ModRM appended, or with LOCK replaced by
+ * a segment prefix) with Zydis again, so that the prefixes' meaning stays
+ * Zydis's. */
+
+static bool is_legacy_prefix_byte(uint8_t b)
+{
+	switch (b) {
+	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
+	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Where the opcode starts: after the legacy prefixes and (in 64-bit mode)
+ * REX bytes. May be len. */
+static size_t opcode_start(const uint8_t *bytes, size_t len, unsigned mode)
+{
+	size_t at = 0;
+
+	while (at < len && (is_legacy_prefix_byte(bytes[at]) ||
+			    (mode == 64 && (bytes[at] & 0xf0) == 0x40)))
+		at++;
+	return at;
+}
+
+/* Whether bytes[at], bytes[at + 1] are 0F and one of two second bytes. */
+static bool is_0f_opcode(const uint8_t *bytes, size_t len, size_t at, uint8_t a, uint8_t b)
+{
+	return at + 1 < len && bytes[at] == 0x0f && (bytes[at + 1] == a || bytes[at + 1] == b);
+}
+
+static bool is_mnemonic(const struct zydis_answer *answer, ZydisMnemonic a, ZydisMnemonic b)
+{
+	return ZYAN_SUCCESS(answer->zydis_status) &&
+	       (answer->insn.mnemonic == a || answer->insn.mnemonic == b);
+}
+
+static void make_invalid(struct zydis_answer *answer)
+{
+	answer->status = MMIODEC_INVALID;
+	answer->length = 0;
+}
+
+/*
+ * Zydis's answer on bytes[0..end) followed by a register ModRM (C0): what
+ * an opcode that ends at `end` is, whatever ModRM follows. An opcode that
+ * ends at 15 has its ModRM past the limit: one redundant prefix byte (a
+ * REX that is not the last prefix, which the CPU ignores, or a legacy
+ * prefix repeated later, which changes nothing) is left out of the probe,
+ * and the probe's length counts it back. False when there is none. With
+ * `unlock`, each LOCK before the opcode is replaced by a segment prefix:
+ * which instruction the opcode is, whether or not LOCK is allowed on it.
+ */
+static bool probe_with_modrm(const struct zydis_oracle *oracle, const uint8_t *bytes,
+			     size_t end, size_t opcode_at, bool unlock, struct zydis_answer *probe)
+{
+	uint8_t buf[MMIODEC_MAX_LENGTH + 1];
+	size_t n = 0, skip = end;
+
+	if (end > MMIODEC_MAX_LENGTH)
+		return false;
+	if (end == MMIODEC_MAX_LENGTH) {
+		for (size_t j = 0; j + 1 < opcode_at && skip == end; j++) {
+			bool rex = oracle->mode == 64 && (bytes[j] & 0xf0) == 0x40;
+
+			if (rex || memchr(bytes + j + 1, bytes[j], opcode_at - j - 1))
+				skip = j;
+		}
+		if (skip == end)
+			return false;
+	}
+	for (size_t i = 0; i < end; i++)
+		if (i != skip)
+			buf[n++] = unlock && i < opcode_at && bytes[i] == 0xf0 ? 0x2e : bytes[i];
+	buf[n++] = 0xc0;
+	decode_raw(oracle, buf, n, probe);
+	if (skip != end && ZYAN_SUCCESS(probe->zydis_status)) {
+		probe->insn.length++;
+		probe->length++;
+	}
+	return true;
+}
+
+/*
+ * 67 + REX.B in 64-bit mode, a SIB byte with base 101 and mod 00: disp32
+ * and no base (SDM vol. 2 table 2-3). Zydis 4.0.0 counts the disp32 in the
+ * length but reports base r13d and displacement 0. Corrected in the JSON
+ * line (put_memory_operand()), for both vendors.
+ */
+static bool correct_sib_no_base(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				size_t len, struct zydis_answer *answer)
+{
+	const ZydisDecodedInstruction *insn = &answer->insn;
+
+	(void)oracle;
+	(void)bytes;
+	(void)len;
+	if (answer->status != MMIODEC_OK || !(insn->attributes & ZYDIS_ATTRIB_HAS_SIB) ||
+	    insn->raw.modrm.mod != 0 || insn->raw.sib.base != 5 || insn->raw.disp.size != 32)
+		return false;
+	for (unsigned i = 0; i < insn->operand_count; i++)
+		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		    answer->operands[i].mem.base != ZYDIS_REGISTER_NONE)
+			return true;
+	return false;
+}
+
+/*
+ * D2, Intel: MOVSXD with a 16-bit operand size (66 63 /r, no REX.W) reads
+ * a word: SDM vol. 2 MOVSXD ("MOVSXD r16, r/m16"), and the CPU oracle
+ * (trap/oracle.c) on this project's Intel Xeon. Zydis 4.0 reports a dword
+ * operand, which is AMD's reading (APM vol. 3 MOVSXD: it reads a doubleword
+ * and writes its low 16 bits), so AMD's answer is left as it is.
+ * Corrected in the JSON line (put_access()).
+ */
+static bool correct_movsxd_word(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				size_t len, struct zydis_answer *answer)
+{
+	(void)oracle;
+	(void)bytes;
+	(void)len;
+	if (answer->status != MMIODEC_OK || answer->insn.mnemonic != ZYDIS_MNEMONIC_MOVSXD ||
+	    answer->insn.operand_width != 16)
+		return false;
+	for (unsigned i = 0; i < answer->insn.operand_count; i++)
+		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		    answer->operands[i].size == 32)
+			return true;
+	return false;
+}
+
+/*
+ * D3, AMD: SYSENTER and SYSEXIT (0F 34, 0F 35) raise #UD in long mode
+ * (APM vol. 3 SYSENTER, SYSEXIT: "Invalid in long mode"). Intel runs them
+ * in 64-bit mode (SDM vol. 2), as Zydis decodes them.
+ */
+static bool correct_sysenter_64(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				size_t len, struct zydis_answer *answer)
+{
+	(void)bytes;
+	(void)len;
+	if (oracle->mode != 64 ||
+	    !is_mnemonic(answer, ZYDIS_MNEMONIC_SYSENTER, ZYDIS_MNEMONIC_SYSEXIT))
+		return false;
+	make_invalid(answer);
+	return true;
+}
+
+/*
+ * D4, Intel: SYSCALL and SYSRET (0F 05, 0F 07) are invalid outside 64-bit
+ * mode (SDM vol. 2 SYSCALL, SYSRET: "Compat/Leg Mode: Invalid"). AMD runs
+ * them in legacy and compatibility mode (APM vol. 3), as Zydis decodes them.
+ */
+static bool correct_syscall_legacy(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				   size_t len, struct zydis_answer *answer)
+{
+	(void)bytes;
+	(void)len;
+	if (oracle->mode == 64 ||
+	    !is_mnemonic(answer, ZYDIS_MNEMONIC_SYSCALL, ZYDIS_MNEMONIC_SYSRET))
+		return false;
+	make_invalid(answer);
+	return true;
+}
+
+/*
+ * D5, AMD: VMREAD and VMWRITE (0F 78, 0F 79 without a mandatory prefix)
+ * are VMX instructions (SDM vol. 3C, VMX instruction reference); AMD has no
+ * VMX, and its opcode map has only EXTRQ/INSERTQ (66/F2) there (APM vol. 3
+ * appendix A): #UD. The opcode is invalid whatever follows, so bytes that
+ * end after it are invalid too, not truncated (with or without a LOCK,
+ * which Zydis would reject only once it has the ModRM).
+ */
+static bool correct_no_vmx(const struct zydis_oracle *oracle, const uint8_t *bytes,
+			   size_t len, struct zydis_answer *answer)
+{
+	struct zydis_answer probe;
+	size_t at;
+
+	if (is_mnemonic(answer, ZYDIS_MNEMONIC_VMREAD, ZYDIS_MNEMONIC_VMWRITE)) {
+		make_invalid(answer);
+		return true;
+	}
+	if (answer->status != MMIODEC_TRUNCATED)
+		return false;
+	at = opcode_start(bytes, len, oracle->mode);
+	if (!is_0f_opcode(bytes, len, at, 0x78, 0x79) ||
+	    !probe_with_modrm(oracle, bytes, at + 2, at, true, &probe) ||
+	    !is_mnemonic(&probe, ZYDIS_MNEMONIC_VMREAD, ZYDIS_MNEMONIC_VMWRITE))
+		return false;
+	make_invalid(answer);
+	return true;
+}
+
+/*
+ * D6, AMD: LOCK MOV CR0 (F0 0F 20 /r, F0 0F 22 /r with ModRM.reg 0 and no
+ * REX.R) is MOV from/to CR8 (APM vol. 3 MOV CRn; CPUID AltMovCr8; iced's
+ * DecoderOptions::AMD "decode LOCK MOV CR"): valid, no memory, the length
+ * of the same bytes without LOCK. Intel: #UD, as Zydis says (illegal
+ * LOCK). Probe: the bytes with each LOCK before the opcode replaced by a
+ * segment prefix (which MOV CR ignores), so that lengths and the place of
+ * a REX stay as they are; the answer is the probe's when it is MOV CR0.
+ */
+static bool correct_lock_mov_cr8(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				 size_t len, struct zydis_answer *answer)
+{
+	uint8_t buf[MMIODEC_MAX_LENGTH];
+	struct zydis_answer probe;
+	size_t at, n = len < sizeof(buf) ? len : sizeof(buf);
+	bool cr0 = false;
+
+	if (answer->zydis_status != ZYDIS_STATUS_ILLEGAL_LOCK)
+		return false;
+	at = opcode_start(bytes, n, oracle->mode);
+	if (!is_0f_opcode(bytes, n, at, 0x20, 0x22))
+		return false;
+	memcpy(buf, bytes, n);
+	for (size_t i = 0; i < at; i++)
+		if (buf[i] == 0xf0)
+			buf[i] = 0x2e;
+	decode_raw(oracle, buf, n, &probe);
+	if (!is_mnemonic(&probe, ZYDIS_MNEMONIC_MOV, ZYDIS_MNEMONIC_MOV))
+		return false;
+	for (unsigned i = 0; i < probe.insn.operand_count; i++)
+		if (probe.operands[i].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+		    probe.operands[i].reg.value == ZYDIS_REGISTER_CR0)
+			cr0 = true;
+	if (!cr0)
+		return false;
+	*answer = probe;
+	return true;
+}
+
+/*
+ * D7, AMD: UD0 (0F FF) has no ModRM byte (APM vol. 3 UD0; iced's
+ * DecoderOptions::AMD "UD0 has no modr/m byte"): two bytes after the
+ * prefixes, no memory operand. Intel gives it a ModRM (SDM vol. 2 UD0),
+ * as Zydis does. Probe: the bytes up to FF with a register ModRM, which
+ * tells whether Zydis accepts the prefixes (LOCK it does not).
+ */
+static bool correct_ud0_no_modrm(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				 size_t len, struct zydis_answer *answer)
+{
+	struct zydis_answer probe;
+	size_t at = opcode_start(bytes, len, oracle->mode), end = at + 2;
+
+	if (!is_0f_opcode(bytes, len, at, 0xff, 0xff) ||
+	    !probe_with_modrm(oracle, bytes, end, at, false, &probe))
+		return false;
+	if (is_mnemonic(&probe, ZYDIS_MNEMONIC_UD0, ZYDIS_MNEMONIC_UD0)) {
+		probe.status = MMIODEC_NO_MEMORY;
+		probe.length = (uint8_t)end;
+		probe.insn.length = (uint8_t)end;
+	}
+	if (probe.status == answer->status && probe.length == answer->length)
+		return false;
+	*answer = probe;
+	return true;
+}
+
+#define BOTH (ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_INTEL) | ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_AMD))
+#define INTEL ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_INTEL)
+#define AMD ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_AMD)
+
+const struct zydis_correction_info zydis_corrections[CORRECTION_COUNT] = {
+	[CORRECTION_SIB_NO_BASE] = { "67+REX.B SIB base 101 mod 00: no base, disp32",
+				     "SDM vol. 2 table 2-3", BOTH },
+	[CORRECTION_MOVSXD_WORD] = { "D2 66 63 /r memory reads a word",
+				     "SDM vol. 2 MOVSXD r16, r/m16; CPU oracle on an Intel Xeon",
+				     INTEL },
+	[CORRECTION_SYSENTER_64] = { "D3 SYSENTER/SYSEXIT invalid in 64-bit mode",
+				     "APM vol. 3 SYSENTER, SYSEXIT", AMD },
+	[CORRECTION_SYSCALL_LEGACY] = { "D4 SYSCALL/SYSRET invalid outside 64-bit mode",
+					"SDM vol. 2 SYSCALL, SYSRET", INTEL },
+	[CORRECTION_NO_VMX] = { "D5 VMREAD/VMWRITE invalid (no VMX)",
+				"APM vol. 3 appendix A (0F 78/79: EXTRQ/INSERTQ only)", AMD },
+	[CORRECTION_LOCK_MOV_CR8] = { "D6 LOCK MOV CR0 is MOV CR8",
+				      "APM vol. 3 MOV CRn; iced DecoderOptions::AMD", AMD },
+	[CORRECTION_UD0_NO_MODRM] = { "D7 UD0 has no ModRM",
+				      "APM vol. 3 UD0; iced DecoderOptions::AMD", AMD },
+};
+
+static bool (*const correction_functions[CORRECTION_COUNT])(const struct zydis_oracle *,
+							    const uint8_t *, size_t,
+							    struct zydis_answer *) = {
+	[CORRECTION_SIB_NO_BASE] = correct_sib_no_base,
+	[CORRECTION_MOVSXD_WORD] = correct_movsxd_word,
+	[CORRECTION_SYSENTER_64] = correct_sysenter_64,
+	[CORRECTION_SYSCALL_LEGACY] = correct_syscall_legacy,
+	[CORRECTION_NO_VMX] = correct_no_vmx,
+	[CORRECTION_LOCK_MOV_CR8] = correct_lock_mov_cr8,
+	[CORRECTION_UD0_NO_MODRM] = correct_ud0_no_modrm,
+};
+
+#undef BOTH
+#undef INTEL
+#undef AMD
+
+/* Apply the oracle's vendor's corrections to its raw answer. */
+static void correct(const struct zydis_oracle *oracle, const uint8_t *bytes, size_t len,
+		    struct zydis_answer *answer)
+{
+	uint16_t applied = 0;
+
+	for (unsigned c = 0; c < CORRECTION_COUNT; c++)
+		if ((zydis_corrections[c].vendors & ZYDIS_VENDOR_BIT(oracle->vendor)) &&
+		    correction_functions[c](oracle, bytes, len, answer))
+			applied |= (uint16_t)(1u << c);
+	answer->vendor = (uint8_t)oracle->vendor;
+	answer->vendor_dependent = false;
+	answer->vendor_dependent_known = false;
+	answer->corrections = applied;
+}
+
+enum mmiodec_status zydis_oracle_decode(const struct zydis_oracle *oracle,
+					const uint8_t *bytes, size_t len,
+					struct zydis_answer *answer)
+{
+	decode_raw(oracle, bytes, len, answer);
+	correct(oracle, bytes, len, answer);
 	return answer->status;
+}
+
+/* Whether ZYDIS_DECODER_MODE_AMD_BRANCHES can change Zydis's answer: only
+ * an operand-size prefix in 64-bit mode can (see zydis_json.h); any 66
+ * byte counts, prefix or not. */
+static bool amd_branches_may_matter(unsigned mode, const uint8_t *bytes, size_t len)
+{
+	return mode == 64 &&
+	       memchr(bytes, 0x66, len < MMIODEC_MAX_LENGTH ? len : MMIODEC_MAX_LENGTH) != NULL;
+}
+
+/* Whether two raw Zydis answers agree in everything this file reads from
+ * them. (Not memcmp: the AMD_BRANCHES tables describe some operands'
+ * encoding differently even where the operands are the same.) */
+static bool same_operand(const ZydisDecodedOperand *a, const ZydisDecodedOperand *b)
+{
+	if (a->type != b->type || a->size != b->size || a->visibility != b->visibility ||
+	    a->actions != b->actions)
+		return false;
+	switch (a->type) {
+	case ZYDIS_OPERAND_TYPE_REGISTER:
+		return a->reg.value == b->reg.value;
+	case ZYDIS_OPERAND_TYPE_MEMORY:
+		return a->mem.type == b->mem.type && a->mem.segment == b->mem.segment &&
+		       a->mem.base == b->mem.base && a->mem.index == b->mem.index &&
+		       a->mem.scale == b->mem.scale && a->mem.disp.value == b->mem.disp.value;
+	case ZYDIS_OPERAND_TYPE_IMMEDIATE:
+		return a->imm.value.u == b->imm.value.u;
+	default:
+		return true;
+	}
+}
+
+static bool same_raw_answer(const struct zydis_answer *a, const struct zydis_answer *b)
+{
+	const ZydisDecodedInstruction *x = &a->insn, *y = &b->insn;
+
+	if (a->zydis_status != b->zydis_status || a->status != b->status || a->length != b->length)
+		return false;
+	if (!ZYAN_SUCCESS(a->zydis_status))
+		return true;
+	if (x->mnemonic != y->mnemonic || x->encoding != y->encoding ||
+	    x->opcode_map != y->opcode_map || x->opcode != y->opcode ||
+	    x->operand_width != y->operand_width || x->address_width != y->address_width ||
+	    x->attributes != y->attributes || x->operand_count != y->operand_count ||
+	    x->raw.modrm.mod != y->raw.modrm.mod || x->raw.sib.base != y->raw.sib.base ||
+	    x->raw.disp.size != y->raw.disp.size || x->raw.disp.value != y->raw.disp.value)
+		return false;
+	for (unsigned i = 0; i < x->operand_count; i++)
+		if (!same_operand(&a->operands[i], &b->operands[i]))
+			return false;
+	return true;
+}
+
+/* *to = *from, but only the operands Zydis filled in (for speed). */
+static void copy_answer(struct zydis_answer *to, const struct zydis_answer *from)
+{
+	size_t operands = ZYAN_SUCCESS(from->zydis_status) ? from->insn.operand_count : 0;
+
+	memcpy(to, from, offsetof(struct zydis_answer, operands));
+	memcpy(to->operands, from->operands, operands * sizeof(from->operands[0]));
+}
+
+bool zydis_vendors_decode(const struct zydis_vendors *oracles, const uint8_t *bytes,
+			  size_t len, unsigned which, unsigned flags,
+			  struct zydis_answer answers[ZYDIS_VENDOR_COUNT])
+{
+	struct zydis_answer *intel = &answers[MMIODEC_VENDOR_INTEL];
+	struct zydis_answer *amd = &answers[MMIODEC_VENDOR_AMD];
+	bool need_intel = which & (ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_INTEL) | ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_ANY));
+	bool need_amd = which & (ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_AMD) | ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_ANY));
+	bool shortcut_ok = true, same_raw = false;
+
+	if (need_intel)
+		decode_raw(&oracles->intel, bytes, len, intel);
+	if (need_amd) {
+		bool may_matter = amd_branches_may_matter(oracles->amd.mode, bytes, len);
+
+		if (!need_intel || may_matter || (flags & ZYDIS_DECODE_VERIFY_SHORTCUT)) {
+			decode_raw(&oracles->amd, bytes, len, amd);
+			same_raw = need_intel && same_raw_answer(intel, amd);
+			if (need_intel && !may_matter)
+				shortcut_ok = same_raw;
+		} else {
+			copy_answer(amd, intel);
+			same_raw = true;
+		}
+		correct(&oracles->amd, bytes, len, amd);
+	}
+	if (need_intel)
+		correct(&oracles->intel, bytes, len, intel);
+	/* The same raw answer, changed by the same corrections, is the same
+	 * answer: only then is the comparison skipped. */
+	if (need_intel && need_amd)
+		zydis_vendors_combine(answers, same_raw && intel->corrections == amd->corrections);
+	return shortcut_ok;
+}
+
+void zydis_vendors_combine(struct zydis_answer answers[ZYDIS_VENDOR_COUNT], bool same)
+{
+	struct zydis_answer *intel = &answers[MMIODEC_VENDOR_INTEL];
+	struct zydis_answer *amd = &answers[MMIODEC_VENDOR_AMD];
+	struct zydis_answer *any = &answers[MMIODEC_VENDOR_ANY];
+	bool differ = !same && zydis_answers_differ(intel, amd);
+
+	intel->vendor_dependent = amd->vendor_dependent = differ;
+	intel->vendor_dependent_known = amd->vendor_dependent_known = true;
+	copy_answer(any, intel);
+	any->vendor = MMIODEC_VENDOR_ANY;
+	any->corrections |= amd->corrections;
+	if (differ) {
+		/* The definition of mmiodec_decode()'s answer for
+		 * MMIODEC_VENDOR_ANY (include/mmiodec.h). */
+		any->status = MMIODEC_VENDOR_DEPENDENT;
+		any->length = intel->length == amd->length ? intel->length : 0;
+	}
 }
 
 const char *zydis_status_name(ZyanStatus status)
@@ -274,24 +748,18 @@ static void put_rep(struct json_text *text, ZydisInstructionAttributes attribute
 		put(text, "null");
 }
 
-static void put_memory_operand(struct json_text *text, const ZydisDecodedInstruction *insn,
-			       const ZydisDecodedOperand *op, unsigned address_width)
+static void put_memory_operand(struct json_text *text, const struct zydis_answer *answer,
+			       const ZydisDecodedOperand *op)
 {
 	bool has_index = op->mem.index != ZYDIS_REGISTER_NONE;
 	ZydisRegister base = op->mem.base;
 	int64_t displacement = op->mem.disp.value;
 
-	/*
-	 * Zydis 4.0.0 bug, corrected here on the Zydis side: with a 67 prefix
-	 * and REX.B in 64-bit mode, a SIB byte with base 101 and mod 00 is
-	 * reported as base r13d and displacement 0, while the length counts
-	 * the disp32. The SDM (vol. 2 table 2-3) says: no base, disp32.
-	 */
-	if ((insn->attributes & ZYDIS_ATTRIB_HAS_SIB) && insn->raw.modrm.mod == 0 &&
-	    insn->raw.sib.base == 5 && insn->raw.disp.size == 32 &&
+	/* See correct_sib_no_base(). */
+	if ((answer->corrections & (1u << CORRECTION_SIB_NO_BASE)) &&
 	    base != ZYDIS_REGISTER_NONE) {
 		base = ZYDIS_REGISTER_NONE;
-		displacement = insn->raw.disp.value;
+		displacement = answer->insn.raw.disp.value;
 	}
 
 	put(text, "{\"segment\":");
@@ -302,7 +770,7 @@ static void put_memory_operand(struct json_text *text, const ZydisDecodedInstruc
 	put_register(text, op->mem.index);
 	put(text, ",\"scale\":%u", has_index ? (unsigned)op->mem.scale : 0u);
 	put(text, ",\"displacement\":%" PRId64, displacement);
-	put(text, ",\"address_size\":%u", address_width);
+	put(text, ",\"address_size\":%u", (unsigned)answer->insn.address_width);
 	put(text, ",\"access\":\"%s\"}", writes(op) ? "write" : "read");
 }
 
@@ -338,14 +806,8 @@ static void put_access(struct json_text *text, const struct zydis_answer *answer
 	else
 		direction = "read";
 	width = memory_count ? memory[0]->size / 8u : 0;
-	/*
-	 * The one place where we side with the CPU against Zydis: MOVSXD with
-	 * a 16-bit operand size (66 63 /r) reads a word (SDM vol. 2 MOVSXD:
-	 * "MOVSXD r16, r/m16"; observed on this project's CPU), where Zydis 4
-	 * reports a dword memory operand. Documented in the README.
-	 */
-	if (insn->mnemonic == ZYDIS_MNEMONIC_MOVSXD && insn->operand_width == 16 &&
-	    width == 4)
+	/* See correct_movsxd_word(). */
+	if (answer->corrections & (1u << CORRECTION_MOVSXD_WORD))
 		width = 2;
 
 	put(text, ",\"mnemonic\":\"%s\"", ZydisMnemonicGetString(insn->mnemonic));
@@ -366,7 +828,7 @@ static void put_access(struct json_text *text, const struct zydis_answer *answer
 	for (unsigned i = 0; i < memory_count && i < 2; i++) {
 		if (i > 0)
 			put(text, ",");
-		put_memory_operand(text, insn, memory[i], insn->address_width);
+		put_memory_operand(text, answer, memory[i]);
 	}
 	put(text, "]");
 }
@@ -380,7 +842,22 @@ static const char *status_name(enum mmiodec_status status)
 	case MMIODEC_INVALID: return "invalid";
 	case MMIODEC_TRUNCATED: return "truncated";
 	case MMIODEC_BAD_ARGUMENT: return "bad-argument";
+	case MMIODEC_VENDOR_DEPENDENT: return "vendor-dependent";
 	default: return "?";
+	}
+}
+
+static bool shows_length(const struct zydis_answer *answer)
+{
+	switch (answer->status) {
+	case MMIODEC_OK:
+	case MMIODEC_NO_MEMORY:
+	case MMIODEC_UNSUPPORTED:
+		return true;
+	case MMIODEC_VENDOR_DEPENDENT:
+		return answer->length != 0;
+	default:
+		return false;
 	}
 }
 
@@ -388,18 +865,41 @@ int zydis_json_format(char *out, size_t cap, const uint8_t *bytes, size_t len,
 		      unsigned mode, const struct zydis_answer *answer)
 {
 	struct json_text text = { .buf = out, .cap = cap, .needed = 0 };
+	const char *vendor = mmiodec_vendor_name((enum mmiodec_vendor)answer->vendor);
 
 	if (cap > 0)
 		out[0] = '\0';
 	put(&text, "{\"bytes\":\"");
 	for (size_t i = 0; i < len; i++)
 		put(&text, "%02x", bytes[i]);
-	put(&text, "\",\"mode\":%u,\"status\":\"%s\"", mode, status_name(answer->status));
-	if (answer->status == MMIODEC_OK || answer->status == MMIODEC_NO_MEMORY ||
-	    answer->status == MMIODEC_UNSUPPORTED)
+	put(&text, "\",\"mode\":%u,\"vendor\":\"%s\",\"status\":\"%s\",\"vendor_dependent\":%s", mode,
+	    vendor ? vendor : "?", status_name(answer->status),
+	    answer->vendor_dependent ? "true" : "false");
+	if (shows_length(answer))
 		put(&text, ",\"length\":%u", answer->length);
 	if (answer->status == MMIODEC_OK)
 		put_access(&text, answer);
 	put(&text, "}");
 	return text.needed > (size_t)INT32_MAX ? -1 : (int)text.needed;
+}
+
+bool zydis_answers_differ(const struct zydis_answer *a, const struct zydis_answer *b)
+{
+	char line_a[1024], line_b[1024];
+	struct json_text text_a = { .buf = line_a, .cap = sizeof(line_a), .needed = 0 };
+	struct json_text text_b = { .buf = line_b, .cap = sizeof(line_b), .needed = 0 };
+
+	if (a->status != b->status)
+		return true;
+	if (a->status != MMIODEC_OK && a->status != MMIODEC_NO_MEMORY &&
+	    a->status != MMIODEC_UNSUPPORTED)
+		return false;
+	if (a->length != b->length)
+		return true;
+	if (a->status != MMIODEC_OK)
+		return false;
+	line_a[0] = line_b[0] = '\0';
+	put_access(&text_a, a);
+	put_access(&text_b, b);
+	return strcmp(line_a, line_b) != 0;
 }

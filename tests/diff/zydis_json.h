@@ -2,11 +2,17 @@
 /*
  * The oracle side of the differential test: what Zydis 4 makes of some
  * bytes, said in mmiodec's terms (the status mmiodec should return) and as
- * the JSON line the mmiodec CLI prints (tools/json.h).
+ * the JSON line the mmiodec CLI prints (tools/json.h), for an Intel or an
+ * AMD processor, or for either (MMIODEC_VENDOR_ANY).
  *
  * Everything here is computed from Zydis's decoded instruction and operands
  * alone, never from mmiodec's answer, so that a comparison of the two is a
  * comparison of two independent decoders. Only mmiodec.h's enums are used.
+ *
+ * Intel's answer is Zydis's default decoder; AMD's is Zydis with
+ * ZYDIS_DECODER_MODE_AMD_BRANCHES. Where Zydis 4.0.0 does not say what the
+ * CPU does, a correction (zydis_corrections[], each naming its evidence)
+ * changes the answer for the vendor it concerns.
  *
  * Shared by tests/diff (mmiodec-diff), the fuzz target and the benchmark:
  * the two files need only Zydis and include/mmiodec.h.
@@ -22,35 +28,119 @@
 
 #include "mmiodec.h"
 
-/** A Zydis decoder set up for one mmiodec mode. */
-struct zydis_oracle {
-	ZydisDecoder decoder;
-	unsigned mode; /**< 16, 32 or 64 */
+/* Answers indexed by enum mmiodec_vendor: ANY, INTEL, AMD. */
+#define ZYDIS_VENDOR_COUNT 3
+#define ZYDIS_VENDOR_BIT(vendor) (1u << (vendor))
+#define ZYDIS_VENDORS_ALL 7u
+
+/** Where the harness sides with the CPU against Zydis 4.0.0. */
+enum zydis_correction {
+	/** 67 + REX.B, SIB base 101, mod 00: disp32 and no base (both). */
+	CORRECTION_SIB_NO_BASE,
+	/** D2: 66 63 /r memory reads a word (Intel). */
+	CORRECTION_MOVSXD_WORD,
+	/** D3: SYSENTER/SYSEXIT invalid in 64-bit mode (AMD). */
+	CORRECTION_SYSENTER_64,
+	/** D4: SYSCALL/SYSRET invalid outside 64-bit mode (Intel). */
+	CORRECTION_SYSCALL_LEGACY,
+	/** D5: VMREAD/VMWRITE invalid (AMD). */
+	CORRECTION_NO_VMX,
+	/** D6: LOCK MOV CR0 is MOV CR8 (AMD). */
+	CORRECTION_LOCK_MOV_CR8,
+	/** D7: UD0 has no ModRM (AMD). */
+	CORRECTION_UD0_NO_MODRM,
+	CORRECTION_COUNT
 };
 
-/** Zydis's answer for one byte string. */
+struct zydis_correction_info {
+	const char *name;     /**< short, for the report */
+	const char *evidence; /**< where the CPU's behaviour is documented */
+	unsigned vendors;     /**< ZYDIS_VENDOR_BIT()s of the answers it corrects */
+};
+
+extern const struct zydis_correction_info zydis_corrections[CORRECTION_COUNT];
+
+/** A Zydis decoder set up for one mmiodec mode and one vendor. */
+struct zydis_oracle {
+	ZydisDecoder decoder;
+	unsigned mode;   /**< 16, 32 or 64 */
+	unsigned vendor; /**< MMIODEC_VENDOR_INTEL or MMIODEC_VENDOR_AMD */
+};
+
+/** Both vendors' decoders for one mode. */
+struct zydis_vendors {
+	struct zydis_oracle intel, amd;
+};
+
+/** Zydis's answer for one byte string, for one vendor (or ANY). */
 struct zydis_answer {
-	/** What ZydisDecoderDecodeFull() returned. */
+	/** What ZydisDecoderDecodeFull() returned (for a corrected answer,
+	 *  what it returned on the bytes the correction decoded). */
 	ZyanStatus zydis_status;
 	/** The status mmiodec should return: OK, NO_MEMORY, UNSUPPORTED when
-	 *  Zydis decodes the bytes; TRUNCATED for ZYDIS_STATUS_NO_MORE_DATA;
-	 *  INVALID for any other failure. */
+	 *  the instruction is valid; TRUNCATED for ZYDIS_STATUS_NO_MORE_DATA;
+	 *  INVALID for any other failure; VENDOR_DEPENDENT for ANY where the
+	 *  two vendors' answers differ. */
 	enum mmiodec_status status;
-	/** Instruction length when Zydis decodes the bytes, else 0. */
+	/** Instruction length when valid (for VENDOR_DEPENDENT, the two
+	 *  vendors' common non-zero length, or 0), else 0. */
 	uint8_t length;
+	/** enum mmiodec_vendor this answer is for. */
+	uint8_t vendor;
+	/** Whether the other vendor's answer differs; meaningful only when
+	 *  vendor_dependent_known (both vendors were decoded). */
+	bool vendor_dependent;
+	bool vendor_dependent_known;
+	/** The corrections applied, as 1 << enum zydis_correction. */
+	uint16_t corrections;
 	ZydisDecodedInstruction insn;
 	ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
 };
 
 /** Set up Zydis for mode 16 (LONG_COMPAT_16), 32 (LONG_COMPAT_32) or 64
- *  (LONG_64), each with the matching stack width. False for other modes. */
-bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode);
+ *  (LONG_64), each with the matching stack width, as vendor INTEL or AMD.
+ *  False for other modes or vendors. */
+bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode, unsigned vendor);
 
-/** Decode bytes[0..len) with Zydis and classify the result. Returns
- *  answer->status. */
+/** Decode bytes[0..len) with Zydis as the oracle's vendor, apply that
+ *  vendor's corrections and classify the result. vendor_dependent is not
+ *  known. Returns answer->status. */
 enum mmiodec_status zydis_oracle_decode(const struct zydis_oracle *oracle,
 					const uint8_t *bytes, size_t len,
 					struct zydis_answer *answer);
+
+bool zydis_vendors_init(struct zydis_vendors *oracles, unsigned mode);
+
+/* zydis_vendors_decode() flags. */
+/** Decode with the AMD decoder even where ZYDIS_DECODER_MODE_AMD_BRANCHES
+ *  cannot matter (see there), and check that it did not. */
+#define ZYDIS_DECODE_VERIFY_SHORTCUT 1u
+
+/**
+ * The answers for the vendors in `which` (ZYDIS_VENDOR_BIT()s), in
+ * answers[vendor]. ANY needs both vendors and is built from them: their
+ * answer where they agree, else VENDOR_DEPENDENT. When both INTEL and AMD
+ * are decoded (asked for, or needed for ANY), every answer given has
+ * vendor_dependent set and known.
+ *
+ * AMD_BRANCHES changes only near branches with a 66 prefix in 64-bit mode
+ * (measured over every opcode x ModRM x 19 prefix sets, all modes, cut at
+ * every length): elsewhere the AMD decoder's raw answer is the Intel one,
+ * and it is not run unless ZYDIS_DECODE_VERIFY_SHORTCUT is given. Returns
+ * false only when that flag is given and the two raw answers differ where
+ * the shortcut would have taken them to be equal.
+ */
+bool zydis_vendors_decode(const struct zydis_vendors *oracles, const uint8_t *bytes,
+			  size_t len, unsigned which, unsigned flags,
+			  struct zydis_answer answers[ZYDIS_VENDOR_COUNT]);
+
+/** Set vendor_dependent (known) on answers[INTEL] and answers[AMD], and
+ *  build answers[ANY] from them; `same`: the caller knows they agree. */
+void zydis_vendors_combine(struct zydis_answer answers[ZYDIS_VENDOR_COUNT], bool same);
+
+/** Whether two vendors' answers for the same bytes differ: status, length,
+ *  or for a supported form any JSON field but vendor and vendor_dependent. */
+bool zydis_answers_differ(const struct zydis_answer *a, const struct zydis_answer *b);
 
 /**
  * The line mmiodec_json_format() should print for bytes[0..len) in mode,
