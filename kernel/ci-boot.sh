@@ -5,7 +5,8 @@
 #
 #   1. builds mmiodec.ko and mmiodec_selftest.ko (kernel/Kbuild) against
 #      Debian's linux-headers-amd64 at W=1 with sparse (C=2), failing on any
-#      warning of the compiler, sparse, objtool or modpost;
+#      warning of the compiler, sparse, objtool or modpost; and runs the
+#      kernel's scripts/kernel-doc on include/mmiodec.h;
 #   2. compiles the same sources with clang under that build's flags and
 #      include paths (those clang lacks dropped; clang's kernel flags added),
 #      failing on any warning;
@@ -101,6 +102,16 @@ done
 say "gcc W=1, sparse, objtool, modpost: no warning ($(grep -c '^  CC \[M\]' "$work/build.log") objects)"
 say "mmiodec.ko exports: $(awk '{ printf "%s%s", sep, $2; sep = " " }' "$stage/Module.symvers")" \
     "($(awk '{ print $4 }' "$stage/Module.symvers" | sort -u | tr '\n' ' ' | sed 's/ $//'))"
+
+# The public header's kernel-doc comments.
+kernel_doc=$(ls "$kdir"/scripts/kernel-doc /usr/src/linux-headers-*-common/scripts/kernel-doc 2>/dev/null | head -n 1)
+[ -n "$kernel_doc" ] || die "no scripts/kernel-doc in the headers package"
+if ! perl "$kernel_doc" -none "$root/include/mmiodec.h" >"$work/kernel-doc.log" 2>&1 ||
+   [ -s "$work/kernel-doc.log" ]; then
+	cat "$work/kernel-doc.log" >&2
+	die "scripts/kernel-doc -none include/mmiodec.h is not silent"
+fi
+say "scripts/kernel-doc -none include/mmiodec.h: no warning"
 
 # --- 2. the same sources with clang, under the kernel's flags ---------------
 # The compile command of each object, from kbuild's .cmd file, with clang for
