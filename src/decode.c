@@ -30,6 +30,10 @@ enum {
 /* Internal status: the bytes ran out. The caller makes it TRUNCATED, or
  * INVALID once 15 bytes were given (the instruction is too long). */
 #define OUT_OF_BYTES 0xFF
+/* Internal statuses of the general path's stages: go on with the next
+ * stage; the opcode byte leads a VEX-family payload. */
+#define NEXT_STAGE 0xFD
+#define VEX_LIKE 0xFC
 
 struct prefixes {
 	uint8_t rex;        /* 0 or 0x40..0x4F, directly before the opcode */
@@ -55,6 +59,15 @@ struct decode_state {
 	uint8_t length;
 	uint8_t vendor_effect;  /* enum vendor_effect for the vendor decoded
 	                           for, or VENDOR_NO_EFFECT */
+	/* The general path's stages hand these on. */
+	uint8_t vendor;         /* INTEL or AMD: whose reading */
+	bool row_matched;       /* a row of vendor_rows[] names the bytes */
+	uint8_t avail;          /* bytes that may be read: min(len, 15) */
+	uint8_t pos;            /* the next byte to read */
+	uint8_t imm_kind;       /* enum imm_kind */
+	bool bad_register;      /* VEX family: see vex_form_valid() */
+	uint16_t flags;         /* info->flags */
+	const struct opcode_info *info;  /* NULL for the VEX family */
 };
 
 /* Little-endian unsigned value of `size` (0, 1, 2, 4 or 8: displacements,
@@ -165,14 +178,8 @@ static unsigned immediate_size(const struct decode_state *d, unsigned kind)
  * pick a rule of the generated tables (see tools/gen-tables.c).
  */
 struct vex_fields {
-	unsigned kind, map, pp, w, l, b, z, aaa;
+	uint8_t kind, map, pp, w, l, b, z, aaa;
 	bool vvvv_unused;
-};
-
-/* What decode_vex_like() found, up to and including ModRM. */
-struct vex_result {
-	uint8_t pos, map, opcode, modrm, imm_kind;
-	bool has_modrm, bad_register;
 };
 
 /*
@@ -181,9 +188,10 @@ struct vex_result {
  * decoder, only once the whole instruction is read: noted in
  * bad_register.
  */
-static bool vex_form_valid(const struct decode_state *d, const struct vex_fields *f,
-			   const uint8_t *rule, uint8_t p0, uint8_t p1,
-			   uint8_t modrm, bool *bad_register)
+static MMIODEC_ALWAYS_INLINE bool
+vex_form_valid(const struct decode_state *d, const struct vex_fields *f,
+	       const uint8_t *rule, uint8_t p0, uint8_t p1, uint8_t modrm,
+	       bool *bad_register)
 {
 	bool mode64 = d->mode == 64;
 	bool is_reg = (modrm >> 6) == 3;
@@ -223,12 +231,14 @@ static bool vex_form_valid(const struct decode_state *d, const struct vex_fields
 }
 
 /* Reads the payload, opcode and ModRM of a VEX-family instruction whose
- * lead byte is at d->bytes[pos - 1]. Returns MMIODEC_OK, MMIODEC_INVALID
- * or OUT_OF_BYTES. */
-static uint8_t decode_vex_like(const struct decode_state *d, unsigned avail,
-			       unsigned pos, uint8_t lead, struct vex_result *out)
+ * lead byte read_opcode() left in d->opcode, the payload at d->pos: sets
+ * pos, map, opcode, modrm, has_modrm, imm_kind and bad_register. Returns
+ * NEXT_STAGE, MMIODEC_INVALID or OUT_OF_BYTES. */
+static MMIODEC_NOINLINE uint8_t read_vex_form(struct decode_state *d)
 {
 	const uint8_t *bytes = d->bytes;
+	unsigned avail = d->avail, pos = d->pos;
+	uint8_t lead = d->opcode;
 	const struct prefixes *p = &d->p;
 	uint8_t p0, p1 = 0, p2 = 0;
 	struct vex_fields f = { 0 };
@@ -275,17 +285,17 @@ static uint8_t decode_vex_like(const struct decode_state *d, unsigned avail,
 	if (pos >= avail)
 		return OUT_OF_BYTES;
 	uint8_t opcode = bytes[pos++];
-	out->opcode = opcode;
+	d->opcode = opcode;
 	const uint8_t *rules = mmiodec_vex_rules_for(f.kind, f.map, opcode, f.pp);
 	if (!rules)
 		return MMIODEC_INVALID;
 
 	if (f.kind == VEX_KIND_XOP) {
-		out->map = (uint8_t)(MAP_XOP8 + f.map - 8);
-		out->imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
+		d->map = (uint8_t)(MAP_XOP8 + f.map - 8);
+		d->imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
 	} else {
-		out->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
-		out->imm_kind = f.map == 3 || (f.map == 1 && mmiodec_map0f_has_imm8(opcode))
+		d->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
+		d->imm_kind = f.map == 3 || (f.map == 1 && mmiodec_map0f_has_imm8(opcode))
 					? IMM_B : IMM_NONE;
 	}
 	bool knc_branch = f.kind == VEX_KIND_VEX &&
@@ -294,25 +304,25 @@ static uint8_t decode_vex_like(const struct decode_state *d, unsigned avail,
 	if (knc_branch || (f.kind == VEX_KIND_VEX && f.map == 1 && opcode == 0x77)) {
 		/* VZEROUPPER/VZEROALL; Knights Corner's JKZD/JKNZD, rel32 in
 		 * map 1 and rel8 in map 0, 64-bit mode only */
-		out->has_modrm = false;
-		out->modrm = 0xC0;
+		d->has_modrm = false;
+		d->modrm = 0xC0;
 		if (knc_branch) {
 			if (d->mode != 64)
 				return MMIODEC_INVALID;
-			out->imm_kind = f.map == 1 ? IMM_D : IMM_B;
+			d->imm_kind = f.map == 1 ? IMM_D : IMM_B;
 		}
 	} else {
 		if (pos >= avail)
 			return OUT_OF_BYTES;
-		out->has_modrm = true;
-		out->modrm = bytes[pos++];
+		d->has_modrm = true;
+		d->modrm = bytes[pos++];
 	}
-	out->pos = (uint8_t)pos;
-	bool is_reg = (out->modrm >> 6) == 3;
+	d->pos = (uint8_t)pos;
+	bool is_reg = (d->modrm >> 6) == 3;
 	const uint8_t *rule = mmiodec_vex_rule(rules[(is_reg ? 2 : 0) + f.b]);
-	if (!vex_form_valid(d, &f, rule, p0, p1, out->modrm, &out->bad_register))
+	if (!vex_form_valid(d, &f, rule, p0, p1, d->modrm, &d->bad_register))
 		return MMIODEC_INVALID;
-	return MMIODEC_OK;
+	return NEXT_STAGE;
 }
 
 /* Validity of what the tables say about this form, before the tail. */
@@ -704,7 +714,8 @@ static void describe_moffs(const struct decode_state *d, struct mmiodec_insn *in
  * false when the form is not one of them (the caller then classifies it as
  * NO_MEMORY or UNSUPPORTED).
  */
-static bool describe_mmio(const struct decode_state *d, struct mmiodec_insn *insn)
+static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
+					   struct mmiodec_insn *insn)
 {
 	bool modrm_mem = d->has_modrm && (d->modrm >> 6) != 3;
 	unsigned form = modrm_mem ? mmio_form_of(d->map, d->opcode, d->mode == 64)
@@ -753,6 +764,14 @@ static enum mmiodec_status finish(struct mmiodec_insn *insn, uint8_t status,
 	return (enum mmiodec_status)status;
 }
 
+/* finish() out of line, for the general path: its stack stays smaller. */
+static MMIODEC_NOINLINE enum mmiodec_status
+finish_general(struct mmiodec_insn *insn, uint8_t status, unsigned length,
+	       unsigned mode)
+{
+	return finish(insn, status, length, mode);
+}
+
 #define COUNT(array) (sizeof (array) / sizeof (array)[0])
 
 /* The row of vendor_rows[] that these bytes fall under, or NULL. */
@@ -787,6 +806,138 @@ static bool lock_cr8_allowed(const struct decode_state *d)
 	       ((d->modrm >> 3) & 7) == 0 && !(d->p.rex & REX_R);
 }
 
+/*
+ * The general path in stages, each its own function so that only one
+ * stage's frame is on the stack at a time (a single function of them all
+ * needs over 300 bytes under clang). Each returns NEXT_STAGE, VEX_LIKE,
+ * OUT_OF_BYTES or a final status, and hands on what it read in *d.
+ */
+
+/* Prefixes, then the opcode and its map, as far as the table entry. */
+static MMIODEC_NOINLINE uint8_t read_opcode(struct decode_state *d)
+{
+	const uint8_t *bytes = d->bytes;
+	unsigned avail = d->avail, pos = 0;
+	bool mode64 = d->mode == MMIODEC_MODE_64;
+
+	if (avail == 0)
+		return OUT_OF_BYTES;
+	uint8_t b = bytes[0];
+	uint16_t flags = mmiodec_legacy_map[b].flags;
+	if (flags & (OP_PREFIX | OP_REX)) {
+		pos = read_prefixes(bytes, avail, mode64, &d->p);
+		if (pos >= avail)
+			return OUT_OF_BYTES;
+		b = bytes[pos];
+		flags = mmiodec_legacy_map[b].flags;
+	}
+	pos++;
+
+	if (mode64) {
+		d->address_size = d->p.has_67 ? 32 : 64;
+		d->operand_size = (d->p.rex & REX_W) ? 8 : d->p.has_66 ? 2 : 4;
+	} else {
+		bool wide = d->mode == MMIODEC_MODE_32;
+		d->address_size = wide != d->p.has_67 ? 32 : 16;
+		d->operand_size = wide != d->p.has_66 ? 4 : 2;
+	}
+
+	const struct opcode_info *info = &mmiodec_legacy_map[b];
+	d->map = MAP_LEGACY;
+	d->opcode = b;
+	if (flags & OP_ESCAPE) {
+		if (b == 0x0F) {
+			if (pos >= avail)
+				return OUT_OF_BYTES;
+			b = bytes[pos++];
+			d->map = MAP_0F;
+			if (b == 0x38 || b == 0x3A) {
+				d->map = b == 0x38 ? MAP_0F38 : MAP_0F3A;
+				if (pos >= avail)
+					return OUT_OF_BYTES;
+				b = bytes[pos++];
+			}
+			d->opcode = b;
+			info = mmiodec_map0f_info(d->map, b, mandatory_prefix(&d->p),
+						  mode64);
+			flags = info->flags;
+		} else {
+			/* Whether it is VEX or LES/LDS/BOUND/POP needs the
+			 * next byte; either way the instruction continues. */
+			if (pos >= avail)
+				return OUT_OF_BYTES;
+			uint8_t next = bytes[pos];
+			if (b == 0x8F ? (next & 0x1F) >= 8
+				      : mode64 || (next & 0xC0) == 0xC0) {
+				d->pos = (uint8_t)pos;
+				return VEX_LIKE;
+			}
+		}
+	}
+	d->pos = (uint8_t)pos;
+	d->info = info;
+	d->flags = flags;
+	return NEXT_STAGE;
+}
+
+/* A legacy or 0F-map form: its vendor row, ModRM and validity. */
+static MMIODEC_NOINLINE uint8_t read_modrm(struct decode_state *d)
+{
+	const struct opcode_info *info = d->info;
+	const struct vendor_row *row = vendor_row_of(d);
+	if (row) {
+		d->row_matched = true;
+		if (row->vendor == d->vendor)
+			d->vendor_effect = row->effect;
+	}
+	if (d->vendor_effect == VENDOR_INVALID)
+		return MMIODEC_INVALID;
+	unsigned imm_kind = d->vendor_effect == VENDOR_REL16 ? IMM_W : info->imm;
+	d->has_modrm = (d->flags & OP_MODRM) && d->vendor_effect != VENDOR_NO_MODRM;
+	if (d->has_modrm) {
+		if (d->pos >= d->avail)
+			return OUT_OF_BYTES;
+		d->modrm = d->bytes[d->pos++];
+		if (d->flags & OP_MOD_IGNORED)
+			d->modrm |= 0xC0;
+	}
+	if (!form_valid(d, info) || ((d->flags & OP_MPX) && !mpx_form_valid(d)))
+		return MMIODEC_INVALID;
+	if (d->map == MAP_LEGACY)
+		imm_kind = legacy_group_immediate(d->modrm, imm_kind);
+	d->imm_kind = (uint8_t)imm_kind;
+	return NEXT_STAGE;
+}
+
+/* SIB, displacement, immediate (and a 3DNow! suffix), then the checks that
+ * need the whole instruction; sets d->length. */
+static MMIODEC_NOINLINE uint8_t read_tail(struct decode_state *d)
+{
+	const struct opcode_info *info = d->info;
+	unsigned avail = d->avail, pos = d->pos;
+
+	if (d->has_modrm && (d->modrm >> 6) != 3 && !read_modrm_tail(d, &pos, avail))
+		return OUT_OF_BYTES;
+	d->imm_pos = (uint8_t)pos;
+	d->imm_size = (uint8_t)immediate_size(d, d->imm_kind);
+	pos += d->imm_size;
+	if (pos > avail)
+		return OUT_OF_BYTES;
+	if (info && (d->flags & OP_3DNOW)) {
+		if (pos >= avail)
+			return OUT_OF_BYTES;
+		if (!mmiodec_amd3dnow_valid(d->bytes[pos++]))
+			return MMIODEC_INVALID;
+	}
+	if (d->p.has_lock && !(info && lock_allowed(d, info)) &&
+	    !lock_cr8_allowed(d))
+		return MMIODEC_INVALID;
+	if (d->bad_register || (info && register_out_of_range(d, info)))
+		return MMIODEC_INVALID;
+	d->length = (uint8_t)pos;
+	return NEXT_STAGE;
+}
+
 /* Every form, in every mode, as `vendor` (INTEL or AMD) reads it; sets
  * *row_matched when the bytes fall under a row of vendor_rows[], whoever
  * it is for. */
@@ -797,144 +948,37 @@ decode_as(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 	if (!bytes ||
 	    (mode != MMIODEC_MODE_16 && mode != MMIODEC_MODE_32 &&
 	     mode != MMIODEC_MODE_64))
-		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
+		return finish_general(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
 
-	unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len : MMIODEC_MAX_LENGTH;
-	bool mode64 = mode == MMIODEC_MODE_64;
-	struct decode_state d = { .bytes = bytes, .mode = (uint8_t)mode,
-				  .p = { .seg = -1 } };
-	const struct opcode_info *info = NULL;
-	unsigned imm_kind;
-	unsigned pos = 0;
-	uint8_t status;
-	bool bad_register = false;
+	struct decode_state d = {
+		.bytes = bytes, .mode = (uint8_t)mode, .p = { .seg = -1 },
+		.vendor = (uint8_t)vendor,
+		.avail = (uint8_t)(len < MMIODEC_MAX_LENGTH ? len : MMIODEC_MAX_LENGTH),
+	};
+	uint8_t status = read_opcode(&d);
+	if (status == VEX_LIKE)
+		status = read_vex_form(&d);
+	else if (status == NEXT_STAGE)
+		status = read_modrm(&d);
+	if (status == NEXT_STAGE)
+		status = read_tail(&d);
+	*row_matched = d.row_matched;
+	if (status == OUT_OF_BYTES)
+		return finish_general(insn, len < MMIODEC_MAX_LENGTH ? MMIODEC_TRUNCATED
+							     : MMIODEC_INVALID, 0, 0);
+	if (status != NEXT_STAGE)
+		return finish_general(insn, status, 0, 0);
 
-	if (avail == 0)
-		goto out_of_bytes;
-	uint8_t b = bytes[0];
-	uint16_t flags = mmiodec_legacy_map[b].flags;
-	if (flags & (OP_PREFIX | OP_REX)) {
-		pos = read_prefixes(bytes, avail, mode64, &d.p);
-		if (pos >= avail)
-			goto out_of_bytes;
-		b = bytes[pos];
-		flags = mmiodec_legacy_map[b].flags;
-	}
-	pos++;
-
-	if (mode64) {
-		d.address_size = d.p.has_67 ? 32 : 64;
-		d.operand_size = (d.p.rex & REX_W) ? 8 : d.p.has_66 ? 2 : 4;
-	} else {
-		bool wide = mode == MMIODEC_MODE_32;
-		d.address_size = wide != d.p.has_67 ? 32 : 16;
-		d.operand_size = wide != d.p.has_66 ? 4 : 2;
-	}
-
-	d.map = MAP_LEGACY;
-	d.opcode = b;
-	info = &mmiodec_legacy_map[b];
-	if (flags & OP_ESCAPE) {
-		if (b == 0x0F) {
-			if (pos >= avail)
-				goto out_of_bytes;
-			b = bytes[pos++];
-			d.map = MAP_0F;
-			if (b == 0x38 || b == 0x3A) {
-				d.map = b == 0x38 ? MAP_0F38 : MAP_0F3A;
-				if (pos >= avail)
-					goto out_of_bytes;
-				b = bytes[pos++];
-			}
-			d.opcode = b;
-			info = mmiodec_map0f_info(d.map, b, mandatory_prefix(&d.p),
-						  mode64);
-			flags = info->flags;
-		} else {
-			/* Whether it is VEX or LES/LDS/BOUND/POP needs the
-			 * next byte; either way the instruction continues. */
-			if (pos >= avail)
-				goto out_of_bytes;
-			uint8_t next = bytes[pos];
-			bool is_vex = b == 0x8F ? (next & 0x1F) >= 8
-						: mode64 || (next & 0xC0) == 0xC0;
-			if (is_vex) {
-				struct vex_result v = { 0 };
-				status = decode_vex_like(&d, avail, pos, b, &v);
-				if (status == OUT_OF_BYTES)
-					goto out_of_bytes;
-				if (status != MMIODEC_OK)
-					return finish(insn, status, 0, 0);
-				pos = v.pos;
-				d.map = v.map;
-				d.opcode = v.opcode;
-				d.modrm = v.modrm;
-				d.has_modrm = v.has_modrm;
-				bad_register = v.bad_register;
-				imm_kind = v.imm_kind;
-				info = NULL;
-				goto tail;
-			}
-		}
-	}
-
-	const struct vendor_row *row = vendor_row_of(&d);
-	if (row) {
-		*row_matched = true;
-		if (row->vendor == vendor)
-			d.vendor_effect = row->effect;
-	}
-	if (d.vendor_effect == VENDOR_INVALID)
-		return finish(insn, MMIODEC_INVALID, 0, 0);
-	imm_kind = d.vendor_effect == VENDOR_REL16 ? IMM_W : info->imm;
-	d.has_modrm = (flags & OP_MODRM) && d.vendor_effect != VENDOR_NO_MODRM;
-	if (d.has_modrm) {
-		if (pos >= avail)
-			goto out_of_bytes;
-		d.modrm = bytes[pos++];
-		if (flags & OP_MOD_IGNORED)
-			d.modrm |= 0xC0;
-	}
-	if (!form_valid(&d, info) || ((flags & OP_MPX) && !mpx_form_valid(&d)))
-		return finish(insn, MMIODEC_INVALID, 0, 0);
-	if (d.map == MAP_LEGACY)
-		imm_kind = legacy_group_immediate(d.modrm, imm_kind);
-
-tail:
-	if (d.has_modrm && (d.modrm >> 6) != 3 && !read_modrm_tail(&d, &pos, avail))
-		goto out_of_bytes;
-	d.imm_pos = (uint8_t)pos;
-	d.imm_size = (uint8_t)immediate_size(&d, imm_kind);
-	pos += d.imm_size;
-	if (pos > avail)
-		goto out_of_bytes;
-	if (info && (flags & OP_3DNOW)) {
-		if (pos >= avail)
-			goto out_of_bytes;
-		if (!mmiodec_amd3dnow_valid(bytes[pos++]))
-			return finish(insn, MMIODEC_INVALID, 0, 0);
-	}
-	if (d.p.has_lock && !(info && lock_allowed(&d, info)) &&
-	    !lock_cr8_allowed(&d))
-		return finish(insn, MMIODEC_INVALID, 0, 0);
-	if (bad_register || (info && register_out_of_range(&d, info)))
-		return finish(insn, MMIODEC_INVALID, 0, 0);
-
-	d.length = (uint8_t)pos;
-	if (info && describe_mmio(&d, insn))
+	if (d.info && describe_mmio(&d, insn))
 		return MMIODEC_OK;
 
 	/* Not an MMIO form: the length, and the mode that RIP wraps in. */
 	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
-	bool touches = info ? ((modrm_mem && !(flags & OP_NO_ACCESS)) ||
-			       (flags & OP_IMPLICIT_MEM))
-			    : modrm_mem;
-	return finish(insn, touches ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY,
-		      pos, mode);
-
-out_of_bytes:
-	return finish(insn, len < MMIODEC_MAX_LENGTH ? MMIODEC_TRUNCATED
-						     : MMIODEC_INVALID, 0, 0);
+	bool touches = d.info ? ((modrm_mem && !(d.flags & OP_NO_ACCESS)) ||
+				 (d.flags & OP_IMPLICIT_MEM))
+			      : modrm_mem;
+	return finish_general(insn, touches ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY,
+		      d.length, mode);
 }
 
 /* What a vendor row can change (see src/vendor.h). */
@@ -959,7 +1003,7 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 	if (!insn)
 		return MMIODEC_BAD_ARGUMENT;
 	if ((unsigned)vendor > MMIODEC_VENDOR_AMD)
-		return finish(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
+		return finish_general(insn, MMIODEC_BAD_ARGUMENT, 0, 0);
 
 	unsigned own = vendor == MMIODEC_VENDOR_AMD ? MMIODEC_VENDOR_AMD
 						    : MMIODEC_VENDOR_INTEL;
@@ -985,7 +1029,7 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 	if (differs && vendor == MMIODEC_VENDOR_ANY) {
 		unsigned length = (uint8_t)(other_answer >> 8) == insn->length
 					  ? insn->length : 0;
-		status = finish(insn, MMIODEC_VENDOR_DEPENDENT, length,
+		status = finish_general(insn, MMIODEC_VENDOR_DEPENDENT, length,
 				length ? mode : 0);
 	}
 	insn->vendor = (uint8_t)vendor;

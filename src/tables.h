@@ -185,8 +185,8 @@ static bool mmiodec_map0f_has_imm8(uint8_t opcode)
 
 /* The four rule numbers (memory, memory+b, register, register+b) of a
  * VEX-family opcode, or NULL when it has no valid form under this pp. */
-static const uint8_t *mmiodec_vex_rules_for(unsigned kind, unsigned map,
-					    uint8_t opcode, unsigned pp)
+static MMIODEC_ALWAYS_INLINE const uint8_t *
+mmiodec_vex_rules_for(unsigned kind, unsigned map, uint8_t opcode, unsigned pp)
 {
 	if (kind > VEX_KIND_MVEX || map >= 32)
 		return NULL;
