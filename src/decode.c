@@ -6,9 +6,13 @@
  *
  * Two paths: decode_fast64() for the common case (64-bit mode, no legacy
  * prefix), which keeps its state in locals, and mmiodec_decode_general()
- * for everything, marked cold so that it is built for size. Both read the
- * displacement and immediate only for the MMIO forms: for everything else
- * the length is enough.
+ * for everything, marked cold so that it is built for size. The general
+ * path runs in stages (read_opcode, read_vex_form or read_modrm,
+ * read_tail, describe_mmio) that hand on a struct decode_state, so that
+ * only one stage's frame is on the stack at a time; where a row of
+ * vendor.h names the bytes it reads them as both vendors. Both paths read
+ * the displacement and immediate only for the MMIO forms: for everything
+ * else the length is enough.
  *
  * Only the API is global: the opcode tables (tables.h) are part of this
  * file, and everything else here is static, so that two copies of the
