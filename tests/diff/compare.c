@@ -374,15 +374,12 @@ struct diff_verdict diff_compare(const struct zydis_answer *zydis,
 
 bool diff_same_but_vendor(const struct mmiodec_insn *a, const struct mmiodec_insn *b)
 {
-	/* Every byte but the two fields (called for every input: no copy). */
-	const size_t vendor = offsetof(struct mmiodec_insn, vendor);
-	const size_t dependent = offsetof(struct mmiodec_insn, vendor_dependent);
-	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+	/* One copy, with b's vendor fields (called for every input). */
+	struct mmiodec_insn x = *a;
 
-	for (size_t i = 0; i < sizeof(*a); i++)
-		if (x[i] != y[i] && i != vendor && i != dependent)
-			return false;
-	return true;
+	x.vendor = b->vendor;
+	x.vendor_dependent = b->vendor_dependent;
+	return memcmp(&x, b, sizeof(x)) == 0;
 }
 
 /*
@@ -762,7 +759,18 @@ void diff_record(struct diff_run *run, enum diff_source source, unsigned vendor,
 		group->example = make_example(source, vendor, bytes, len, mode, cut);
 }
 
-/* The vendors whose answers the run judges, and the flags for Zydis. */
+/* `wanted` when the run judges it, else a vendor whose Zydis answer the
+ * run has: Intel's (decoded for INTEL and for ANY), or else AMD's. */
+static unsigned judged_vendor(unsigned vendors, unsigned wanted)
+{
+	if (vendors & VENDOR_BIT(wanted))
+		return wanted;
+	if (vendors & (VENDOR_BIT(MMIODEC_VENDOR_INTEL) | VENDOR_BIT(MMIODEC_VENDOR_ANY)))
+		return MMIODEC_VENDOR_INTEL;
+	return MMIODEC_VENDOR_AMD;
+}
+
+/* The flags for Zydis. */
 static unsigned zydis_flags(const struct diff_run *run)
 {
 	return run->options.verify_shortcut ? ZYDIS_DECODE_VERIFY_SHORTCUT : 0;
@@ -868,8 +876,7 @@ bool diff_check_step(struct diff_run *run, enum diff_source source, const uint8_
 	judge(run, bytes, len, mode, &j);
 	if (!j.shortcut_ok)
 		run->shortcut_wrong++;
-	*zydis_length = j.zydis[(vendors & VENDOR_BIT(MMIODEC_VENDOR_INTEL)) || !(vendors & VENDOR_BIT(MMIODEC_VENDOR_AMD))
-				? MMIODEC_VENDOR_INTEL : MMIODEC_VENDOR_AMD].length;
+	*zydis_length = j.zydis[judged_vendor(vendors, MMIODEC_VENDOR_INTEL)].length;
 
 	for (unsigned v = 0; v < VENDOR_COUNT; v++) {
 		const struct zydis_answer *zydis = &j.zydis[v];
@@ -900,9 +907,7 @@ bool diff_check_step(struct diff_run *run, enum diff_source source, const uint8_
 	if (j.consistency.kind != KIND_NONE) {
 		all_agreed = false;
 		diff_record(run, source, MMIODEC_VENDOR_ANY, bytes, len, mode,
-			    &j.zydis[(vendors & VENDOR_BIT(MMIODEC_VENDOR_ANY)) ? MMIODEC_VENDOR_ANY
-			    : (vendors & VENDOR_BIT(MMIODEC_VENDOR_INTEL)) ? MMIODEC_VENDOR_INTEL
-			    : MMIODEC_VENDOR_AMD],
+			    &j.zydis[judged_vendor(vendors, MMIODEC_VENDOR_ANY)],
 			    &j.insn[MMIODEC_VENDOR_ANY], j.consistency, 0);
 	}
 	tally(&run->by_source[source], all_agreed);
@@ -1000,10 +1005,7 @@ static void print_json_pair(FILE *out, const char *label, const char *json, cons
  * recorded under ANY, which a run may not judge). */
 static unsigned shown_vendor(const struct diff_run *run, unsigned vendor)
 {
-	if (run->options.vendors & VENDOR_BIT(vendor))
-		return vendor;
-	return (run->options.vendors & VENDOR_BIT(MMIODEC_VENDOR_INTEL)) ? MMIODEC_VENDOR_INTEL
-									 : MMIODEC_VENDOR_AMD;
+	return judged_vendor(run->options.vendors, vendor);
 }
 
 /* What to say beside Zydis's line: the corrections applied, or its error. */

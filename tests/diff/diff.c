@@ -32,7 +32,7 @@ static void usage(FILE *out)
 		"Exit status 1 when they disagree (in a failing kind), 2 on bad usage.\n"
 		"\n"
 		"  --short             the CI run: a bounded exhaustive part, 500000 random\n"
-		"                      inputs with a fixed seed, 8 MiB of real code\n"
+		"                      inputs with a fixed seed, 4 MiB of real code\n"
 		"  --only PHASE        exhaustive, random or sweep (repeatable; default all)\n"
 		"  --mode M            16, 32 or 64 (repeatable; default all three)\n"
 		"  --vendor V          intel, amd, any or all (repeatable; default all)\n"
@@ -46,7 +46,7 @@ static void usage(FILE *out)
 		"  --seconds S         stop every phase after S seconds in all\n"
 		"  --sweep PATH        an ELF file or a directory to sweep (repeatable;\n"
 		"                      default /usr/bin and /usr/lib/x86_64-linux-gnu)\n"
-		"  --sweep-bytes N     code bytes to sweep, 0 for all (default 64M, short 8M;\n"
+		"  --sweep-bytes N     code bytes to sweep, 0 for all (default 64M, short 4M;\n"
 		"                      K, M, G suffixes)\n"
 		"  --examples N        examples shown per kind of disagreement (default 10)\n"
 		"  --groups N          groups shown per kind of disagreement (default 25)\n"
@@ -211,7 +211,7 @@ static int diff_main(int argc, char **argv, const char **sweep_paths, const char
 	if (!random_given)
 		options.random_count = options.short_run ? 500000 : 2000000;
 	if (!sweep_bytes_given)
-		options.sweep_bytes = options.short_run ? 8u << 20 : 64u << 20;
+		options.sweep_bytes = options.short_run ? 4u << 20 : 64u << 20;
 	if (!prefix_every_given)
 		options.prefix_every = options.short_run ? 4 : 1;
 	if (options.vendors == 0)

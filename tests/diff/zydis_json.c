@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "zydis_json.h"
 
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stddef.h>
-#include <stdio.h>
 #include <string.h>
 
 bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode, unsigned vendor)
@@ -653,20 +650,53 @@ struct json_text {
 	size_t needed;
 };
 
-#if defined(__GNUC__)
-__attribute__((format(printf, 2, 3)))
-#endif
-static void put(struct json_text *text, const char *format, ...)
+/* The pieces of a line, without printf (the harness writes a line for
+ * every supported form it judges). */
+static void put_bytes(struct json_text *text, const char *s, size_t n)
 {
-	size_t room = text->needed < text->cap ? text->cap - text->needed : 0;
-	va_list args;
-	int n;
+	if (text->needed < text->cap) {
+		size_t room = text->cap - text->needed - 1;
+		size_t fit = n < room ? n : room;
 
-	va_start(args, format);
-	n = vsnprintf(room ? text->buf + text->needed : NULL, room, format, args);
-	va_end(args);
-	if (n > 0)
-		text->needed += (size_t)n;
+		memcpy(text->buf + text->needed, s, fit);
+		text->buf[text->needed + fit] = '\0';
+	}
+	text->needed += n;
+}
+
+static void put(struct json_text *text, const char *s)
+{
+	put_bytes(text, s, strlen(s));
+}
+
+/* A JSON string of a name (no character in it needs escaping). */
+static void put_name(struct json_text *text, const char *name)
+{
+	put(text, "\"");
+	put(text, name);
+	put(text, "\"");
+}
+
+static void put_unsigned(struct json_text *text, uint64_t value)
+{
+	char digits[20];
+	size_t n = 0;
+
+	do {
+		digits[sizeof(digits) - ++n] = (char)('0' + value % 10);
+		value /= 10;
+	} while (value);
+	put_bytes(text, digits + sizeof(digits) - n, n);
+}
+
+static void put_signed(struct json_text *text, int64_t value)
+{
+	if (value < 0) {
+		put(text, "-");
+		put_unsigned(text, 0 - (uint64_t)value);
+	} else {
+		put_unsigned(text, (uint64_t)value);
+	}
 }
 
 /* A register name, or JSON null for none. */
@@ -675,7 +705,7 @@ static void put_register(struct json_text *text, ZydisRegister reg)
 	if (reg == ZYDIS_REGISTER_NONE)
 		put(text, "null");
 	else
-		put(text, "\"%s\"", ZydisRegisterGetString(reg));
+		put_name(text, ZydisRegisterGetString(reg));
 }
 
 static bool writes(const ZydisDecodedOperand *op)
@@ -768,10 +798,13 @@ static void put_memory_operand(struct json_text *text, const struct zydis_answer
 	put_register(text, base);
 	put(text, ",\"index\":");
 	put_register(text, op->mem.index);
-	put(text, ",\"scale\":%u", has_index ? (unsigned)op->mem.scale : 0u);
-	put(text, ",\"displacement\":%" PRId64, displacement);
-	put(text, ",\"address_size\":%u", (unsigned)answer->insn.address_width);
-	put(text, ",\"access\":\"%s\"}", writes(op) ? "write" : "read");
+	put(text, ",\"scale\":");
+	put_unsigned(text, has_index ? op->mem.scale : 0u);
+	put(text, ",\"displacement\":");
+	put_signed(text, displacement);
+	put(text, ",\"address_size\":");
+	put_unsigned(text, answer->insn.address_width);
+	put(text, writes(op) ? ",\"access\":\"write\"}" : ",\"access\":\"read\"}");
 }
 
 /* The fields after "length" for a supported form. */
@@ -810,15 +843,21 @@ static void put_access(struct json_text *text, const struct zydis_answer *answer
 	if (answer->corrections & (1u << CORRECTION_MOVSXD_WORD))
 		width = 2;
 
-	put(text, ",\"mnemonic\":\"%s\"", ZydisMnemonicGetString(insn->mnemonic));
-	put(text, ",\"direction\":\"%s\",\"width\":%u", direction, width);
-	put(text, ",\"extend\":\"%s\",\"register\":", extend_name(insn->mnemonic));
+	put(text, ",\"mnemonic\":");
+	put_name(text, ZydisMnemonicGetString(insn->mnemonic));
+	put(text, ",\"direction\":");
+	put_name(text, direction);
+	put(text, ",\"width\":");
+	put_unsigned(text, width);
+	put(text, ",\"extend\":");
+	put_name(text, extend_name(insn->mnemonic));
+	put(text, ",\"register\":");
 	put_register(text, data_register(answer));
 	put(text, ",\"immediate\":");
 	if (immediate) {
 		uint64_t mask = width >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * width)) - 1;
 
-		put(text, "%" PRIu64, immediate->imm.value.u & mask);
+		put_unsigned(text, immediate->imm.value.u & mask);
 	} else {
 		put(text, "null");
 	}
@@ -869,14 +908,25 @@ int zydis_json_format(char *out, size_t cap, const uint8_t *bytes, size_t len,
 
 	if (cap > 0)
 		out[0] = '\0';
+	static const char hex_digits[] = "0123456789abcdef";
+
 	put(&text, "{\"bytes\":\"");
-	for (size_t i = 0; i < len; i++)
-		put(&text, "%02x", bytes[i]);
-	put(&text, "\",\"mode\":%u,\"vendor\":\"%s\",\"status\":\"%s\",\"vendor_dependent\":%s", mode,
-	    vendor ? vendor : "?", status_name(answer->status),
-	    answer->vendor_dependent ? "true" : "false");
-	if (shows_length(answer))
-		put(&text, ",\"length\":%u", answer->length);
+	for (size_t i = 0; i < len; i++) {
+		char pair[2] = { hex_digits[bytes[i] >> 4], hex_digits[bytes[i] & 15] };
+
+		put_bytes(&text, pair, 2);
+	}
+	put(&text, "\",\"mode\":");
+	put_unsigned(&text, mode);
+	put(&text, ",\"vendor\":");
+	put_name(&text, vendor ? vendor : "?");
+	put(&text, ",\"status\":");
+	put_name(&text, status_name(answer->status));
+	put(&text, answer->vendor_dependent ? ",\"vendor_dependent\":true" : ",\"vendor_dependent\":false");
+	if (shows_length(answer)) {
+		put(&text, ",\"length\":");
+		put_unsigned(&text, answer->length);
+	}
 	if (answer->status == MMIODEC_OK)
 		put_access(&text, answer);
 	put(&text, "}");
