@@ -408,11 +408,12 @@ static bool correct_lock_mov_cr8(const struct zydis_oracle *oracle, const uint8_
 }
 
 /*
- * D7, AMD: UD0 (0F FF) has no ModRM byte (APM vol. 3 UD0; iced's
- * DecoderOptions::AMD "UD0 has no modr/m byte"): two bytes after the
- * prefixes, no memory operand. Intel gives it a ModRM (SDM vol. 2 UD0),
- * as Zydis does. Probe: the bytes up to FF with a register ModRM, which
- * tells whether Zydis accepts the prefixes (LOCK it does not).
+ * D7, AMD: UD0 (0F FF) has no ModRM byte (iced's DecoderOptions::AMD:
+ * "UD0 has no modr/m byte"; binutils, 2025: AMD hardware appears always to
+ * behave as the APM 3.36's "may" allows, without one): two bytes after the
+ * prefixes, no memory operand. Intel gives it a ModRM (SDM vol. 2 UD0), as
+ * Zydis does. Probe: the bytes up to FF with a register ModRM, which tells
+ * whether Zydis accepts the prefixes (LOCK it does not).
  */
 static bool correct_ud0_no_modrm(const struct zydis_oracle *oracle, const uint8_t *bytes,
 				 size_t len, struct zydis_answer *answer)
@@ -453,7 +454,7 @@ const struct zydis_correction_info zydis_corrections[CORRECTION_COUNT] = {
 	[CORRECTION_LOCK_MOV_CR8] = { "D6 LOCK MOV CR0 is MOV CR8",
 				      "APM vol. 3 MOV CRn; iced DecoderOptions::AMD", AMD },
 	[CORRECTION_UD0_NO_MODRM] = { "D7 UD0 has no ModRM",
-				      "APM vol. 3 UD0; iced DecoderOptions::AMD", AMD },
+				      "iced DecoderOptions::AMD; binutils 2025", AMD },
 };
 
 static bool (*const correction_functions[CORRECTION_COUNT])(const struct zydis_oracle *,

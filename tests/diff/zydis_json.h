@@ -123,10 +123,12 @@ bool zydis_vendors_init(struct zydis_vendors *oracles, unsigned mode);
  * are decoded (asked for, or needed for ANY), every answer given has
  * vendor_dependent set and known.
  *
- * AMD_BRANCHES changes only near branches with a 66 prefix in 64-bit mode
- * (measured over every opcode x ModRM x 19 prefix sets, all modes, cut at
- * every length): elsewhere the AMD decoder's raw answer is the Intel one,
- * and it is not run unless ZYDIS_DECODE_VERIFY_SHORTCUT is given. Returns
+ * AMD_BRANCHES changes only near branches (E8, E9, 0F 80..8F) with a 66
+ * prefix in 64-bit mode: elsewhere, that is outside 64-bit mode or without
+ * a 66 byte, the AMD decoder's raw answer is taken to be the Intel one and
+ * the AMD decoder is not run, unless ZYDIS_DECODE_VERIFY_SHORTCUT is given
+ * (a full mmiodec-diff run and fuzz-zydis give it and fail when it finds
+ * otherwise; the self-test checks it over the one-byte and 0F maps). Returns
  * false only when that flag is given and the two raw answers differ where
  * the shortcut would have taken them to be equal.
  */
