@@ -74,7 +74,8 @@ enum mmiodec_mode {
  *	AMD processors disagree on these bytes: on validity, length or the
  *	memory access (see the README's table of vendor differences). Decode
  *	again for the vendor that runs the code. length and mode are set when
- *	the two agree on the length, else zero; the other fields are zero.
+ *	both read a whole instruction of the same length, else zero; the
+ *	other fields are zero (vendor_dependent is true).
  */
 enum mmiodec_status {
 	MMIODEC_OK = 0,
