@@ -260,12 +260,19 @@ static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 static void check_descriptor(const struct fuzz_case *c,
 			     const struct mmiodec_insn *in, size_t len)
 {
-	/* the call itself is always right here */
-	FUZZ_CHECK(c, in->status <= MMIODEC_TRUNCATED);
-	if (is_instruction(in->status)) {
+	/* the call itself is always right here; decoded for ANY, so the
+	 * vendor is 0 and vendor_dependent goes with VENDOR_DEPENDENT */
+	FUZZ_CHECK(c, in->status <= MMIODEC_TRUNCATED ||
+			      in->status == MMIODEC_VENDOR_DEPENDENT);
+	FUZZ_CHECK(c, in->vendor == MMIODEC_VENDOR_ANY);
+	FUZZ_CHECK(c, in->vendor_dependent ==
+			      (in->status == MMIODEC_VENDOR_DEPENDENT));
+	if (is_instruction(in->status) ||
+	    (in->status == MMIODEC_VENDOR_DEPENDENT && in->length)) {
 		FUZZ_CHECK(c, in->length >= 1 &&
 				      in->length <= MMIODEC_MAX_LENGTH);
 		FUZZ_CHECK(c, in->length <= len);
+		FUZZ_CHECK(c, in->mode == c->mode);
 	} else {
 		FUZZ_CHECK(c, in->length == 0);
 	}
@@ -578,7 +585,7 @@ static void check_string_helpers(const struct fuzz_case *c,
 
 static const char *const status_names[] = {
 	"ok", "no-memory", "unsupported", "invalid", "truncated",
-	"bad-argument",
+	"bad-argument", "vendor-dependent",
 };
 
 static const char *const mnemonics[] = {
@@ -661,7 +668,7 @@ static void check_names(const struct fuzz_case *c,
 		const char *name = mmiodec_status_name((enum mmiodec_status)s);
 
 		FUZZ_CHECK(c, name != NULL);
-		if (s <= MMIODEC_BAD_ARGUMENT)
+		if (s <= MMIODEC_VENDOR_DEPENDENT)
 			FUZZ_CHECK(c, strcmp(name, status_names[s]) == 0);
 		else
 			FUZZ_CHECK(c, strcmp(name, "?") == 0);

@@ -75,7 +75,9 @@ enum mmiodec_mode {
  *	memory access (see the README's table of vendor differences). Decode
  *	again for the vendor that runs the code. length and mode are set when
  *	both read a whole instruction of the same length, else zero; the
- *	other fields are zero (vendor_dependent is true).
+ *	other fields are zero (vendor_dependent is true). Where one vendor
+ *	needs more bytes than were given, ANY answers MMIODEC_TRUNCATED
+ *	instead: more bytes may make the two agree.
  */
 enum mmiodec_status {
 	MMIODEC_OK = 0,

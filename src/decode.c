@@ -997,7 +997,8 @@ static uint32_t vendor_answer(const struct mmiodec_insn *insn)
  * vendor row are read as both vendors (in a loop, so that decode_as() is
  * expanded once and the stack holds one descriptor, the caller's): the
  * vendor asked for, the other one, then the one asked for again, whose
- * answer is kept unless ANY was asked for and the two differ.
+ * answer is kept unless ANY was asked for and the two differ: then it is
+ * TRUNCATED if either needs more bytes, else VENDOR_DEPENDENT.
  */
 static MMIODEC_NOINLINE MMIODEC_COLD enum mmiodec_status
 mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
@@ -1031,10 +1032,18 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 	}
 	bool differs = read_twice && other_answer != vendor_answer(insn);
 	if (differs && vendor == MMIODEC_VENDOR_ANY) {
-		unsigned length = (uint8_t)(other_answer >> 8) == insn->length
-					  ? insn->length : 0;
-		status = finish_general(insn, MMIODEC_VENDOR_DEPENDENT, length,
-				length ? mode : 0);
+		if ((uint8_t)other_answer == MMIODEC_TRUNCATED ||
+		    insn->status == MMIODEC_TRUNCATED) {
+			/* One vendor needs more bytes before it can tell:
+			 * so does ANY (more bytes may make the two agree). */
+			status = finish_general(insn, MMIODEC_TRUNCATED, 0, 0);
+			differs = false;
+		} else {
+			unsigned length = (uint8_t)(other_answer >> 8) == insn->length
+						  ? insn->length : 0;
+			status = finish_general(insn, MMIODEC_VENDOR_DEPENDENT,
+						length, length ? mode : 0);
+		}
 	}
 	insn->vendor = (uint8_t)vendor;
 	insn->vendor_dependent = differs;

@@ -384,10 +384,11 @@ bool diff_same_but_vendor(const struct mmiodec_insn *a, const struct mmiodec_ins
 
 /*
  * The definition of the ANY answer (include/mmiodec.h): where the INTEL
- * and AMD descriptors agree, theirs with vendor ANY; elsewhere
+ * and AMD descriptors agree, theirs with vendor ANY; elsewhere TRUNCATED
+ * (only status set) when either of them is TRUNCATED, else
  * VENDOR_DEPENDENT, vendor_dependent set, and length and mode only when
- * both give the same non-zero length (INVALID and TRUNCATED have none),
- * every other field zero.
+ * both give the same non-zero length (INVALID has none), every other
+ * field zero.
  */
 struct mmiodec_insn diff_any_expected(const struct mmiodec_insn *intel,
 				      const struct mmiodec_insn *amd, unsigned mode)
@@ -401,8 +402,12 @@ struct mmiodec_insn diff_any_expected(const struct mmiodec_insn *intel,
 		return any;
 	}
 	memset(&any, 0, sizeof(any));
-	any.status = MMIODEC_VENDOR_DEPENDENT;
 	any.vendor = MMIODEC_VENDOR_ANY;
+	if (intel->status == MMIODEC_TRUNCATED || amd->status == MMIODEC_TRUNCATED) {
+		any.status = MMIODEC_TRUNCATED;
+		return any;
+	}
+	any.status = MMIODEC_VENDOR_DEPENDENT;
 	any.vendor_dependent = 1;
 	if (intel->length == amd->length && intel->length != 0) {
 		any.length = intel->length;

@@ -608,9 +608,17 @@ void zydis_vendors_combine(struct zydis_answer answers[ZYDIS_VENDOR_COUNT], bool
 	any->corrections |= amd->corrections;
 	if (differ) {
 		/* The definition of mmiodec_decode()'s answer for
-		 * MMIODEC_VENDOR_ANY (include/mmiodec.h). */
-		any->status = MMIODEC_VENDOR_DEPENDENT;
-		any->length = intel->length == amd->length ? intel->length : 0;
+		 * MMIODEC_VENDOR_ANY (include/mmiodec.h): TRUNCATED while one
+		 * vendor needs more bytes, else VENDOR_DEPENDENT. */
+		if (intel->status == MMIODEC_TRUNCATED ||
+		    amd->status == MMIODEC_TRUNCATED) {
+			any->status = MMIODEC_TRUNCATED;
+			any->length = 0;
+			any->vendor_dependent = false;
+		} else {
+			any->status = MMIODEC_VENDOR_DEPENDENT;
+			any->length = intel->length == amd->length ? intel->length : 0;
+		}
 	}
 }
 

@@ -79,8 +79,9 @@ struct zydis_answer {
 	ZyanStatus zydis_status;
 	/** The status mmiodec should return: OK, NO_MEMORY, UNSUPPORTED when
 	 *  the instruction is valid; TRUNCATED for ZYDIS_STATUS_NO_MORE_DATA;
-	 *  INVALID for any other failure; VENDOR_DEPENDENT for ANY where the
-	 *  two vendors' answers differ. */
+	 *  INVALID for any other failure; for ANY where the two vendors'
+	 *  answers differ, TRUNCATED if one of them is, else
+	 *  VENDOR_DEPENDENT. */
 	enum mmiodec_status status;
 	/** Instruction length when valid (for VENDOR_DEPENDENT, the two
 	 *  vendors' common non-zero length, or 0), else 0. */

@@ -17,7 +17,8 @@ static const struct decode_case vendor_branch_cases[] = {
 	{ AS_INTEL(64), "66 E8 78 56 34 12",       "no-memory vdep" },
 	{ AS_AMD(64), "66 E8 34 12 | 56 78",     "no-memory vdep" },
 	{ 64, "66 E8 78 56 34 12",       "vendor-dependent" },
-	{ 64, "66 E8 34 12",             "vendor-dependent" },
+	/* Intel needs 2 more bytes: so does ANY */
+	{ 64, "66 E8 34 12",             "truncated" },
 	{ AS_AMD(64), "66 E9 34 12",             "no-memory vdep" },
 	{ AS_INTEL(64), "66 E9 78 56 34 12",       "no-memory vdep" },
 	{ AS_AMD(64), "66 0F 84 34 12",          "no-memory vdep" },
@@ -77,7 +78,7 @@ static const struct decode_case vendor_validity_cases[] = {
 	{ AS_AMD(32), "0F 79 03",    "invalid vdep" },
 	{ 64, "0F 78 C8",    "vendor-dependent" },
 	{ AS_AMD(64), "0F 78",       "invalid vdep" },
-	{ 64, "0F 78",       "vendor-dependent" },
+	{ 64, "0F 78",       "truncated" },
 	{ 64, "66 0F 78 C0 01 02", "no-memory" },
 	{ 64, "F2 0F 79 C1", "no-memory" },
 	/* LOCK MOV CR0 is MOV CR8 on AMD */
@@ -95,7 +96,7 @@ static const struct decode_case vendor_validity_cases[] = {
 	{ AS_AMD(16), "0F FF | 00",  "no-memory vdep" },
 	{ AS_INTEL(64), "0F FF C0",    "no-memory vdep" },
 	{ 64, "0F FF C0",    "vendor-dependent" },
-	{ 64, "0F FF",       "vendor-dependent" },
+	{ 64, "0F FF",       "truncated" },
 	{ AS_AMD(64), "F0 0F FF C0", "invalid" },
 	/* UD1 and UD2 agree */
 	{ 64, "0F B9 C0",    "no-memory" },
