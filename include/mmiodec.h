@@ -301,7 +301,9 @@ struct mmiodec_mem {
  *	status is not BAD_ARGUMENT)
  * @vendor_dependent: true when the answer holds for @vendor only: the
  *	other vendor reads these bytes differently (and with
- *	MMIODEC_VENDOR_ANY the status is then MMIODEC_VENDOR_DEPENDENT)
+ *	MMIODEC_VENDOR_ANY the status is then MMIODEC_VENDOR_DEPENDENT). It
+ *	compares with the other vendor's answer on the same bytes, TRUNCATED
+ *	included, so it may change when more bytes are given
  * @reserved: zero
  *
  * Plain data, 64 bytes, no pointer into the input. When status is not

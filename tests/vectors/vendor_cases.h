@@ -98,6 +98,11 @@ static const struct decode_case vendor_validity_cases[] = {
 	{ 64, "0F FF C0",    "vendor-dependent" },
 	{ 64, "0F FF",       "truncated" },
 	{ AS_AMD(64), "F0 0F FF C0", "invalid" },
+	/* found by fuzz-decode: with ANY, an answer given before Intel has
+	 * its ModRM byte must not turn into another with it */
+	{ 64, "40 F0 0F FF", "truncated" },
+	{ AS_AMD(64), "40 F0 0F FF", "invalid vdep" },
+	{ 64, "40 F0 0F FF F2", "invalid" },
 	/* UD1 and UD2 agree */
 	{ 64, "0F B9 C0",    "no-memory" },
 	{ 64, "0F 0B",       "no-memory" },
