@@ -527,17 +527,6 @@ struct location {
 };
 #define MAP_UNKNOWN 15
 
-static bool is_legacy_prefix(uint8_t b)
-{
-	switch (b) {
-	case 0x26: case 0x2e: case 0x36: case 0x3e: case 0x64: case 0x65:
-	case 0x66: case 0x67: case 0xf0: case 0xf2: case 0xf3:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static uint8_t byte_at(const uint8_t *bytes, size_t len, size_t i)
 {
 	return i < len ? bytes[i] : 0;
@@ -548,12 +537,10 @@ static uint8_t byte_at(const uint8_t *bytes, size_t len, size_t i)
 static struct location guess_location(const uint8_t *bytes, size_t len, unsigned mode)
 {
 	struct location where = { CATEGORY_LEGACY, ZYDIS_OPCODE_MAP_DEFAULT, 0 };
-	size_t i = 0;
+	size_t i = zydis_opcode_start(bytes, len, mode);
 	uint8_t lead, next;
 	bool escape_ok;
 
-	while (i < len && (is_legacy_prefix(bytes[i]) || (mode == 64 && (bytes[i] & 0xf0) == 0x40)))
-		i++;
 	lead = byte_at(bytes, len, i);
 	next = byte_at(bytes, len, i + 1);
 	/* Outside 64-bit mode C4, C5 and 62 are LES, LDS and BOUND unless

@@ -98,7 +98,6 @@ enum phase { PHASE_EXHAUSTIVE, PHASE_RANDOM, PHASE_SWEEP, PHASE_COUNT };
 static const char *const phase_names[PHASE_COUNT] = { "exhaustive", "random", "sweep" };
 
 static int self_test(void);
-static size_t parse_hex(const char *text, uint8_t *out, size_t cap);
 
 /* main() owns the two argument lists, so that every return frees them. */
 static int diff_main(int argc, char **argv, const char **sweep_paths, const char **checks)
@@ -173,7 +172,7 @@ static int diff_main(int argc, char **argv, const char **sweep_paths, const char
 			ok = end != value && !*end && options.seconds >= 0;
 		} else if (strcmp(arg, "--check") == 0) {
 			uint8_t bytes[MMIODEC_MAX_LENGTH];
-			size_t len = parse_hex(value, bytes, sizeof(bytes));
+			size_t len = diff_parse_hex(value, bytes, sizeof(bytes));
 
 			ok = len > 0 && strlen(value) == 2 * len;
 			checks[check_count++] = value;
@@ -242,7 +241,7 @@ static int diff_main(int argc, char **argv, const char **sweep_paths, const char
 
 	for (unsigned c = 0; c < check_count; c++) {
 		uint8_t bytes[MMIODEC_MAX_LENGTH];
-		size_t len = parse_hex(checks[c], bytes, sizeof(bytes));
+		size_t len = diff_parse_hex(checks[c], bytes, sizeof(bytes));
 
 		for (unsigned m = 0; m < MODE_COUNT; m++) {
 			if (!options.modes[m])
@@ -303,20 +302,6 @@ static unsigned self_test_failures;
 		}                                                                    \
 	} while (0)
 
-static size_t parse_hex(const char *text, uint8_t *out, size_t cap)
-{
-	size_t n = 0;
-
-	while (text[0] && text[1] && n < cap) {
-		unsigned value;
-
-		if (sscanf(text, "%2x", &value) != 1)
-			break;
-		out[n++] = (uint8_t)value;
-		text += 2;
-	}
-	return n;
-}
 
 static struct zydis_vendors self_oracles[MODE_COUNT];
 
@@ -644,7 +629,7 @@ static void test_golden_lines(void)
 {
 	for (size_t i = 0; i < sizeof(golden_lines) / sizeof(golden_lines[0]); i++) {
 		uint8_t bytes[MMIODEC_MAX_LENGTH];
-		size_t len = parse_hex(golden_lines[i].hex, bytes, sizeof(bytes));
+		size_t len = diff_parse_hex(golden_lines[i].hex, bytes, sizeof(bytes));
 		unsigned mode = golden_lines[i].mode;
 		struct zydis_answer zydis[VENDOR_COUNT];
 
@@ -748,7 +733,7 @@ static void test_corrupted_answers(void)
 		unsigned mode = cases[i].mode;
 		const char *hex = cases[i].hex;
 		uint8_t bytes[MMIODEC_MAX_LENGTH];
-		size_t len = parse_hex(hex, bytes, sizeof(bytes));
+		size_t len = diff_parse_hex(hex, bytes, sizeof(bytes));
 		struct zydis_answer answers[VENDOR_COUNT];
 		const struct zydis_answer *zy = &answers[v];
 		struct mmiodec_insn real, bad, shaped;
@@ -1001,7 +986,7 @@ static void test_shortcut(void)
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		uint8_t buf[MMIODEC_MAX_LENGTH];
-		size_t start = parse_hex(cases[i].prefix, buf, sizeof(buf));
+		size_t start = diff_parse_hex(cases[i].prefix, buf, sizeof(buf));
 
 		for (unsigned map = 0; map < 2; map++)
 		for (unsigned op = 0; op < 256; op++)

@@ -226,6 +226,10 @@ struct mmiodec_insn diff_any_expected(const struct mmiodec_insn *intel,
 /* Whether two descriptors agree in every field but vendor and
  * vendor_dependent. */
 bool diff_same_but_vendor(const struct mmiodec_insn *a, const struct mmiodec_insn *b);
+
+/* Hex pairs without spaces ("0f05") into out; stops at the first pair
+ * that is not hex or at cap bytes. Returns the byte count. */
+size_t diff_parse_hex(const char *text, uint8_t *out, size_t cap);
 /* Check mmiodec's answers insn[ANY], insn[INTEL], insn[AMD] against each
  * other (KIND_CONSISTENCY, detail enum diff_consistency). */
 struct diff_verdict diff_consistency(const struct mmiodec_insn insn[VENDOR_COUNT], unsigned mode);

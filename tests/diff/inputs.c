@@ -450,7 +450,7 @@ static const struct vendor_row vendor_rows[] = {
 	  LIST("0fff"), "c000040580448c" },
 };
 
-static size_t from_hex(const char *text, uint8_t *out, size_t cap)
+size_t diff_parse_hex(const char *text, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
 
@@ -490,14 +490,14 @@ static bool walk_vendor_forms(struct diff_run *run)
 		for (size_t r = 0; r < sizeof(vendor_rows) / sizeof(vendor_rows[0]); r++) {
 			const struct vendor_row *row = &vendor_rows[r];
 			uint8_t modrms[16];
-			size_t modrm_count = from_hex(row->modrms, modrms, sizeof(modrms));
+			size_t modrm_count = diff_parse_hex(row->modrms, modrms, sizeof(modrms));
 
 			for (const char *const *p = row->prefixes; *p; p++) {
 				for (const char *const *o = row->opcodes; *o; o++) {
 					uint8_t start[2 * MAX_LEN];
-					size_t at = from_hex(*p, start, MAX_LEN);
+					size_t at = diff_parse_hex(*p, start, MAX_LEN);
 
-					at += from_hex(*o, start + at, MAX_LEN);
+					at += diff_parse_hex(*o, start + at, MAX_LEN);
 					if (modrm_count == 0 && !check_cuts(run, start, at, mode_of_index(m)))
 						return false;
 					for (size_t i = 0; i < modrm_count; i++) {

@@ -187,9 +187,7 @@ static bool is_legacy_prefix_byte(uint8_t b)
 	}
 }
 
-/* Where the opcode starts: after the legacy prefixes and (in 64-bit mode)
- * REX bytes. May be len. */
-static size_t opcode_start(const uint8_t *bytes, size_t len, unsigned mode)
+size_t zydis_opcode_start(const uint8_t *bytes, size_t len, unsigned mode)
 {
 	size_t at = 0;
 
@@ -359,7 +357,7 @@ static bool correct_no_vmx(const struct zydis_oracle *oracle, const uint8_t *byt
 	}
 	if (answer->status != MMIODEC_TRUNCATED)
 		return false;
-	at = opcode_start(bytes, len, oracle->mode);
+	at = zydis_opcode_start(bytes, len, oracle->mode);
 	if (!is_0f_opcode(bytes, len, at, 0x78, 0x79) ||
 	    !probe_with_modrm(oracle, bytes, at + 2, at, true, &probe) ||
 	    !is_mnemonic(&probe, ZYDIS_MNEMONIC_VMREAD, ZYDIS_MNEMONIC_VMWRITE))
@@ -387,7 +385,7 @@ static bool correct_lock_mov_cr8(const struct zydis_oracle *oracle, const uint8_
 
 	if (answer->zydis_status != ZYDIS_STATUS_ILLEGAL_LOCK)
 		return false;
-	at = opcode_start(bytes, n, oracle->mode);
+	at = zydis_opcode_start(bytes, n, oracle->mode);
 	if (!is_0f_opcode(bytes, n, at, 0x20, 0x22))
 		return false;
 	memcpy(buf, bytes, n);
@@ -419,7 +417,7 @@ static bool correct_ud0_no_modrm(const struct zydis_oracle *oracle, const uint8_
 				 size_t len, struct zydis_answer *answer)
 {
 	struct zydis_answer probe;
-	size_t at = opcode_start(bytes, len, oracle->mode), end = at + 2;
+	size_t at = zydis_opcode_start(bytes, len, oracle->mode), end = at + 2;
 
 	if (!is_0f_opcode(bytes, len, at, 0xff, 0xff) ||
 	    !probe_with_modrm(oracle, bytes, end, at, false, &probe))

@@ -158,4 +158,8 @@ int zydis_json_format(char *out, size_t cap, const uint8_t *bytes, size_t len,
  *  "decoding-error", "illegal-lock", ...), or "success". */
 const char *zydis_status_name(ZyanStatus status);
 
+/* Where the opcode starts: after the legacy prefixes and (in 64-bit mode)
+ * REX bytes. May be len. */
+size_t zydis_opcode_start(const uint8_t *bytes, size_t len, unsigned mode);
+
 #endif /* MMIODEC_ZYDIS_JSON_H */
