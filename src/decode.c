@@ -778,21 +778,32 @@ finish_general(struct mmiodec_insn *insn, uint8_t status, unsigned length,
 
 #define COUNT(array) (sizeof (array) / sizeof (array)[0])
 
-/* The row of vendor_rows[] that these bytes fall under, or NULL. */
-static const struct vendor_row *vendor_row_of(const struct decode_state *d)
+/* The row of vendor_rows[] that these bytes fall under, or NULL: with
+ * by_modrm, among the rows that look at ModRM (the whole instruction is
+ * read), else among the others (the opcode is known). */
+static const struct vendor_row *vendor_row_of(const struct decode_state *d,
+					      bool by_modrm)
 {
-	if (d->map > MAP_0F ||
+	if (d->map > MAP_0F38 ||
 	    !((vendor_opcodes[d->map][d->opcode >> 5] >> (d->opcode & 31)) & 1))
 		return NULL;
 	unsigned mode_bit = d->mode == 64 ? VENDOR_IN_64
 			    : d->mode == 32 ? VENDOR_IN_32 : VENDOR_IN_16;
+	unsigned mandatory = mandatory_prefix(&d->p);
 	for (unsigned i = 0; i < COUNT(vendor_rows); i++) {
 		const struct vendor_row *r = &vendor_rows[i];
+		bool looks_at_modrm = r->modrm_mask || (r->when & VENDOR_MEMORY);
 		if (r->map != d->map || d->opcode < r->first ||
-		    d->opcode > r->last || !(r->when & mode_bit))
+		    d->opcode > r->last || !(r->when & mode_bit) ||
+		    looks_at_modrm != by_modrm)
 			continue;
-		if ((r->when & VENDOR_NO_PREFIX) &&
-		    mandatory_prefix(&d->p) != PREFIX_NONE)
+		if (by_modrm &&
+		    (!d->has_modrm || (d->modrm & r->modrm_mask) != r->modrm_value ||
+		     ((r->when & VENDOR_MEMORY) && (d->modrm >> 6) == 3)))
+			continue;
+		if (((r->when & VENDOR_NO_PREFIX) && mandatory != PREFIX_NONE) ||
+		    ((r->when & VENDOR_PREFIX_66) && mandatory != PREFIX_66) ||
+		    ((r->when & VENDOR_PREFIX_F3) && mandatory != PREFIX_F3))
 			continue;
 		if ((r->when & VENDOR_OPSIZE16) && d->operand_size != 2)
 			continue;
@@ -888,7 +899,7 @@ static MMIODEC_NOINLINE uint8_t read_opcode(struct decode_state *d)
 static MMIODEC_NOINLINE uint8_t read_modrm(struct decode_state *d)
 {
 	const struct opcode_info *info = d->info;
-	const struct vendor_row *row = vendor_row_of(d);
+	const struct vendor_row *row = vendor_row_of(d, false);
 	if (row) {
 		d->row_matched = true;
 		if (row->vendor == d->vendor)
@@ -938,6 +949,14 @@ static MMIODEC_NOINLINE uint8_t read_tail(struct decode_state *d)
 		return MMIODEC_INVALID;
 	if (d->bad_register || (info && register_out_of_range(d, info)))
 		return MMIODEC_INVALID;
+	/* Rows that look at ModRM decide once all of the bytes are there
+	 * (until then the instruction is truncated, for either vendor). */
+	const struct vendor_row *row = info ? vendor_row_of(d, true) : NULL;
+	if (row) {
+		d->row_matched = true;
+		if (row->vendor == d->vendor && row->effect == VENDOR_INVALID)
+			return MMIODEC_INVALID;
+	}
 	d->length = (uint8_t)pos;
 	return NEXT_STAGE;
 }

@@ -44,20 +44,28 @@ enum {
 	VENDOR_OPSIZE16 = 1 << 4,
 	/* LOCK (F0) given. */
 	VENDOR_LOCKED = 1 << 5,
+	/* The mandatory prefix 66, or F3 (the last of F2/F3, else 66). */
+	VENDOR_PREFIX_66 = 1 << 6,
+	VENDOR_PREFIX_F3 = 1 << 7,
+	/* A memory operand (ModRM.mod is not 3). */
+	VENDOR_MEMORY = 1 << 8,
 };
 
 struct vendor_row {
-	uint8_t map;          /* MAP_LEGACY or MAP_0F */
+	uint8_t map;          /* MAP_LEGACY, MAP_0F or MAP_0F38 */
 	uint8_t first, last;  /* opcode range */
-	uint8_t when;         /* VENDOR_IN_* and prefix bits */
 	uint8_t vendor;       /* enum mmiodec_vendor the effect is for */
+	uint16_t when;        /* VENDOR_IN_*, prefix and operand bits */
+	/* With a mask, the row needs (ModRM & modrm_mask) == modrm_value, and
+	 * is checked once the whole instruction is read. */
+	uint8_t modrm_mask, modrm_value;
 	uint8_t effect;       /* enum vendor_effect */
 };
 
 /*
- * The rows: X(A, B, map, first opcode, last opcode, when, vendor, effect)
- * for each; A and B are passed through to X, so that the same list can
- * also be expanded into the opcode bitmaps below.
+ * The rows: X(A, B, map, first opcode, last opcode, when, ModRM mask,
+ * ModRM value, vendor, effect) for each; A and B are passed through to X,
+ * so that the same list can also be expanded into the opcode bitmaps below.
  *
  * Sources: AMD64 APM vol. 3 (rev. 3.36) and the Intel SDM vol. 2 as
  * cited; iced's DecoderOptions::AMD; the AMD rows checked on an AMD EPYC
@@ -66,40 +74,68 @@ struct vendor_row {
 #define VENDOR_ROWS(X, A, B)                                                  \
 	/* CALL/JMP rel16 (APM vol. 3 "near branches": the operand-size   \
 	 * override works in 64-bit mode); the SDM: 66 is ignored. */      \
-	X(A, B, MAP_LEGACY, 0xE8, 0xE9, VENDOR_IN_64 | VENDOR_OPSIZE16,       \
+	X(A, B, MAP_LEGACY, 0xE8, 0xE9, VENDOR_IN_64 | VENDOR_OPSIZE16, 0, 0,       \
 	  MMIODEC_VENDOR_AMD, VENDOR_REL16)                                   \
 	/* Jcc rel16, likewise. */                                            \
-	X(A, B, MAP_0F, 0x80, 0x8F, VENDOR_IN_64 | VENDOR_OPSIZE16,           \
+	X(A, B, MAP_0F, 0x80, 0x8F, VENDOR_IN_64 | VENDOR_OPSIZE16, 0, 0,           \
 	  MMIODEC_VENDOR_AMD, VENDOR_REL16)                                   \
 	/* MOVSXD r16, m32 (APM vol. 3 MOVSXD; checked on Zen 3); the SDM's \
 	 * form is MOVSXD r16, r/m16. */                                     \
-	X(A, B, MAP_LEGACY, 0x63, 0x63, VENDOR_IN_64 | VENDOR_OPSIZE16,       \
+	X(A, B, MAP_LEGACY, 0x63, 0x63, VENDOR_IN_64 | VENDOR_OPSIZE16, 0, 0,       \
 	  MMIODEC_VENDOR_AMD, VENDOR_READS_DWORD)                             \
 	/* SYSCALL, SYSRET: SDM "Compat/Leg Mode: Invalid"; AMD runs them   \
 	 * in legacy mode. */                                                 \
-	X(A, B, MAP_0F, 0x05, 0x05, VENDOR_IN_16 | VENDOR_IN_32,              \
+	X(A, B, MAP_0F, 0x05, 0x05, VENDOR_IN_16 | VENDOR_IN_32, 0, 0,              \
 	  MMIODEC_VENDOR_INTEL, VENDOR_INVALID)                               \
-	X(A, B, MAP_0F, 0x07, 0x07, VENDOR_IN_16 | VENDOR_IN_32,              \
+	X(A, B, MAP_0F, 0x07, 0x07, VENDOR_IN_16 | VENDOR_IN_32, 0, 0,              \
 	  MMIODEC_VENDOR_INTEL, VENDOR_INVALID)                               \
 	/* SYSENTER, SYSEXIT: #UD in long mode on AMD (APM vol. 3). */        \
-	X(A, B, MAP_0F, 0x34, 0x35, VENDOR_IN_64,                             \
+	X(A, B, MAP_0F, 0x34, 0x35, VENDOR_IN_64, 0, 0,                             \
 	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
 	/* VMREAD, VMWRITE (SDM vol. 3C ch. 32): AMD has no VMX; its map    \
 	 * has only EXTRQ/INSERTQ (66/F2) at 0F 78/79. */                     \
-	X(A, B, MAP_0F, 0x78, 0x79, VENDOR_IN_ALL | VENDOR_NO_PREFIX,         \
+	X(A, B, MAP_0F, 0x78, 0x79, VENDOR_IN_ALL | VENDOR_NO_PREFIX, 0, 0,         \
 	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
 	/* LOCK MOV CR0 is MOV CR8 (APM vol. 3 MOV CRn); the SDM: #UD. */     \
-	X(A, B, MAP_0F, 0x20, 0x20, VENDOR_IN_ALL | VENDOR_LOCKED,            \
+	X(A, B, MAP_0F, 0x20, 0x20, VENDOR_IN_ALL | VENDOR_LOCKED, 0, 0,            \
 	  MMIODEC_VENDOR_AMD, VENDOR_LOCK_CR8)                                \
-	X(A, B, MAP_0F, 0x22, 0x22, VENDOR_IN_ALL | VENDOR_LOCKED,            \
+	X(A, B, MAP_0F, 0x22, 0x22, VENDOR_IN_ALL | VENDOR_LOCKED, 0, 0,            \
 	  MMIODEC_VENDOR_AMD, VENDOR_LOCK_CR8)                                \
 	/* UD0 without ModRM (APM vol. 3 UD0; iced's AMD option); the SDM   \
 	 * gives it one. */                                                   \
-	X(A, B, MAP_0F, 0xFF, 0xFF, VENDOR_IN_ALL,                            \
-	  MMIODEC_VENDOR_AMD, VENDOR_NO_MODRM)
+	X(A, B, MAP_0F, 0xFF, 0xFF, VENDOR_IN_ALL, 0, 0,                            \
+	  MMIODEC_VENDOR_AMD, VENDOR_NO_MODRM)                                \
+	/* The rest of VMX (SDM vol. 3C ch. 32): VMCALL, VMLAUNCH,          \
+	 * VMRESUME, VMXOFF, VMFUNC; VMPTRLD, VMCLEAR, VMXON, VMPTRST;       \
+	 * INVEPT, INVVPID. AMD has no VMX: #UD. */                          \
+	X(A, B, MAP_0F, 0x01, 0x01, VENDOR_IN_ALL, 0xFF, 0xC1,                \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	X(A, B, MAP_0F, 0x01, 0x01, VENDOR_IN_ALL, 0xFE, 0xC2,                \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	X(A, B, MAP_0F, 0x01, 0x01, VENDOR_IN_ALL, 0xFF, 0xC4,                \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	X(A, B, MAP_0F, 0x01, 0x01, VENDOR_IN_ALL, 0xFF, 0xD4,                \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	X(A, B, MAP_0F, 0xC7, 0xC7,                                           \
+	  VENDOR_IN_ALL | VENDOR_NO_PREFIX | VENDOR_MEMORY, 0x30, 0x30,       \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	X(A, B, MAP_0F, 0xC7, 0xC7,                                           \
+	  VENDOR_IN_ALL | VENDOR_PREFIX_66 | VENDOR_MEMORY, 0x38, 0x30,       \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	X(A, B, MAP_0F, 0xC7, 0xC7,                                           \
+	  VENDOR_IN_ALL | VENDOR_PREFIX_F3 | VENDOR_MEMORY, 0x38, 0x30,       \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	X(A, B, MAP_0F38, 0x80, 0x81,                                         \
+	  VENDOR_IN_ALL | VENDOR_PREFIX_66 | VENDOR_MEMORY, 0, 0,             \
+	  MMIODEC_VENDOR_AMD, VENDOR_INVALID)                                 \
+	/* SVM (APM vol. 2 ch. 15; vol. 3): VMRUN, VMMCALL, VMLOAD, VMSAVE,  \
+	 * STGI, CLGI, SKINIT, INVLPGA. Intel has no SVM: #UD. */           \
+	X(A, B, MAP_0F, 0x01, 0x01, VENDOR_IN_ALL, 0xF8, 0xD8,                \
+	  MMIODEC_VENDOR_INTEL, VENDOR_INVALID)
 
-#define VENDOR_ROW_ENTRY(a, b, map, first, last, when, vendor, effect) \
-	{ map, first, last, when, vendor, effect },
+#define VENDOR_ROW_ENTRY(a, b, map, first, last, when, modrm_mask,        \
+			 modrm_value, vendor, effect)                      \
+	{ map, first, last, vendor, when, modrm_mask, modrm_value, effect },
 
 static const struct vendor_row vendor_rows[] = {
 	VENDOR_ROWS(VENDOR_ROW_ENTRY, 0, 0)
@@ -112,12 +148,15 @@ static const struct vendor_row vendor_rows[] = {
 	 (~0u >> ((31 - (((last) < (base) + 31 ? (last) : (base) + 31) -  \
 			 (base))) & 31)) &                                \
 	 (~0u << ((((first) > (base) ? (first) : (base)) - (base)) & 31)))
-#define VENDOR_ANY_BITS(m, base, map, first, last, when, vendor, effect) \
+#define VENDOR_ANY_BITS(m, base, map, first, last, when, modrm_mask,     \
+			modrm_value, vendor, effect)                      \
 	| ((map) == (m) ? VENDOR_BITS(first, last, base) : 0u)
 /* A row that can apply in 64-bit mode without a legacy prefix. */
-#define VENDOR_UNPREFIXED64_BITS(m, base, map, first, last, when, vendor, effect) \
+#define VENDOR_UNPREFIXED64_BITS(m, base, map, first, last, when,        \
+				 modrm_mask, modrm_value, vendor, effect) \
 	| ((map) == (m) && ((when) & VENDOR_IN_64) &&                    \
-	   !((when) & (VENDOR_OPSIZE16 | VENDOR_LOCKED))                 \
+	   !((when) & (VENDOR_OPSIZE16 | VENDOR_LOCKED | VENDOR_PREFIX_66 | \
+		       VENDOR_PREFIX_F3))                                \
 		   ? VENDOR_BITS(first, last, base) : 0u)
 #define VENDOR_WORDS(bits, m)                                            \
 	{ 0u VENDOR_ROWS(bits, m, 0), 0u VENDOR_ROWS(bits, m, 32),         \
@@ -125,10 +164,12 @@ static const struct vendor_row vendor_rows[] = {
 	  0u VENDOR_ROWS(bits, m, 128), 0u VENDOR_ROWS(bits, m, 160),      \
 	  0u VENDOR_ROWS(bits, m, 192), 0u VENDOR_ROWS(bits, m, 224) }
 
-/* The opcodes some row names, by map (MAP_LEGACY, MAP_0F): one bit each. */
-static const uint32_t vendor_opcodes[2][8] = {
+/* The opcodes some row names, by map (MAP_LEGACY, MAP_0F, MAP_0F38): one
+ * bit each. */
+static const uint32_t vendor_opcodes[3][8] = {
 	VENDOR_WORDS(VENDOR_ANY_BITS, MAP_LEGACY),
 	VENDOR_WORDS(VENDOR_ANY_BITS, MAP_0F),
+	VENDOR_WORDS(VENDOR_ANY_BITS, MAP_0F38),
 };
 
 /* The 0F opcodes of rows that can apply where decode_fast64() runs. */

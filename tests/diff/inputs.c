@@ -448,6 +448,12 @@ static const struct vendor_row vendor_rows[] = {
 	  LIST("", "66", "f0", "f3", "f2", "67", "48", "2e", "6667", "666666666666666666666666",
 	       "66666666666666666666666666", "2e2e2e2e2e2e2e2e2e2e2e2ef0"),
 	  LIST("0fff"), "c000040580448c" },
+	{ "D8 the rest of VMX (0F 01 C1-C4/D4, 0F C7 /6 /7 memory, 66 0F 38 80/81): invalid on AMD",
+	  LIST("", "66", "f3", "f2", "48", "f0", "67", "6648"),
+	  LIST("0f01", "0fc7", "0f3880", "0f3881"), "c1c2c3c4c5d4303835707400f0f8" },
+	{ "D9 SVM (0F 01 D8-DF): invalid on Intel",
+	  LIST("", "66", "f3", "f2", "48", "f0", "67"),
+	  LIST("0f01"), "d8d9dadbdcdddedfd7e0" },
 };
 
 size_t diff_parse_hex(const char *text, uint8_t *out, size_t cap)

@@ -433,6 +433,66 @@ static bool correct_ud0_no_modrm(const struct zydis_oracle *oracle, const uint8_
 	return true;
 }
 
+/* Whether Zydis decoded one of `count` mnemonics. */
+static bool is_one_of(const struct zydis_answer *answer, const ZydisMnemonic *mnemonics,
+		      size_t count)
+{
+	if (!ZYAN_SUCCESS(answer->zydis_status))
+		return false;
+	for (size_t i = 0; i < count; i++)
+		if (answer->insn.mnemonic == mnemonics[i])
+			return true;
+	return false;
+}
+
+/*
+ * D8, AMD: the VMX instructions besides VMREAD/VMWRITE (SDM vol. 3C ch. 32:
+ * VMCALL, VMLAUNCH, VMRESUME, VMXOFF, VMFUNC, VMPTRLD, VMCLEAR, VMXON,
+ * VMPTRST, INVEPT, INVVPID). AMD has no VMX; its opcode map leaves these
+ * encodings undefined (APM vol. 3 appendix A): #UD.
+ */
+static bool correct_no_vmx_rest(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				size_t len, struct zydis_answer *answer)
+{
+	static const ZydisMnemonic vmx[] = {
+		ZYDIS_MNEMONIC_VMCALL, ZYDIS_MNEMONIC_VMLAUNCH, ZYDIS_MNEMONIC_VMRESUME,
+		ZYDIS_MNEMONIC_VMXOFF, ZYDIS_MNEMONIC_VMFUNC, ZYDIS_MNEMONIC_VMPTRLD,
+		ZYDIS_MNEMONIC_VMCLEAR, ZYDIS_MNEMONIC_VMXON, ZYDIS_MNEMONIC_VMPTRST,
+		ZYDIS_MNEMONIC_INVEPT, ZYDIS_MNEMONIC_INVVPID,
+	};
+
+	(void)oracle;
+	(void)bytes;
+	(void)len;
+	if (!is_one_of(answer, vmx, sizeof(vmx) / sizeof(vmx[0])))
+		return false;
+	make_invalid(answer);
+	return true;
+}
+
+/*
+ * D9, Intel: the SVM instructions (APM vol. 2 ch. 15, vol. 3: VMRUN,
+ * VMMCALL, VMLOAD, VMSAVE, STGI, CLGI, SKINIT, INVLPGA at 0F 01 D8-DF).
+ * Intel has no SVM; the SDM's opcode map leaves 0F 01 D8-DF undefined: #UD.
+ */
+static bool correct_no_svm(const struct zydis_oracle *oracle, const uint8_t *bytes,
+			   size_t len, struct zydis_answer *answer)
+{
+	static const ZydisMnemonic svm[] = {
+		ZYDIS_MNEMONIC_VMRUN, ZYDIS_MNEMONIC_VMMCALL, ZYDIS_MNEMONIC_VMLOAD,
+		ZYDIS_MNEMONIC_VMSAVE, ZYDIS_MNEMONIC_STGI, ZYDIS_MNEMONIC_CLGI,
+		ZYDIS_MNEMONIC_SKINIT, ZYDIS_MNEMONIC_INVLPGA,
+	};
+
+	(void)oracle;
+	(void)bytes;
+	(void)len;
+	if (!is_one_of(answer, svm, sizeof(svm) / sizeof(svm[0])))
+		return false;
+	make_invalid(answer);
+	return true;
+}
+
 #define BOTH (ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_INTEL) | ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_AMD))
 #define INTEL ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_INTEL)
 #define AMD ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_AMD)
@@ -453,6 +513,10 @@ const struct zydis_correction_info zydis_corrections[CORRECTION_COUNT] = {
 				      "APM vol. 3 MOV CRn; iced DecoderOptions::AMD", AMD },
 	[CORRECTION_UD0_NO_MODRM] = { "D7 UD0 has no ModRM",
 				      "iced DecoderOptions::AMD; binutils 2025", AMD },
+	[CORRECTION_NO_VMX_REST] = { "D8 the rest of VMX invalid",
+				     "APM vol. 3 appendix A (no VMX)", AMD },
+	[CORRECTION_NO_SVM] = { "D9 SVM invalid",
+				"SDM vol. 2 appendix A (0F 01 D8-DF undefined)", INTEL },
 };
 
 static bool (*const correction_functions[CORRECTION_COUNT])(const struct zydis_oracle *,
@@ -465,6 +529,8 @@ static bool (*const correction_functions[CORRECTION_COUNT])(const struct zydis_o
 	[CORRECTION_NO_VMX] = correct_no_vmx,
 	[CORRECTION_LOCK_MOV_CR8] = correct_lock_mov_cr8,
 	[CORRECTION_UD0_NO_MODRM] = correct_ud0_no_modrm,
+	[CORRECTION_NO_VMX_REST] = correct_no_vmx_rest,
+	[CORRECTION_NO_SVM] = correct_no_svm,
 };
 
 #undef BOTH

@@ -49,6 +49,10 @@ enum zydis_correction {
 	CORRECTION_LOCK_MOV_CR8,
 	/** D7: UD0 has no ModRM (AMD). */
 	CORRECTION_UD0_NO_MODRM,
+	/** D8: the rest of VMX invalid (AMD). */
+	CORRECTION_NO_VMX_REST,
+	/** D9: SVM invalid (Intel). */
+	CORRECTION_NO_SVM,
 	CORRECTION_COUNT
 };
 

@@ -185,7 +185,7 @@ static void test_any_is_both(void **state)
 static void test_row_bitmaps(void **state)
 {
 	(void)state;
-	for (unsigned map = MAP_LEGACY; map <= MAP_0F; map++) {
+	for (unsigned map = MAP_LEGACY; map <= MAP_0F38; map++) {
 		for (unsigned opcode = 0; opcode < 256; opcode++) {
 			bool named = false, unprefixed64 = false;
 			for (size_t i = 0; i < COUNT(vendor_rows); i++) {
@@ -195,7 +195,8 @@ static void test_row_bitmaps(void **state)
 					continue;
 				named = true;
 				if ((r->when & VENDOR_IN_64) &&
-				    !(r->when & (VENDOR_OPSIZE16 | VENDOR_LOCKED)))
+				    !(r->when & (VENDOR_OPSIZE16 | VENDOR_LOCKED |
+						 VENDOR_PREFIX_66 | VENDOR_PREFIX_F3)))
 					unprefixed64 = true;
 			}
 			bool bit = (vendor_opcodes[map][opcode >> 5] >> (opcode & 31)) & 1;

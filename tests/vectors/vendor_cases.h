@@ -106,6 +106,29 @@ static const struct decode_case vendor_validity_cases[] = {
 	/* UD1 and UD2 agree */
 	{ 64, "0F B9 C0",    "no-memory" },
 	{ 64, "0F 0B",       "no-memory" },
+	/* the rest of VMX: invalid on AMD, decided once the whole
+	 * instruction is read */
+	{ AS_INTEL(64), "0F 01 C1", "no-memory vdep" },
+	{ AS_AMD(64), "0F 01 C1",   "invalid vdep" },
+	{ 64, "0F 01 C4",           "vendor-dependent" },
+	{ AS_AMD(32), "0F 01 D4",   "invalid vdep" },
+	{ AS_INTEL(64), "0F C7 30", "unsupported vdep" },
+	{ AS_AMD(64), "0F C7 38",   "invalid vdep" },
+	{ AS_AMD(64), "66 0F C7 30", "invalid vdep" },
+	{ AS_AMD(16), "F3 0F C7 36 34 12", "invalid vdep" },
+	{ AS_AMD(64), "0F C7 35 00 00 00", "truncated" },
+	{ 64, "0F C7 35 00 00 00",  "truncated" },
+	{ AS_AMD(64), "66 0F 38 81 00", "invalid vdep" },
+	{ 64, "66 0F 38 80 00",     "vendor-dependent" },
+	/* RDRAND, RDSEED, RDPID share 0F C7 /6 /7 with them: registers */
+	{ AS_AMD(64), "0F C7 F0",   "no-memory" },
+	{ AS_AMD(64), "0F C7 F8",   "no-memory" },
+	{ AS_AMD(64), "F3 0F C7 F8", "no-memory" },
+	/* SVM: invalid on Intel */
+	{ AS_INTEL(64), "0F 01 D8", "invalid vdep" },
+	{ AS_AMD(64), "0F 01 DF",   "no-memory vdep" },
+	{ 32, "0F 01 DA",           "vendor-dependent" },
+	{ 64, "0F 01 D0",           "no-memory" },
 };
 
 /* Forms that no row touches: the vendor is recorded and changes nothing. */
