@@ -2,9 +2,11 @@
 /*
  * Internal: where Intel and AMD processors read the same bytes
  * differently, one row each. The decoder looks a form up here once its
- * opcode is known; the README's table of vendor differences lists the same
- * rows with their sources, and tests/unit/test_vendor.c checks each row on
- * both vendors.
+ * opcode is known (a row that looks at ModRM, once the whole instruction
+ * is read); the README's tables of vendor differences list the same rows
+ * with their sources (tests/unit/check-vendor-readme.sh decodes their
+ * examples), and tests/vectors/vendor_cases.h checks each row on both
+ * vendors and on either.
  *
  * A row may change only the validity, the length and the access width of
  * a form: mmiodec_decode_vendor() compares exactly those to tell whether
