@@ -421,6 +421,37 @@ static void test_bad_modes(void **state)
 	}
 }
 
+/* ---- A vendor that is not ANY, INTEL or AMD -------------------------------- */
+
+static void test_bad_vendors(void **state)
+{
+	static const unsigned bad_vendors[] = { 3, 4, 255, 256, 0x7fffffff, UINT_MAX };
+	static const uint8_t store[] = { 0x89, 0x03 };
+	static const unsigned modes[] = { 16, 32, 64 };
+	struct mmiodec_insn insn;
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(bad_vendors); i++) {
+		enum mmiodec_vendor vendor = (enum mmiodec_vendor)bad_vendors[i];
+
+		for (size_t m = 0; m < COUNT(modes); m++) {
+			enum mmiodec_mode mode = (enum mmiodec_mode)modes[m];
+
+			memset(&insn, 0xa5, sizeof(insn));
+			assert_int_equal(mmiodec_decode_vendor(&insn, store, sizeof(store),
+							       mode, vendor),
+					 MMIODEC_BAD_ARGUMENT);
+			assert_true(only_status_set(&insn, MMIODEC_BAD_ARGUMENT));
+			/* nothing is read */
+			memset(&insn, 0xa5, sizeof(insn));
+			assert_int_equal(mmiodec_decode_vendor(&insn, guard_page(), 15,
+							       mode, vendor),
+					 MMIODEC_BAD_ARGUMENT);
+			assert_true(only_status_set(&insn, MMIODEC_BAD_ARGUMENT));
+		}
+	}
+}
+
 /* ---- LOCK where it cannot go --------------------------------------------- */
 
 static void test_lock(void **state)
@@ -1047,6 +1078,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_prefix_floods),
 		cmocka_unit_test(test_bad_modes),
+		cmocka_unit_test(test_bad_vendors),
 		cmocka_unit_test(test_lock),
 		cmocka_unit_test(test_rex),
 		cmocka_unit_test(test_not_memory),
