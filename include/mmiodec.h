@@ -9,10 +9,13 @@
  * no writable global state and never reads past the byte count it is
  * given. Only the functions declared here are global symbols.
  *
- * The usual flow in a #VE/#VC/MMIO-exit handler:
+ * The usual flow in a #VE/#VC/MMIO-exit handler (a TDX guest's #VE handler
+ * runs on Intel, an SEV guest's #VC handler on AMD; mmiodec_decode() gives
+ * an answer only where both vendors agree):
  *
  *     struct mmiodec_insn insn;
- *     if (mmiodec_decode(&insn, bytes, n, MMIODEC_MODE_64) != MMIODEC_OK)
+ *     if (mmiodec_decode_vendor(&insn, bytes, n, MMIODEC_MODE_64,
+ *                               MMIODEC_VENDOR_INTEL) != MMIODEC_OK)
  *             return fail;
  *     uint64_t gpa;
  *     mmiodec_address(&insn, &regs, 0, &gpa);     // check it is the fault
