@@ -24,6 +24,9 @@
 #include <stdint.h>
 #endif
 
+/* Elements in an array (not a pointer). */
+#define MMIODEC_ARRAY_SIZE(array) (sizeof (array) / sizeof (array)[0])
+
 #if defined(__GNUC__) || defined(__clang__)
 /* Always expanded into the caller (a static function). */
 #define MMIODEC_ALWAYS_INLINE inline __attribute__((__always_inline__))

@@ -776,8 +776,6 @@ finish_general(struct mmiodec_insn *insn, uint8_t status, unsigned length,
 	return finish(insn, status, length, mode);
 }
 
-#define COUNT(array) (sizeof (array) / sizeof (array)[0])
-
 /* The row of vendor_rows[] that these bytes fall under, or NULL: with
  * by_modrm, among the rows that look at ModRM (the whole instruction is
  * read), else among the others (the opcode is known). */
@@ -790,7 +788,7 @@ static const struct vendor_row *vendor_row_of(const struct decode_state *d,
 	unsigned mode_bit = d->mode == 64 ? VENDOR_IN_64
 			    : d->mode == 32 ? VENDOR_IN_32 : VENDOR_IN_16;
 	unsigned mandatory = mandatory_prefix(&d->p);
-	for (unsigned i = 0; i < COUNT(vendor_rows); i++) {
+	for (unsigned i = 0; i < MMIODEC_ARRAY_SIZE(vendor_rows); i++) {
 		const struct vendor_row *r = &vendor_rows[i];
 		bool looks_at_modrm = r->modrm_mask || (r->when & VENDOR_MEMORY);
 		if (r->map != d->map || d->opcode < r->first ||
@@ -812,6 +810,18 @@ static const struct vendor_row *vendor_row_of(const struct decode_state *d,
 		return r;
 	}
 	return NULL;
+}
+
+/* Notes a row of vendor_rows[] that the bytes fall under (see
+ * vendor_row_of()), and its effect when it is for the vendor decoded for. */
+static void note_vendor_row(struct decode_state *d, bool by_modrm)
+{
+	const struct vendor_row *row = vendor_row_of(d, by_modrm);
+	if (row) {
+		d->row_matched = true;
+		if (row->vendor == d->vendor)
+			d->vendor_effect = row->effect;
+	}
 }
 
 /* AMD's LOCK MOV CR0, which reaches CR8: only ModRM.reg 0 without REX.R. */
@@ -899,12 +909,7 @@ static MMIODEC_NOINLINE uint8_t read_opcode(struct decode_state *d)
 static MMIODEC_NOINLINE uint8_t read_modrm(struct decode_state *d)
 {
 	const struct opcode_info *info = d->info;
-	const struct vendor_row *row = vendor_row_of(d, false);
-	if (row) {
-		d->row_matched = true;
-		if (row->vendor == d->vendor)
-			d->vendor_effect = row->effect;
-	}
+	note_vendor_row(d, false);
 	if (d->vendor_effect == VENDOR_INVALID)
 		return MMIODEC_INVALID;
 	unsigned imm_kind = d->vendor_effect == VENDOR_REL16 ? IMM_W : info->imm;
@@ -951,12 +956,10 @@ static MMIODEC_NOINLINE uint8_t read_tail(struct decode_state *d)
 		return MMIODEC_INVALID;
 	/* Rows that look at ModRM decide once all of the bytes are there
 	 * (until then the instruction is truncated, for either vendor). */
-	const struct vendor_row *row = info ? vendor_row_of(d, true) : NULL;
-	if (row) {
-		d->row_matched = true;
-		if (row->vendor == d->vendor && row->effect == VENDOR_INVALID)
-			return MMIODEC_INVALID;
-	}
+	if (info)
+		note_vendor_row(d, true);
+	if (d->vendor_effect == VENDOR_INVALID)
+		return MMIODEC_INVALID;
 	d->length = (uint8_t)pos;
 	return NEXT_STAGE;
 }

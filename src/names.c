@@ -63,11 +63,9 @@ static const struct {
 	},
 };
 
-#define COUNT(array) (sizeof (array) / sizeof (array)[0])
-
 const char *mmiodec_status_name(enum mmiodec_status status)
 {
-	if ((unsigned)status >= COUNT(names.status))
+	if ((unsigned)status >= MMIODEC_ARRAY_SIZE(names.status))
 		return "?";
 	return names.status[status];
 }
@@ -89,7 +87,7 @@ const char *mmiodec_mnemonic(const struct mmiodec_insn *insn)
 	case MMIODEC_OP_LODS:
 		return names.string[2][log2_width(insn->width)];
 	default:
-		if (insn->op < COUNT(names.op))
+		if (insn->op < MMIODEC_ARRAY_SIZE(names.op))
 			return names.op[insn->op];
 		return "";
 	}
@@ -118,7 +116,7 @@ const char *mmiodec_seg_name(enum mmiodec_seg seg)
 
 const char *mmiodec_vendor_name(enum mmiodec_vendor vendor)
 {
-	if ((unsigned)vendor >= COUNT(names.vendor))
+	if ((unsigned)vendor >= MMIODEC_ARRAY_SIZE(names.vendor))
 		return NULL;
 	return names.vendor[vendor];
 }
