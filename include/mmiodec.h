@@ -112,8 +112,12 @@ enum mmiodec_vendor {
 };
 
 /**
- * enum mmiodec_op - the kind of access, which also tells which fields
- * matter
+ * enum mmiodec_op - the instruction, which also tells which fields matter
+ *
+ * Named as Zydis names them (mmiodec_mnemonic()); src/forms.h lists the
+ * encodings of each, and the README's table of supported instructions
+ * comes from it.
+ *
  * @MMIODEC_OP_NONE: status is not MMIODEC_OK
  * @MMIODEC_OP_MOV: 88/89/8A/8B, C6/C7 /0, A0-A3
  * @MMIODEC_OP_MOVZX: 0F B6/B7
@@ -123,6 +127,45 @@ enum mmiodec_vendor {
  * @MMIODEC_OP_MOVS: A4/A5: memory to memory
  * @MMIODEC_OP_STOS: AA/AB: accumulator to [rDI]
  * @MMIODEC_OP_LODS: AC/AD: [rSI] to accumulator
+ * @MMIODEC_OP_ADD: 00-03, 80-83 /0
+ * @MMIODEC_OP_OR: 08-0B, 80-83 /1
+ * @MMIODEC_OP_ADC: 10-13, 80-83 /2
+ * @MMIODEC_OP_SBB: 18-1B, 80-83 /3
+ * @MMIODEC_OP_AND: 20-23, 80-83 /4
+ * @MMIODEC_OP_SUB: 28-2B, 80-83 /5
+ * @MMIODEC_OP_XOR: 30-33, 80-83 /6
+ * @MMIODEC_OP_CMP: 38-3B, 80-83 /7 (see @reg_first)
+ * @MMIODEC_OP_TEST: 84/85, F6/F7 /0 /1
+ * @MMIODEC_OP_NOT: F6/F7 /2
+ * @MMIODEC_OP_NEG: F6/F7 /3
+ * @MMIODEC_OP_MUL: F6/F7 /4: rAX (AL) times memory into rDX:rAX (AX)
+ * @MMIODEC_OP_IMUL: F6/F7 /5 as MUL; 0F AF, 69, 6B: into the register
+ * @MMIODEC_OP_DIV: F6/F7 /6: rDX:rAX (AX) by memory
+ * @MMIODEC_OP_IDIV: F6/F7 /7
+ * @MMIODEC_OP_INC: FE/FF /0
+ * @MMIODEC_OP_DEC: FE/FF /1
+ * @MMIODEC_OP_XCHG: 86/87 (always locked)
+ * @MMIODEC_OP_CMPXCHG: 0F B0/B1
+ * @MMIODEC_OP_XADD: 0F C0/C1
+ * @MMIODEC_OP_CMPXCHG8B: 0F C7 /1
+ * @MMIODEC_OP_CMPXCHG16B: REX.W 0F C7 /1 (width 16)
+ * @MMIODEC_OP_BT: 0F A3, 0F BA /4
+ * @MMIODEC_OP_BTS: 0F AB, 0F BA /5
+ * @MMIODEC_OP_BTR: 0F B3, 0F BA /6
+ * @MMIODEC_OP_BTC: 0F BB, 0F BA /7
+ * @MMIODEC_OP_ROL: C0/C1/D0-D3 /0
+ * @MMIODEC_OP_ROR: /1
+ * @MMIODEC_OP_RCL: /2
+ * @MMIODEC_OP_RCR: /3
+ * @MMIODEC_OP_SHL: /4 and /6 (SAL)
+ * @MMIODEC_OP_SHR: /5
+ * @MMIODEC_OP_SAR: /7
+ * @MMIODEC_OP_SHLD: 0F A4/A5
+ * @MMIODEC_OP_SHRD: 0F AC/AD
+ * @MMIODEC_OP_SETCC: 0F 90-9F, condition in @condition
+ * @MMIODEC_OP_CMOVCC: 0F 40-4F, condition in @condition
+ * @MMIODEC_OP_MOVBE: 0F 38 F0/F1
+ * @MMIODEC_OP_COUNT: the number of values above
  */
 enum mmiodec_op {
 	MMIODEC_OP_NONE = 0,
@@ -134,14 +177,57 @@ enum mmiodec_op {
 	MMIODEC_OP_MOVS,
 	MMIODEC_OP_STOS,
 	MMIODEC_OP_LODS,
+	MMIODEC_OP_ADD,
+	MMIODEC_OP_OR,
+	MMIODEC_OP_ADC,
+	MMIODEC_OP_SBB,
+	MMIODEC_OP_AND,
+	MMIODEC_OP_SUB,
+	MMIODEC_OP_XOR,
+	MMIODEC_OP_CMP,
+	MMIODEC_OP_TEST,
+	MMIODEC_OP_NOT,
+	MMIODEC_OP_NEG,
+	MMIODEC_OP_MUL,
+	MMIODEC_OP_IMUL,
+	MMIODEC_OP_DIV,
+	MMIODEC_OP_IDIV,
+	MMIODEC_OP_INC,
+	MMIODEC_OP_DEC,
+	MMIODEC_OP_XCHG,
+	MMIODEC_OP_CMPXCHG,
+	MMIODEC_OP_XADD,
+	MMIODEC_OP_CMPXCHG8B,
+	MMIODEC_OP_CMPXCHG16B,
+	MMIODEC_OP_BT,
+	MMIODEC_OP_BTS,
+	MMIODEC_OP_BTR,
+	MMIODEC_OP_BTC,
+	MMIODEC_OP_ROL,
+	MMIODEC_OP_ROR,
+	MMIODEC_OP_RCL,
+	MMIODEC_OP_RCR,
+	MMIODEC_OP_SHL,
+	MMIODEC_OP_SHR,
+	MMIODEC_OP_SAR,
+	MMIODEC_OP_SHLD,
+	MMIODEC_OP_SHRD,
+	MMIODEC_OP_SETCC,
+	MMIODEC_OP_CMOVCC,
+	MMIODEC_OP_MOVBE,
+	MMIODEC_OP_COUNT
 };
 
 /**
  * enum mmiodec_dir - direction of the whole instruction, seen from memory
  * @MMIODEC_DIR_NONE: status is not MMIODEC_OK
- * @MMIODEC_DIR_READ: a load: memory to register
- * @MMIODEC_DIR_WRITE: a store: register or immediate to memory
- * @MMIODEC_DIR_READ_WRITE: MOVS: mem[1] is read, mem[0] written
+ * @MMIODEC_DIR_READ: memory is read only: a load, and CMP, TEST, BT,
+ *	MUL, IMUL, DIV, IDIV, CMOVcc
+ * @MMIODEC_DIR_WRITE: memory is written only: a store (MOV, SETcc, a
+ *	MOVBE store)
+ * @MMIODEC_DIR_READ_WRITE: memory is read, then written: a
+ *	read-modify-write (ADD [m], r, XCHG, CMPXCHG...; mem[0].access is
+ *	READ_WRITE), or MOVS (mem[1] is read, mem[0] written)
  */
 enum mmiodec_dir {
 	MMIODEC_DIR_NONE = 0,
@@ -258,7 +344,8 @@ enum mmiodec_reg_kind {
  * @scale: 1, 2, 4 or 8 with an index; 0 without
  * @address_size: 16, 32 or 64: the width of the address computation,
  *	which wraps at it
- * @access: enum mmiodec_dir: READ or WRITE
+ * @access: enum mmiodec_dir: READ, WRITE or READ_WRITE (read, then
+ *	written: a read-modify-write)
  * @reserved: zero
  */
 struct mmiodec_mem {
@@ -277,21 +364,31 @@ struct mmiodec_mem {
  * @mem: the memory operands; mem[0] is the destination when the
  *	instruction writes memory, as in Intel syntax; MOVS has two:
  *	mem[0] = ES:[rDI], mem[1] = [rSI].
- * @immediate: for an immediate store (C6/C7): the value written, an
- *	unsigned integer of @width bytes (C7 with REX.W: imm32
- *	sign-extended).
+ * @immediate: the immediate operand, as an unsigned integer of @width
+ *	bytes: sign-extended where the CPU extends it (C7 and 81 with REX.W,
+ *	83, 6B...), zero-extended where it is a count or bit offset (C0/C1,
+ *	0F A4/AC, 0F BA); 1 for the shifts by one (D0/D1), as Zydis has it.
  * @status: enum mmiodec_status
  * @length: bytes, 1..15 (OK, NO_MEMORY, UNSUPPORTED)
  * @op: enum mmiodec_op
  * @direction: enum mmiodec_dir
  * @width: bytes per memory access: 1, 2, 4 or 8
  * @extend: enum mmiodec_extend
- * @dest_width: width in bytes of the register a load writes (MOVZX eax,
- *	byte: 4); for everything else equal to @width
- * @reg: register number, see @reg_kind
- * @reg_kind: enum mmiodec_reg_kind; NONE for an immediate store and for
- *	MOVS
- * @has_immediate: true for C6/C7
+ * @dest_width: width in bytes of the register @reg at which the
+ *	instruction uses it: that of the destination of a load (MOVZX eax,
+ *	byte: 4), 1 for the count in CL (shifts by CL), 2 for DIV/IDIV's AX
+ *	(byte forms), the operand size for IMUL r, m, imm, CMPXCHG8B's EAX
+ *	(4) and CMPXCHG16B's RAX (8); else equal to @width
+ * @reg: register number, see @reg_kind: the register operand as Zydis
+ *	names it: ModRM.reg where the form has one; CL for a shift by CL;
+ *	the accumulator (AL, AX for a byte DIV/IDIV, rAX) for MUL, IMUL,
+ *	DIV, IDIV with one operand, CMPXCHG8B/16B (EAX/RAX), STOS, LODS
+ *	and A0-A3
+ * @reg_kind: enum mmiodec_reg_kind; NONE where there is no register
+ *	operand (an immediate store, MOVS, NOT, NEG, INC, DEC, SETcc...)
+ * @has_immediate: the instruction has an immediate operand (C6/C7, group
+ *	1, TEST imm, IMUL 69/6B, shifts by an immediate or by 1, BT* imm8,
+ *	SHLD/SHRD imm8)
  * @mem_count: number of memory operands: 1, or 2 for MOVS
  * @rep: enum mmiodec_rep, as Zydis attributes it
  * @repeat: the instruction repeats: a REP, REPE or REPNE prefix on a
@@ -307,6 +404,14 @@ struct mmiodec_mem {
  *	MMIODEC_VENDOR_ANY the status is then MMIODEC_VENDOR_DEPENDENT). It
  *	compares with the other vendor's answer on the same bytes, TRUNCATED
  *	included, so it may change when more bytes are given
+ * @locked: the access is locked: a LOCK prefix on a form that takes it, or
+ *	XCHG with a memory operand (locked whether or not F0 is given)
+ * @condition: for SETcc and CMOVcc the condition, 0-15 as in the opcode's
+ *	low nibble (0 O, 1 NO, 2 B, 3 NB, 4 Z, 5 NZ, 6 BE, 7 NBE, 8 S, 9 NS,
+ *	A P, B NP, C L, D NL, E LE, F NLE); else 0
+ * @reg_first: the register is the first operand in Intel syntax (MOV r,
+ *	m; ADD r, m; CMP r, m; IMUL r, m; CMOVcc...), not the memory operand;
+ *	it matters for CMP, where it says which is subtracted from which
  * @reserved: zero
  *
  * Plain data, 64 bytes, no pointer into the input. When status is not
@@ -335,7 +440,10 @@ struct mmiodec_insn {
 	uint8_t address_size;
 	uint8_t vendor;
 	uint8_t vendor_dependent;
-	uint8_t reserved[6];
+	uint8_t locked;
+	uint8_t condition;
+	uint8_t reg_first;
+	uint8_t reserved[3];
 };
 
 /**
@@ -343,7 +451,9 @@ struct mmiodec_insn {
  * the trap)
  * @gpr: RAX..R15 in encoding order
  * @rip: address of the trapped instruction
- * @rflags: only DF (bit 10) is read
+ * @rflags: RFLAGS: mmiodec_execute() reads and writes the arithmetic
+ *	flags (CF, PF, AF, ZF, SF, OF) and reads DF; the string functions
+ *	read DF
  * @seg_base: segment bases, indexed by enum mmiodec_seg
  */
 struct mmiodec_regs {
@@ -396,7 +506,10 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
  * @linear: where the address goes
  *
  * Segment base (FS/GS only in 64-bit mode; any segment in 16/32-bit modes)
- * + base + index*scale + displacement, the sum of the last three wrapped
+ * + base + index*scale + displacement (+ for BT, BTS, BTR, BTC with a
+ * register bit offset, the offset divided by the operand size in bits,
+ * signed, times the operand size in bytes: the address the CPU really
+ * accesses), the sum wrapped
  * to the address size as the CPU wraps the effective address; RIP-relative
  * operands count from the next instruction. In 16/32-bit mode the linear
  * address is wrapped to 32 bits.
@@ -413,9 +526,12 @@ bool mmiodec_address(const struct mmiodec_insn *insn,
  * @insn: a descriptor decoded as MMIODEC_OK
  * @regs: the register state
  *
+ * For the MOV family (MOV, MOVNTI, STOS); mmiodec_execute() finishes
+ * every form.
+ *
  * Return: the source register (AH..BH read from bits 15:8) or the
  * immediate, in its low insn->width bytes; 0 for MOVS (the data comes
- * from memory) and for anything but a store.
+ * from memory) and for anything but a MOV-family store.
  */
 uint64_t mmiodec_store_value(const struct mmiodec_insn *insn,
 			     const struct mmiodec_regs *regs);
@@ -426,13 +542,16 @@ uint64_t mmiodec_store_value(const struct mmiodec_insn *insn,
  * @regs: the register state, changed
  * @value: the value read; its low insn->width bytes count
  *
+ * For the MOV family (MOV, MOVZX, MOVSX, MOVSXD, LODS);
+ * mmiodec_execute() finishes every form.
+ *
  * Writes @value into the destination register as the CPU does: extended
  * per insn->extend to insn->dest_width; an 8- or 16-bit write keeps the
  * register's other bits (AH..BH write bits 15:8); a 32-bit write in 64-bit
  * mode clears bits 63:32.
  *
  * Return: true; false, changing nothing, when the instruction is not a
- * load into a register (a store, MOVS, or not OK).
+ * MOV-family load into a register (a store, MOVS, CMP..., or not OK).
  */
 bool mmiodec_complete_load(const struct mmiodec_insn *insn,
 			   struct mmiodec_regs *regs, uint64_t value);
@@ -480,6 +599,73 @@ bool mmiodec_string_step(const struct mmiodec_insn *insn,
 			 struct mmiodec_regs *regs);
 
 /**
+ * enum mmiodec_exec_status - what mmiodec_execute() did
+ * @MMIODEC_EXEC_OK: the instruction is finished on the registers: they
+ *	and RFLAGS are as the CPU leaves them and RIP is past it; the
+ *	struct mmiodec_exec says what to write to memory.
+ * @MMIODEC_EXEC_DIVIDE_ERROR: DIV or IDIV by zero, or a quotient too
+ *	large for its register: the CPU raises #DE. Nothing was changed (RIP
+ *	stays on the instruction, as for a fault) and nothing is written.
+ * @MMIODEC_EXEC_NOT_HANDLED: nothing was changed: a NULL argument, a
+ *	descriptor that is not OK, or a string instruction (see
+ *	mmiodec_string_step()).
+ */
+enum mmiodec_exec_status {
+	MMIODEC_EXEC_OK = 0,
+	MMIODEC_EXEC_DIVIDE_ERROR = 1,
+	MMIODEC_EXEC_NOT_HANDLED = 2,
+};
+
+/**
+ * struct mmiodec_exec - what mmiodec_execute() says memory gets
+ * @store: when @writes, the value to write to mem[0]: its low insn->width
+ *	bytes (store[1] holds bytes 15:8 of CMPXCHG16B's 16)
+ * @undefined_flags: the RFLAGS bits the SDM leaves undefined for this
+ *	instruction with these operands (AF after AND, OF after a shift by
+ *	more than one, all six after DIV...). With insn->vendor INTEL they
+ *	are set as Intel CPUs set them (measured: see the README's
+ *	"Undefined flags"); with AMD and ANY they keep their old values
+ *	(not measured on AMD). The others are exact for either vendor.
+ * @writes: memory is written, with @store
+ * @writes_back: CMPXCHG, CMPXCHG8B or CMPXCHG16B whose comparison failed:
+ *	the CPU still writes the destination, with the value it read (SDM
+ *	vol. 2 CMPXCHG), so @writes is true and @store that value; a handler
+ *	whose device cannot tell may skip that write
+ * @reserved: zero
+ */
+struct mmiodec_exec {
+	uint64_t store[2];
+	uint32_t undefined_flags;
+	uint8_t writes;
+	uint8_t writes_back;
+	uint8_t reserved[2];
+};
+
+/**
+ * mmiodec_execute() - finish any supported instruction but a string one
+ * @insn: a descriptor decoded as MMIODEC_OK
+ * @regs: the register state, changed (RFLAGS included)
+ * @loaded: what memory returned for mem[0] when insn->direction is READ or
+ *	READ_WRITE: loaded[0] holds its low insn->width bytes (loaded[1]
+ *	bytes 15:8 of CMPXCHG16B's 16); ignored, and may be NULL, for a store
+ * @out: where the store goes, filled on MMIODEC_EXEC_OK (zeroed otherwise)
+ *
+ * Does what the CPU does after the read (if any): computes the result and
+ * RFLAGS, writes the destination register(s) with the CPU's register
+ * write rules (AH..BH; a 32-bit write clears bits 63:32, also for a CMOVcc
+ * whose condition fails; MUL/DIV write rDX:rAX...), says what to write to
+ * memory, and advances RIP. A BT/BTS/BTR/BTC with a register bit offset
+ * reads and writes at the address mmiodec_address() gives, which the
+ * offset has moved.
+ *
+ * Return: enum mmiodec_exec_status.
+ */
+enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
+					 struct mmiodec_regs *regs,
+					 const uint64_t *loaded,
+					 struct mmiodec_exec *out);
+
+/**
  * mmiodec_status_name() - the name of a status
  * @status: the status
  *
@@ -500,7 +686,8 @@ const char *mmiodec_vendor_name(enum mmiodec_vendor vendor);
  * mmiodec_mnemonic() - the mnemonic, as Zydis names it
  * @insn: a descriptor
  *
- * Return: mov, movzx, movsb ... lodsq; "" when the descriptor is not OK.
+ * Return: mov, movzx, movsb ... lodsq, add ... shrd, setz, cmovnz... (the
+ * condition's name as Zydis spells it); "" when the descriptor is not OK.
  */
 const char *mmiodec_mnemonic(const struct mmiodec_insn *insn);
 

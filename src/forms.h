@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The supported instructions, each described once.
+ *
+ * Everything else is derived from this file: the decoder's per-opcode
+ * tables (src/generated/forms.inc, written by tools/gen-forms.c), the
+ * mnemonics (src/names.c), the README's table of supported instructions
+ * (gen-forms --readme; the test forms-readme fails when they differ) and
+ * the forms the tests must cover (tests/unit/test_forms.c, the CPU
+ * oracle). It holds macros only: no code, no data, so that the library,
+ * its tools and its tests can each expand it as they need.
+ *
+ * MMIODEC_OPS(X) lists the instructions: X(op, mnemonic, kind), where op
+ * is the suffix of enum mmiodec_op, mnemonic Zydis's name (for SETcc and
+ * CMOVcc the stem: the condition's name follows) and kind what the
+ * instruction does with its operands, which with the operand pattern of a
+ * form gives its direction (mmiodec_form_direction()).
+ *
+ * MMIODEC_FORM_ROWS(X) lists the encodings: X(op, map, opcode, reg,
+ * shape), each row one or more opcodes in the way the SDM's opcode map
+ * lays them out (shape). MMIODEC_EACH_FORM expands the rows into one
+ * MMIODEC_FORM(op, map, opcode, reg, pattern, width) per concrete form:
+ *   map:     LEGACY, 0F or 0F38
+ *   opcode:  the opcode byte
+ *   reg:     the ModRM.reg a group member needs, or ANY
+ *   pattern: the operands, in Intel order (FP_*)
+ *   width:   the memory operand's width by operand size (FW_*)
+ */
+#ifndef MMIODEC_FORMS_H
+#define MMIODEC_FORMS_H
+
+/* What an instruction does with its operands. */
+enum mmiodec_op_kind {
+	OK_MOVE,      /* the first operand gets the second */
+	OK_STRING,    /* MOVS, STOS, LODS */
+	OK_ALU,       /* the first operand gets (first op second) */
+	OK_COMPARE,   /* flags only: CMP, TEST, BT */
+	OK_UPDATE,    /* the memory operand gets f(itself[, count]) */
+	OK_EXCHANGE,  /* memory and registers both change: XCHG, XADD,
+	                 CMPXCHG* */
+	OK_ACCUMULATE,/* rDX:rAX gets f(rDX:rAX, memory): MUL, DIV... */
+	OK_SET,       /* memory gets a flag condition: SETcc */
+	OK_CMOVE,     /* the register gets memory when a condition holds */
+};
+
+/* Operand patterns, Intel order; M memory, R ModRM.reg, I an immediate,
+ * 1 the constant one, CL the count register, A the accumulator. */
+enum mmiodec_form_pattern {
+	FP_M_R,       /* [m], r */
+	FP_R_M,       /* r, [m] */
+	FP_M_I,       /* [m], imm */
+	FP_M_1,       /* [m], 1 */
+	FP_M_CL,      /* [m], cl */
+	FP_M,         /* [m] */
+	FP_M_A,       /* [m] with rAX (and rDX) implied: MUL, DIV, CMPXCHG8B */
+	FP_R_M_I,     /* r, [m], imm: IMUL 69/6B */
+	FP_M_R_I,     /* [m], r, imm8: SHLD/SHRD */
+	FP_M_R_CL,    /* [m], r, cl: SHLD/SHRD */
+	FP_A_MOFFS,   /* A0/A2: accumulator and an absolute offset */
+	FP_MOFFS_A,   /* A1/A3 */
+	FP_STRING,    /* MOVS, STOS, LODS: implicit [rSI], [rDI] */
+};
+
+/* The memory operand's width, by operand size. */
+enum mmiodec_form_width {
+	FW_BYTE,      /* 1 */
+	FW_WORD,      /* 2: MOVZX/MOVSX from m16 */
+	FW_OPERAND,   /* the operand size: 2, 4, 8 */
+	FW_MOVSXD,    /* the operand size, but 4 for 8: m32 to r64 */
+	FW_MOVNTI,    /* 4 or 8: MOVNTI has no 16-bit form */
+	FW_DWORD,     /* 4: AMD's MOVSXD r16, m32 (a vendor row) */
+	FW_DOUBLE,    /* 8, or 16 with REX.W: CMPXCHG8B/16B */
+};
+
+#define MMIODEC_OPS(X)                          \
+	X(MOV,        "mov",        OK_MOVE)        \
+	X(MOVZX,      "movzx",      OK_MOVE)        \
+	X(MOVSX,      "movsx",      OK_MOVE)        \
+	X(MOVSXD,     "movsxd",     OK_MOVE)        \
+	X(MOVNTI,     "movnti",     OK_MOVE)        \
+	X(MOVS,       "movs",       OK_STRING)      \
+	X(STOS,       "stos",       OK_STRING)      \
+	X(LODS,       "lods",       OK_STRING)      \
+	X(ADD,        "add",        OK_ALU)         \
+	X(OR,         "or",         OK_ALU)         \
+	X(ADC,        "adc",        OK_ALU)         \
+	X(SBB,        "sbb",        OK_ALU)         \
+	X(AND,        "and",        OK_ALU)         \
+	X(SUB,        "sub",        OK_ALU)         \
+	X(XOR,        "xor",        OK_ALU)         \
+	X(CMP,        "cmp",        OK_COMPARE)     \
+	X(TEST,       "test",       OK_COMPARE)     \
+	X(NOT,        "not",        OK_UPDATE)      \
+	X(NEG,        "neg",        OK_UPDATE)      \
+	X(MUL,        "mul",        OK_ACCUMULATE)  \
+	X(IMUL,       "imul",       OK_ACCUMULATE)  \
+	X(DIV,        "div",        OK_ACCUMULATE)  \
+	X(IDIV,       "idiv",       OK_ACCUMULATE)  \
+	X(INC,        "inc",        OK_UPDATE)      \
+	X(DEC,        "dec",        OK_UPDATE)      \
+	X(XCHG,       "xchg",       OK_EXCHANGE)    \
+	X(CMPXCHG,    "cmpxchg",    OK_EXCHANGE)    \
+	X(XADD,       "xadd",       OK_EXCHANGE)    \
+	X(CMPXCHG8B,  "cmpxchg8b",  OK_EXCHANGE)    \
+	X(CMPXCHG16B, "cmpxchg16b", OK_EXCHANGE)    \
+	X(BT,         "bt",         OK_COMPARE)     \
+	X(BTS,        "bts",        OK_UPDATE)      \
+	X(BTR,        "btr",        OK_UPDATE)      \
+	X(BTC,        "btc",        OK_UPDATE)      \
+	X(ROL,        "rol",        OK_UPDATE)      \
+	X(ROR,        "ror",        OK_UPDATE)      \
+	X(RCL,        "rcl",        OK_UPDATE)      \
+	X(RCR,        "rcr",        OK_UPDATE)      \
+	X(SHL,        "shl",        OK_UPDATE)      \
+	X(SHR,        "shr",        OK_UPDATE)      \
+	X(SAR,        "sar",        OK_UPDATE)      \
+	X(SHLD,       "shld",       OK_UPDATE)      \
+	X(SHRD,       "shrd",       OK_UPDATE)      \
+	X(SETCC,      "set",        OK_SET)         \
+	X(CMOVCC,     "cmov",       OK_CMOVE)       \
+	X(MOVBE,      "movbe",      OK_MOVE)
+
+/* Condition names as Zydis spells them, by the opcode's low nibble. */
+#define MMIODEC_CONDITIONS(X)                                          \
+	X("o") X("no") X("b") X("nb") X("z") X("nz") X("be") X("nbe")  \
+	X("s") X("ns") X("p") X("np") X("l") X("nl") X("le") X("nle")
+
+/*
+ * The encodings. A shape is a run of opcodes laid out alike in the SDM's
+ * opcode map; SHAPE_<shape> below expands it. ANY: no ModRM.reg is
+ * singled out (ModRM.reg names a register, or there is no ModRM).
+ */
+#define MMIODEC_FORM_ROWS(X)                              \
+	/* the MOV family */                              \
+	X(MOV,        LEGACY, 0x88, ANY, STORE_LOAD)      \
+	X(MOV,        LEGACY, 0xC6, 0,   IMMEDIATE_STORE) \
+	X(MOV,        LEGACY, 0xA0, ANY, MOFFS)           \
+	X(MOVZX,      0F,     0xB6, ANY, EXTEND)          \
+	X(MOVSX,      0F,     0xBE, ANY, EXTEND)          \
+	X(MOVSXD,     LEGACY, 0x63, ANY, MOVSXD)          \
+	X(MOVNTI,     0F,     0xC3, ANY, MOVNTI)          \
+	X(MOVS,       LEGACY, 0xA4, ANY, STRING)          \
+	X(STOS,       LEGACY, 0xAA, ANY, STRING)          \
+	X(LODS,       LEGACY, 0xAC, ANY, STRING)          \
+	X(MOVBE,      0F38,   0xF0, ANY, MOVBE)           \
+	/* arithmetic and logic */                        \
+	X(ADD,        LEGACY, 0x00, ANY, ALU)             \
+	X(OR,         LEGACY, 0x08, ANY, ALU)             \
+	X(ADC,        LEGACY, 0x10, ANY, ALU)             \
+	X(SBB,        LEGACY, 0x18, ANY, ALU)             \
+	X(AND,        LEGACY, 0x20, ANY, ALU)             \
+	X(SUB,        LEGACY, 0x28, ANY, ALU)             \
+	X(XOR,        LEGACY, 0x30, ANY, ALU)             \
+	X(CMP,        LEGACY, 0x38, ANY, ALU)             \
+	X(ADD,        LEGACY, 0x80, 0,   GROUP1)          \
+	X(OR,         LEGACY, 0x80, 1,   GROUP1)          \
+	X(ADC,        LEGACY, 0x80, 2,   GROUP1)          \
+	X(SBB,        LEGACY, 0x80, 3,   GROUP1)          \
+	X(AND,        LEGACY, 0x80, 4,   GROUP1)          \
+	X(SUB,        LEGACY, 0x80, 5,   GROUP1)          \
+	X(XOR,        LEGACY, 0x80, 6,   GROUP1)          \
+	X(CMP,        LEGACY, 0x80, 7,   GROUP1)          \
+	X(TEST,       LEGACY, 0x84, ANY, PAIR_M_R)        \
+	X(TEST,       LEGACY, 0xF6, 0,   PAIR_M_I)        \
+	X(TEST,       LEGACY, 0xF6, 1,   PAIR_M_I)        \
+	X(NOT,        LEGACY, 0xF6, 2,   PAIR_M)          \
+	X(NEG,        LEGACY, 0xF6, 3,   PAIR_M)          \
+	X(MUL,        LEGACY, 0xF6, 4,   PAIR_M_A)        \
+	X(IMUL,       LEGACY, 0xF6, 5,   PAIR_M_A)        \
+	X(DIV,        LEGACY, 0xF6, 6,   PAIR_M_A)        \
+	X(IDIV,       LEGACY, 0xF6, 7,   PAIR_M_A)        \
+	X(IMUL,       0F,     0xAF, ANY, R_M)             \
+	X(IMUL,       LEGACY, 0x69, ANY, R_M_IZ)          \
+	X(IMUL,       LEGACY, 0x6B, ANY, R_M_IB)          \
+	X(INC,        LEGACY, 0xFE, 0,   PAIR_M)          \
+	X(DEC,        LEGACY, 0xFE, 1,   PAIR_M)          \
+	/* exchanges */                                   \
+	X(XCHG,       LEGACY, 0x86, ANY, PAIR_M_R)        \
+	X(CMPXCHG,    0F,     0xB0, ANY, PAIR_M_R)        \
+	X(XADD,       0F,     0xC0, ANY, PAIR_M_R)        \
+	X(CMPXCHG8B,  0F,     0xC7, 1,   DOUBLE)          \
+	X(CMPXCHG16B, 0F,     0xC7, 1,   DOUBLE)          \
+	/* bits */                                        \
+	X(BT,         0F,     0xA3, ANY, M_R)             \
+	X(BTS,        0F,     0xAB, ANY, M_R)             \
+	X(BTR,        0F,     0xB3, ANY, M_R)             \
+	X(BTC,        0F,     0xBB, ANY, M_R)             \
+	X(BT,         0F,     0xBA, 4,   M_IB)            \
+	X(BTS,        0F,     0xBA, 5,   M_IB)            \
+	X(BTR,        0F,     0xBA, 6,   M_IB)            \
+	X(BTC,        0F,     0xBA, 7,   M_IB)            \
+	/* shifts and rotates */                          \
+	X(ROL,        LEGACY, 0xC0, 0,   GROUP2)          \
+	X(ROR,        LEGACY, 0xC0, 1,   GROUP2)          \
+	X(RCL,        LEGACY, 0xC0, 2,   GROUP2)          \
+	X(RCR,        LEGACY, 0xC0, 3,   GROUP2)          \
+	X(SHL,        LEGACY, 0xC0, 4,   GROUP2)          \
+	X(SHR,        LEGACY, 0xC0, 5,   GROUP2)          \
+	X(SHL,        LEGACY, 0xC0, 6,   GROUP2)          \
+	X(SAR,        LEGACY, 0xC0, 7,   GROUP2)          \
+	X(SHLD,       0F,     0xA4, ANY, DOUBLE_SHIFT)    \
+	X(SHRD,       0F,     0xAC, ANY, DOUBLE_SHIFT)    \
+	/* conditions */                                  \
+	X(SETCC,      0F,     0x90, ANY, SET16)           \
+	X(CMOVCC,     0F,     0x40, ANY, CMOV16)
+
+/* The shapes: Y(op, map, opcode, reg, pattern, width) per opcode. */
+#define SHAPE_STORE_LOAD(Y, op, map, o, reg)                            \
+	Y(op, map, o, reg, FP_M_R, FW_BYTE) Y(op, map, o + 1, reg, FP_M_R, FW_OPERAND) \
+	Y(op, map, o + 2, reg, FP_R_M, FW_BYTE) Y(op, map, o + 3, reg, FP_R_M, FW_OPERAND)
+#define SHAPE_ALU(Y, op, map, o, reg) SHAPE_STORE_LOAD(Y, op, map, o, reg)
+#define SHAPE_IMMEDIATE_STORE(Y, op, map, o, reg)                       \
+	Y(op, map, o, reg, FP_M_I, FW_BYTE) Y(op, map, o + 1, reg, FP_M_I, FW_OPERAND)
+#define SHAPE_MOFFS(Y, op, map, o, reg)                                 \
+	Y(op, map, o, reg, FP_A_MOFFS, FW_BYTE) Y(op, map, o + 1, reg, FP_A_MOFFS, FW_OPERAND) \
+	Y(op, map, o + 2, reg, FP_MOFFS_A, FW_BYTE) Y(op, map, o + 3, reg, FP_MOFFS_A, FW_OPERAND)
+#define SHAPE_EXTEND(Y, op, map, o, reg)                                \
+	Y(op, map, o, reg, FP_R_M, FW_BYTE) Y(op, map, o + 1, reg, FP_R_M, FW_WORD)
+#define SHAPE_MOVSXD(Y, op, map, o, reg) Y(op, map, o, reg, FP_R_M, FW_MOVSXD)
+#define SHAPE_MOVNTI(Y, op, map, o, reg) Y(op, map, o, reg, FP_M_R, FW_MOVNTI)
+#define SHAPE_STRING(Y, op, map, o, reg)                                \
+	Y(op, map, o, reg, FP_STRING, FW_BYTE) Y(op, map, o + 1, reg, FP_STRING, FW_OPERAND)
+#define SHAPE_MOVBE(Y, op, map, o, reg)                                 \
+	Y(op, map, o, reg, FP_R_M, FW_OPERAND) Y(op, map, o + 1, reg, FP_M_R, FW_OPERAND)
+/* 80 Eb,Ib  81 Ev,Iz  82 Eb,Ib (not in 64-bit mode)  83 Ev,Ib */
+#define SHAPE_GROUP1(Y, op, map, o, reg)                                \
+	Y(op, map, o, reg, FP_M_I, FW_BYTE) Y(op, map, o + 1, reg, FP_M_I, FW_OPERAND) \
+	Y(op, map, o + 2, reg, FP_M_I, FW_BYTE) Y(op, map, o + 3, reg, FP_M_I, FW_OPERAND)
+#define SHAPE_PAIR_M_R(Y, op, map, o, reg)                              \
+	Y(op, map, o, reg, FP_M_R, FW_BYTE) Y(op, map, o + 1, reg, FP_M_R, FW_OPERAND)
+#define SHAPE_PAIR_M_I(Y, op, map, o, reg)                              \
+	Y(op, map, o, reg, FP_M_I, FW_BYTE) Y(op, map, o + 1, reg, FP_M_I, FW_OPERAND)
+#define SHAPE_PAIR_M(Y, op, map, o, reg)                                \
+	Y(op, map, o, reg, FP_M, FW_BYTE) Y(op, map, o + 1, reg, FP_M, FW_OPERAND)
+#define SHAPE_PAIR_M_A(Y, op, map, o, reg)                              \
+	Y(op, map, o, reg, FP_M_A, FW_BYTE) Y(op, map, o + 1, reg, FP_M_A, FW_OPERAND)
+#define SHAPE_R_M(Y, op, map, o, reg) Y(op, map, o, reg, FP_R_M, FW_OPERAND)
+#define SHAPE_M_R(Y, op, map, o, reg) Y(op, map, o, reg, FP_M_R, FW_OPERAND)
+#define SHAPE_M_IB(Y, op, map, o, reg) Y(op, map, o, reg, FP_M_I, FW_OPERAND)
+#define SHAPE_R_M_IZ(Y, op, map, o, reg) Y(op, map, o, reg, FP_R_M_I, FW_OPERAND)
+#define SHAPE_R_M_IB(Y, op, map, o, reg) Y(op, map, o, reg, FP_R_M_I, FW_OPERAND)
+#define SHAPE_DOUBLE(Y, op, map, o, reg) Y(op, map, o, reg, FP_M_A, FW_DOUBLE)
+/* C0 Eb,Ib  C1 Ev,Ib  D0 Eb,1  D1 Ev,1  D2 Eb,CL  D3 Ev,CL */
+#define SHAPE_GROUP2(Y, op, map, o, reg)                                \
+	Y(op, map, o, reg, FP_M_I, FW_BYTE) Y(op, map, o + 1, reg, FP_M_I, FW_OPERAND) \
+	Y(op, map, o + 0x10, reg, FP_M_1, FW_BYTE) Y(op, map, o + 0x11, reg, FP_M_1, FW_OPERAND) \
+	Y(op, map, o + 0x12, reg, FP_M_CL, FW_BYTE) Y(op, map, o + 0x13, reg, FP_M_CL, FW_OPERAND)
+#define SHAPE_DOUBLE_SHIFT(Y, op, map, o, reg)                          \
+	Y(op, map, o, reg, FP_M_R_I, FW_OPERAND) Y(op, map, o + 1, reg, FP_M_R_CL, FW_OPERAND)
+#define SHAPE_SET16(Y, op, map, o, reg) SHAPE_CC16(Y, op, map, o, reg, FP_M, FW_BYTE)
+#define SHAPE_CMOV16(Y, op, map, o, reg) SHAPE_CC16(Y, op, map, o, reg, FP_R_M, FW_OPERAND)
+#define SHAPE_CC16(Y, op, map, o, reg, p, w)                                    \
+	Y(op, map, o, reg, p, w) Y(op, map, o + 1, reg, p, w)                   \
+	Y(op, map, o + 2, reg, p, w) Y(op, map, o + 3, reg, p, w)               \
+	Y(op, map, o + 4, reg, p, w) Y(op, map, o + 5, reg, p, w)               \
+	Y(op, map, o + 6, reg, p, w) Y(op, map, o + 7, reg, p, w)               \
+	Y(op, map, o + 8, reg, p, w) Y(op, map, o + 9, reg, p, w)               \
+	Y(op, map, o + 10, reg, p, w) Y(op, map, o + 11, reg, p, w)             \
+	Y(op, map, o + 12, reg, p, w) Y(op, map, o + 13, reg, p, w)             \
+	Y(op, map, o + 14, reg, p, w) Y(op, map, o + 15, reg, p, w)
+
+/*
+ * Every concrete form: define MMIODEC_FORM(op, map, opcode, reg, pattern,
+ * width), then write MMIODEC_EACH_FORM. CMPXCHG8B and CMPXCHG16B share an
+ * encoding (REX.W selects CMPXCHG16B); every other (map, opcode, reg) is
+ * one form (tools/gen-forms.c checks it).
+ */
+#define MMIODEC_EACH_FORM MMIODEC_FORM_ROWS(MMIODEC_FORM_ROW_)
+#define MMIODEC_FORM_ROW_(op, map, opcode, reg, shape) \
+	SHAPE_##shape(MMIODEC_FORM, op, map, opcode, reg)
+
+#endif
