@@ -23,6 +23,7 @@
 #include "decode.h"
 #include "tables.h"
 #include "vendor.h"
+#include "forms.h"
 
 enum {
 	PREFIX_NONE = 0,
@@ -452,86 +453,54 @@ static bool read_modrm_tail(struct decode_state *d, unsigned *pos, unsigned avai
 }
 
 /*
- * The MMIO forms with a ModRM memory operand, as data: what each does and
- * how its widths follow from the operand size.
+ * The supported forms (src/forms.h), as the generated tables give them:
+ * what each does, its operands and how its width follows from the
+ * operand size.
  */
-enum width_rule {
-	WIDTH_BYTE,       /* 1 */
-	WIDTH_WORD,       /* 2: MOVZX/MOVSX from m16 */
-	WIDTH_OPERAND,    /* the operand size */
-	WIDTH_MOVSXD,     /* the operand size, but 4 for 8: m32 to r64 */
-	WIDTH_MOVNTI,     /* 4 or 8: MOVNTI has no 16-bit form */
-	WIDTH_DWORD,      /* 4: AMD's MOVSXD r16, m32 */
-};
-
-/* Bytes by rule and operand size 2, 4, 8 (indexed by size / 4). */
-static const uint8_t width_by_rule[6][3] = {
-	[WIDTH_BYTE] = { 1, 1, 1 },
-	[WIDTH_WORD] = { 2, 2, 2 },
-	[WIDTH_OPERAND] = { 2, 4, 8 },
-	[WIDTH_MOVSXD] = { 2, 4, 4 },
-	[WIDTH_MOVNTI] = { 4, 4, 8 },
-	[WIDTH_DWORD] = { 4, 4, 4 },
-};
-
-struct mmio_form {
+struct form_info {
 	uint8_t op;          /* enum mmiodec_op */
-	uint8_t direction;   /* enum mmiodec_dir */
-	uint8_t width;       /* enum width_rule */
-	uint8_t extend;      /* enum mmiodec_extend */
-	bool reg_is_dest;    /* the register is the destination at operand
-	                        size (MOVZX, MOVSX, MOVSXD), not the width */
-	bool immediate;      /* C6/C7: the source is an immediate */
+	uint8_t pattern;     /* enum mmiodec_form_pattern */
+	uint8_t width;       /* enum mmiodec_form_width */
+	uint8_t flags;       /* FORM_FLAGS() */
+};
+#define FORM_FLAGS(direction, extend, imm_unsigned) \
+	((direction) | (extend) << 2 | (imm_unsigned) << 4)
+#define FORM_DIRECTION(f) ((f)->flags & 3)
+#define FORM_EXTEND(f) (((f)->flags >> 2) & 3)
+#define FORM_IMM_UNSIGNED(f) (((f)->flags >> 4) & 1)
+
+#include "generated/forms.inc"
+
+/* Bytes by enum mmiodec_form_width and operand size 2, 4, 8 (indexed by
+ * size / 4). */
+static const uint8_t width_by_rule[7][3] = {
+	[FW_BYTE] = { 1, 1, 1 },
+	[FW_WORD] = { 2, 2, 2 },
+	[FW_OPERAND] = { 2, 4, 8 },
+	[FW_MOVSXD] = { 2, 4, 4 },
+	[FW_MOVNTI] = { 4, 4, 8 },
+	[FW_DWORD] = { 4, 4, 4 },
+	[FW_DOUBLE] = { 8, 8, 16 },
 };
 
-enum {
-	FORM_NONE,
-	FORM_MOV_STORE_8, FORM_MOV_STORE, FORM_MOV_LOAD_8, FORM_MOV_LOAD,
-	FORM_MOV_IMM_8, FORM_MOV_IMM, FORM_MOVSXD,
-	FORM_MOVZX_8, FORM_MOVZX_16, FORM_MOVSX_8, FORM_MOVSX_16, FORM_MOVNTI,
-	FORM_MOVSXD_DWORD,
-};
-
-static const struct mmio_form mmio_forms[] = {
-	[FORM_MOV_STORE_8] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_BYTE, 0, false, false },
-	[FORM_MOV_STORE] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_OPERAND, 0, false, false },
-	[FORM_MOV_LOAD_8] = { MMIODEC_OP_MOV, MMIODEC_DIR_READ, WIDTH_BYTE, 0, false, false },
-	[FORM_MOV_LOAD] = { MMIODEC_OP_MOV, MMIODEC_DIR_READ, WIDTH_OPERAND, 0, false, false },
-	[FORM_MOV_IMM_8] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_BYTE, 0, false, true },
-	[FORM_MOV_IMM] = { MMIODEC_OP_MOV, MMIODEC_DIR_WRITE, WIDTH_OPERAND, 0, false, true },
-	[FORM_MOVSXD] = { MMIODEC_OP_MOVSXD, MMIODEC_DIR_READ, WIDTH_MOVSXD,
-			  MMIODEC_EXTEND_SIGN, true, false },
-	[FORM_MOVZX_8] = { MMIODEC_OP_MOVZX, MMIODEC_DIR_READ, WIDTH_BYTE,
-			   MMIODEC_EXTEND_ZERO, true, false },
-	[FORM_MOVZX_16] = { MMIODEC_OP_MOVZX, MMIODEC_DIR_READ, WIDTH_WORD,
-			    MMIODEC_EXTEND_ZERO, true, false },
-	[FORM_MOVSX_8] = { MMIODEC_OP_MOVSX, MMIODEC_DIR_READ, WIDTH_BYTE,
-			   MMIODEC_EXTEND_SIGN, true, false },
-	[FORM_MOVSX_16] = { MMIODEC_OP_MOVSX, MMIODEC_DIR_READ, WIDTH_WORD,
-			    MMIODEC_EXTEND_SIGN, true, false },
-	[FORM_MOVNTI] = { MMIODEC_OP_MOVNTI, MMIODEC_DIR_WRITE, WIDTH_MOVNTI, 0, false, false },
-	/* VENDOR_READS_DWORD: the dword's bits 15:0 land in r16 */
-	[FORM_MOVSXD_DWORD] = { MMIODEC_OP_MOVSXD, MMIODEC_DIR_READ, WIDTH_DWORD,
-				MMIODEC_EXTEND_SIGN, true, false },
-};
-
-/* The form of a ModRM memory instruction, or FORM_NONE (63 is MOVSXD only
- * in 64-bit mode; outside it, ARPL). */
-static MMIODEC_ALWAYS_INLINE unsigned mmio_form_of(unsigned map, unsigned opcode, bool mode64)
+/* The form of an opcode (with its ModRM byte, for a group), or 0. The
+ * caller rules out 63 outside 64-bit mode (ARPL) and F2 0F 38 F0/F1
+ * (CRC32). */
+static MMIODEC_ALWAYS_INLINE unsigned form_of(unsigned map, unsigned opcode,
+					      uint8_t modrm)
 {
-	if (map == MAP_LEGACY) {
-		if ((opcode & 0xFC) == 0x88)
-			return FORM_MOV_STORE_8 + (opcode & 3);
-		if ((opcode & 0xFE) == 0xC6)
-			return FORM_MOV_IMM_8 + (opcode & 1);
-		return opcode == 0x63 && mode64 ? FORM_MOVSXD : FORM_NONE;
-	}
-	if (map == MAP_0F) {
-		if ((opcode & 0xF6) == 0xB6)
-			return FORM_MOVZX_8 + ((opcode >> 2) & 2) + (opcode & 1);
-		return opcode == 0xC3 ? FORM_MOVNTI : FORM_NONE;
-	}
-	return FORM_NONE;
+	unsigned entry;
+	if (map == MAP_LEGACY)
+		entry = forms_legacy[opcode];
+	else if (map == MAP_0F)
+		entry = forms_0f[opcode];
+	else if (map == MAP_0F38 && (opcode & 0xFE) == 0xF0)
+		entry = forms_0f38_f0[opcode & 1];
+	else
+		return 0;
+	if (entry >= FORM_GROUP_BASE)
+		entry = form_groups[entry - FORM_GROUP_BASE][(modrm >> 3) & 7];
+	return entry;
 }
 
 /* The register in ModRM.reg (or the accumulator) at an operand width:
@@ -550,32 +519,80 @@ static void set_register(struct mmiodec_insn *insn, unsigned rex,
 
 /*
  * What a ModRM form does, onto a descriptor whose mem[0] is filled but
- * for its access: op, direction, widths, register or immediate.
+ * for its access: op, direction, widths, register, immediate.
  */
-static MMIODEC_ALWAYS_INLINE void describe_form(struct mmiodec_insn *insn, unsigned form,
-			  unsigned operand_size, unsigned rex, uint8_t modrm,
-			  const uint8_t *imm, unsigned imm_size)
+static MMIODEC_ALWAYS_INLINE void
+describe_form(struct mmiodec_insn *insn, const struct form_info *f,
+	      unsigned opcode, unsigned operand_size, unsigned rex,
+	      uint8_t modrm, bool lock, const uint8_t *imm, unsigned imm_size)
 {
-	const struct mmio_form *f = &mmio_forms[form];
 	unsigned width = width_by_rule[f->width][operand_size / 4];
+	unsigned direction = FORM_DIRECTION(f);
+	unsigned reg = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0);
+	unsigned reg_width = width;
 
 	insn->op = f->op;
-	insn->direction = f->direction;
-	insn->extend = f->extend;
+	insn->direction = (uint8_t)direction;
+	insn->extend = (uint8_t)FORM_EXTEND(f);
 	insn->width = (uint8_t)width;
-	insn->dest_width = (uint8_t)(f->reg_is_dest ? operand_size : width);
 	insn->mem_count = 1;
-	insn->mem[0].access = f->direction;
-	if (f->immediate) {
-		/* imm8, or imm32 sign-extended to 64 bits, kept to width */
-		uint64_t value = (uint64_t)sign_extend(load_le(imm, imm_size), imm_size);
+	insn->mem[0].access = (uint8_t)direction;
+	insn->locked = lock || f->op == MMIODEC_OP_XCHG;
+	switch (f->pattern) {
+	case FP_R_M:
+		if (insn->extend)
+			reg_width = operand_size;
+		insn->reg_first = true;
+		if (f->op == MMIODEC_OP_CMOVCC)
+			insn->condition = opcode & 15;
+		break;
+	case FP_R_M_I:
+		insn->reg_first = true;
+		break;
+	case FP_M_CL:
+		reg = MMIODEC_RCX;
+		reg_width = 1;
+		break;
+	case FP_M_A:
+		/* as Zydis names it: AL for MUL, AX for DIV, EAX/RAX for
+		 * CMPXCHG8B/16B */
+		reg = MMIODEC_RAX;
+		if (f->width == FW_DOUBLE) {
+			reg_width = width / 2;
+			if (width == 16)
+				insn->op = MMIODEC_OP_CMPXCHG16B;
+		} else if (width == 1 && f->op >= MMIODEC_OP_DIV) {
+			reg_width = 2;
+		}
+		break;
+	case FP_M:
+		if (f->op == MMIODEC_OP_SETCC)
+			insn->condition = opcode & 15;
+		reg = MMIODEC_NO_REG;
+		break;
+	case FP_M_I:
+	case FP_M_1:
+		reg = MMIODEC_NO_REG;
+		break;
+	default:
+		break;
+	}
+	insn->dest_width = (uint8_t)reg_width;
+	if (reg != MMIODEC_NO_REG)
+		set_register(insn, rex, reg, reg_width);
+	if (f->pattern == FP_M_1) {
+		insn->has_immediate = true;
+		insn->immediate = 1;
+	} else if (imm_size) {
+		/* imm8 or imm16/32, sign-extended to 64 bits unless it is a
+		 * count or bit offset, kept to the operand's width */
+		uint64_t value = load_le(imm, imm_size);
+		if (!FORM_IMM_UNSIGNED(f))
+			value = (uint64_t)sign_extend(value, imm_size);
 		if (width < 8)
 			value &= (1ull << (8 * width)) - 1;
 		insn->has_immediate = true;
 		insn->immediate = value;
-	} else {
-		unsigned reg = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0);
-		set_register(insn, rex, reg, insn->dest_width);
 	}
 }
 
@@ -702,6 +719,7 @@ static void describe_moffs(const struct decode_state *d, struct mmiodec_insn *in
 	insn->width = width;
 	insn->dest_width = width;
 	insn->direction = (op & 2) ? MMIODEC_DIR_WRITE : MMIODEC_DIR_READ;
+	insn->reg_first = !(op & 2);
 	set_register(insn, d->p.rex, MMIODEC_RAX, width);
 	insn->mem_count = 1;
 	insn->mem[0] = (struct mmiodec_mem){
@@ -713,24 +731,28 @@ static void describe_moffs(const struct decode_state *d, struct mmiodec_insn *in
 	};
 }
 
+/* The form of a legacy, 0F or 0F 38 instruction, or 0. */
+static unsigned form_of_state(const struct decode_state *d)
+{
+	if ((d->map == MAP_LEGACY && d->opcode == 0x63 && d->mode != 64) ||
+	    (d->map == MAP_0F38 && mandatory_prefix(&d->p) == PREFIX_F2))
+		return 0;
+	return form_of(d->map, d->opcode, d->modrm);
+}
+
 /*
- * The MMIO forms: fills the whole descriptor and returns true, or returns
- * false when the form is not one of them (the caller then classifies it as
- * NO_MEMORY or UNSUPPORTED).
+ * The supported forms: fills the whole descriptor and returns true, or
+ * returns false when the form is not one of them (the caller then
+ * classifies it as NO_MEMORY or UNSUPPORTED).
  */
 static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 					   struct mmiodec_insn *insn)
 {
-	bool modrm_mem = d->has_modrm && (d->modrm >> 6) != 3;
-	unsigned form = modrm_mem ? mmio_form_of(d->map, d->opcode, d->mode == 64)
-				  : FORM_NONE;
-	if (form == FORM_MOVSXD && d->vendor_effect == VENDOR_READS_DWORD)
-		form = FORM_MOVSXD_DWORD;
-	bool moffs = d->map == MAP_LEGACY && (d->opcode & 0xFC) == 0xA0;
-	bool string = d->map == MAP_LEGACY && !d->has_modrm && !moffs &&
-		      mmiodec_legacy_map[d->opcode].flags & OP_MMIO;
+	const struct form_info *f = &form_infos[form_of_state(d)];
+	bool moffs = f->pattern == FP_A_MOFFS || f->pattern == FP_MOFFS_A;
+	bool string = f->pattern == FP_STRING;
 
-	if (form == FORM_NONE && !moffs && !string)
+	if (!f->op || (!moffs && !string && (!d->has_modrm || (d->modrm >> 6) == 3)))
 		return false;
 	*insn = (struct mmiodec_insn){
 		.status = MMIODEC_OK, .length = d->length, .mode = d->mode,
@@ -741,6 +763,7 @@ static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 	} else if (string) {
 		describe_string(d, insn);
 	} else {
+		struct form_info vendor_form = *f;
 		struct mmiodec_mem *m = &insn->mem[0];
 		if (d->address_size == 16)
 			modrm_memory16(m, d->modrm);
@@ -751,8 +774,11 @@ static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 		m->displacement = sign_extend(load_le(d->bytes + d->disp_pos, d->disp_size),
 					      d->disp_size);
 		m->address_size = d->address_size;
-		describe_form(insn, form, d->operand_size, d->p.rex, d->modrm,
-			      d->bytes + d->imm_pos, d->imm_size);
+		/* AMD's MOVSXD r16, m32: the dword's bits 15:0 land in r16 */
+		if (d->vendor_effect == VENDOR_READS_DWORD && f->width == FW_MOVSXD)
+			vendor_form.width = FW_DWORD;
+		describe_form(insn, &vendor_form, d->opcode, d->operand_size, d->p.rex,
+			      d->modrm, d->p.has_lock, d->bytes + d->imm_pos, d->imm_size);
 	}
 	return true;
 }
@@ -1145,7 +1171,7 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	unsigned imm_kind = info->imm;
 	if (!(flags & OP_MODRM)) {
 		/* A0-A3 and the string forms are described by the general path */
-		if (flags & OP_MMIO)
+		if (map == MAP_LEGACY && forms_legacy[opcode])
 			return FALLBACK;
 		pos += imm_size64[imm_kind] + (imm_kind == IMM_V && (rex & REX_W) ? 4 : 0);
 		return finish_without_modrm_memory(insn, flags, pos, avail);
@@ -1177,8 +1203,8 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	if (pos > avail)
 		return FALLBACK;
 
-	unsigned form = mmio_form_of(map, opcode, true);
-	if (form == FORM_NONE)
+	unsigned form = form_of(map, opcode, modrm);
+	if (!form)
 		return finish(insn, flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
 					    ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED,
 			      pos, MMIODEC_MODE_64);
@@ -1192,8 +1218,8 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	modrm_memory(m, modrm, sib, rex, true);
 	m->displacement = sign_extend(load_le(bytes + disp_pos, disp_size), disp_size);
 	m->address_size = 64;
-	describe_form(insn, form, operand_size, rex, modrm,
-		      bytes + disp_pos + disp_size, imm_size);
+	describe_form(insn, &form_infos[form], opcode, operand_size, rex, modrm,
+		      false, bytes + disp_pos + disp_size, imm_size);
 	return MMIODEC_OK;
 }
 

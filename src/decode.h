@@ -55,7 +55,6 @@ enum opcode_flags {
 	OP_PREFIX = 1 << 9,      /* a legacy prefix */
 	OP_REX = 1 << 10,        /* 40..4F: REX in 64-bit mode */
 	OP_ESCAPE = 1 << 11,     /* 0F, or C4/C5/62/8F that may lead VEX etc. */
-	OP_MMIO = 1 << 12,       /* may be an emulated form (describe_mmio) */
 };
 
 struct opcode_info {

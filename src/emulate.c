@@ -57,6 +57,25 @@ static void write_gpr(struct mmiodec_regs *regs, unsigned kind,
 		*r = (*r & ~width_mask(width)) | (value & width_mask(width));
 }
 
+/* BT, BTS, BTR and BTC with a register bit offset reach the operand-size
+ * unit the signed offset falls in (SDM vol. 2 BT): the address moves by
+ * floor(offset / bits) units. */
+static uint64_t bit_offset_bytes(const struct mmiodec_insn *insn,
+				 const struct mmiodec_regs *regs)
+{
+	if (insn->op < MMIODEC_OP_BT || insn->op > MMIODEC_OP_BTC ||
+	    insn->has_immediate || insn->reg_kind != MMIODEC_REG_KIND_GPR)
+		return 0;
+	unsigned width = insn->width;
+	int64_t offset = (int64_t)sign_extend_from(read_gpr(regs, insn->reg_kind, insn->reg,
+							    width), width);
+	unsigned shift = width == 2 ? 4 : width == 4 ? 5 : 6;
+	/* an arithmetic shift: floor division, also for negative offsets */
+	int64_t units = offset < 0 ? -(int64_t)(((uint64_t)-(offset + 1)) >> shift) - 1
+				   : (int64_t)((uint64_t)offset >> shift);
+	return (uint64_t)units * width;
+}
+
 bool mmiodec_address(const struct mmiodec_insn *insn,
 		     const struct mmiodec_regs *regs, unsigned which,
 		     uint64_t *linear)
@@ -73,6 +92,7 @@ bool mmiodec_address(const struct mmiodec_insn *insn,
 		ea += regs->gpr[m->base];
 	if (m->index < 16)
 		ea += regs->gpr[m->index] * m->scale;
+	ea += bit_offset_bytes(insn, regs);
 	ea &= width_mask(m->address_size / 8);
 
 	/* In 64-bit mode the CPU adds only the FS and GS bases (SDM vol. 3
@@ -92,7 +112,9 @@ bool mmiodec_address(const struct mmiodec_insn *insn,
 uint64_t mmiodec_store_value(const struct mmiodec_insn *insn,
 			     const struct mmiodec_regs *regs)
 {
-	if (!insn_ok(insn) || !regs || insn->direction != MMIODEC_DIR_WRITE)
+	if (!insn_ok(insn) || !regs || insn->direction != MMIODEC_DIR_WRITE ||
+	    (insn->op != MMIODEC_OP_MOV && insn->op != MMIODEC_OP_MOVNTI &&
+	     insn->op != MMIODEC_OP_STOS))
 		return 0;
 	if (insn->has_immediate)
 		return insn->immediate & width_mask(insn->width);
@@ -105,7 +127,10 @@ bool mmiodec_complete_load(const struct mmiodec_insn *insn,
 			   struct mmiodec_regs *regs, uint64_t value)
 {
 	if (!insn_ok(insn) || !regs || insn->direction != MMIODEC_DIR_READ ||
-	    insn->reg_kind == MMIODEC_REG_KIND_NONE)
+	    insn->reg_kind == MMIODEC_REG_KIND_NONE ||
+	    (insn->op != MMIODEC_OP_MOV && insn->op != MMIODEC_OP_MOVZX &&
+	     insn->op != MMIODEC_OP_MOVSX && insn->op != MMIODEC_OP_MOVSXD &&
+	     insn->op != MMIODEC_OP_LODS))
 		return false;
 	value &= width_mask(insn->width);
 	if (insn->extend == MMIODEC_EXTEND_SIGN)

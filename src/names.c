@@ -2,6 +2,7 @@
 /* Names as Zydis 4 spells them, for the CLI, tests and messages. */
 #include "mmiodec.h"
 #include "compiler.h"
+#include "forms.h"
 
 /*
  * Every name lives in one constant struct of fixed-width char arrays: a
@@ -13,8 +14,10 @@
  */
 static const struct {
 	char status[7][sizeof "vendor-dependent"];
+	char op[MMIODEC_OP_COUNT][sizeof "cmpxchg16b"];
 	char string[3][4][sizeof "movsb"];     /* by op, log2(width) */
-	char op[6][sizeof "movsxd"];
+	char setcc[16][sizeof "setnle"];       /* by condition */
+	char cmovcc[16][sizeof "cmovnle"];
 	char gpr[4][16][sizeof "r10b"];        /* by log2(width), number */
 	char high8[4][sizeof "ah"];
 	char ip[4][sizeof "rip"];              /* by log2(width); none at 1 */
@@ -30,19 +33,22 @@ static const struct {
 		[MMIODEC_BAD_ARGUMENT] = "bad-argument",
 		[MMIODEC_VENDOR_DEPENDENT] = "vendor-dependent",
 	},
-	.string = {
-		{ "movsb", "movsw", "movsd", "movsq" },
-		{ "stosb", "stosw", "stosd", "stosq" },
-		{ "lodsb", "lodsw", "lodsd", "lodsq" },
-	},
 	.op = {
-		[MMIODEC_OP_NONE] = "",
-		[MMIODEC_OP_MOV] = "mov",
-		[MMIODEC_OP_MOVZX] = "movzx",
-		[MMIODEC_OP_MOVSX] = "movsx",
-		[MMIODEC_OP_MOVSXD] = "movsxd",
-		[MMIODEC_OP_MOVNTI] = "movnti",
+#define OP_NAME(op, mnemonic, kind) [MMIODEC_OP_##op] = mnemonic,
+		MMIODEC_OPS(OP_NAME)
+#undef OP_NAME
 	},
+#define STRING_NAMES(stem) { stem "b", stem "w", stem "d", stem "q" }
+	.string = {
+		STRING_NAMES("movs"), STRING_NAMES("stos"), STRING_NAMES("lods"),
+	},
+#undef STRING_NAMES
+#define SET_NAME(condition) "set" condition,
+#define CMOV_NAME(condition) "cmov" condition,
+	.setcc = { MMIODEC_CONDITIONS(SET_NAME) },
+	.cmovcc = { MMIODEC_CONDITIONS(CMOV_NAME) },
+#undef SET_NAME
+#undef CMOV_NAME
 	.gpr = {
 		{ "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
 		  "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b" },
@@ -86,6 +92,10 @@ const char *mmiodec_mnemonic(const struct mmiodec_insn *insn)
 		return names.string[1][log2_width(insn->width)];
 	case MMIODEC_OP_LODS:
 		return names.string[2][log2_width(insn->width)];
+	case MMIODEC_OP_SETCC:
+		return names.setcc[insn->condition & 15];
+	case MMIODEC_OP_CMOVCC:
+		return names.cmovcc[insn->condition & 15];
 	default:
 		if (insn->op < MMIODEC_ARRAY_SIZE(names.op))
 			return names.op[insn->op];

@@ -21,8 +21,8 @@
 /* A form with ModRM: flags, immediate, valid reg for mod!=3 and mod==3,
  * LOCK-able reg values. The one-byte map also marks prefixes (OP_PREFIX,
  * OP_REX), escapes to other maps (OP_ESCAPE: 0F; C4, C5, 62, 8F, which lead
- * VEX, EVEX or XOP under conditions) and the opcodes that may be emulated
- * (OP_MMIO). */
+ * VEX, EVEX or XOP under conditions). The supported forms are in
+ * src/forms.h. */
 #define E(flags, imm, mem, reg, lock) \
 	{ OP_MODRM | (flags), (imm), (mem), (reg), (lock) }
 /* A form without ModRM. */
@@ -52,7 +52,7 @@ static const struct opcode_info mmiodec_legacy_map[256] = {
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0), N(0, 0),
 	/* 60 PUSHA, POPA, BOUND (62 with mod=3 is EVEX), ARPL/MOVSXD */
 	N(OP_INVALID64, 0), N(OP_INVALID64, 0),
-	E(OP_INVALID64 | OP_ESCAPE, IMM_NONE, ALL, 0, 0), E(OP_MMIO, IMM_NONE, ALL, ALL, 0),
+	E(OP_INVALID64 | OP_ESCAPE, IMM_NONE, ALL, 0, 0), E(0, IMM_NONE, ALL, ALL, 0),
 	/* 64..67: prefixes */
 	N(OP_PREFIX, 0), N(OP_PREFIX, 0), N(OP_PREFIX, 0), N(OP_PREFIX, 0),
 	/* 68 PUSH Iz, IMUL Gv,Ev,Iz, PUSH Ib, IMUL Gv,Ev,Ib, INS, OUTS */
@@ -71,8 +71,8 @@ static const struct opcode_info mmiodec_legacy_map[256] = {
 	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
 	E(0, IMM_NONE, ALL, ALL, ALL), E(0, IMM_NONE, ALL, ALL, ALL),
 	/* 88 MOV x4, MOV Ev,Sw (ES..GS), LEA, MOV Sw,Ew (not CS), POP Ev */
-	E(OP_MMIO, IMM_NONE, ALL, ALL, 0), E(OP_MMIO, IMM_NONE, ALL, ALL, 0),
-	E(OP_MMIO, IMM_NONE, ALL, ALL, 0), E(OP_MMIO, IMM_NONE, ALL, ALL, 0),
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
+	E(0, IMM_NONE, ALL, ALL, 0), E(0, IMM_NONE, ALL, ALL, 0),
 	E(0, IMM_NONE, 0x3F, 0x3F, 0), E(OP_NO_ACCESS, IMM_NONE, ALL, 0, 0),
 	E(0, IMM_NONE, 0x3D, 0x3D, 0), E(OP_ESCAPE, IMM_NONE, 0x01, 0x01, 0),
 	/* 90 XCHG/NOP, CBW, CWD, CALLF Ap, FWAIT, PUSHF, POPF, SAHF, LAHF */
@@ -80,13 +80,13 @@ static const struct opcode_info mmiodec_legacy_map[256] = {
 	N(0, 0), N(0, 0), N(OP_INVALID64, IMM_AP), N(0, 0),
 	N(0, 0), N(0, 0), N(0, 0), N(0, 0),
 	/* A0 MOV moffs, MOVS, CMPS, TEST AL/rAX, STOS, LODS, SCAS */
-	N(OP_MMIO, IMM_MOFFS), N(OP_MMIO, IMM_MOFFS),
-	N(OP_MMIO, IMM_MOFFS), N(OP_MMIO, IMM_MOFFS),
-	N(OP_IMPLICIT_MEM | OP_MMIO, 0), N(OP_IMPLICIT_MEM | OP_MMIO, 0),
+	N(0, IMM_MOFFS), N(0, IMM_MOFFS),
+	N(0, IMM_MOFFS), N(0, IMM_MOFFS),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
 	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
 	N(0, IMM_B), N(0, IMM_Z),
-	N(OP_IMPLICIT_MEM | OP_MMIO, 0), N(OP_IMPLICIT_MEM | OP_MMIO, 0),
-	N(OP_IMPLICIT_MEM | OP_MMIO, 0), N(OP_IMPLICIT_MEM | OP_MMIO, 0),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
+	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
 	N(OP_IMPLICIT_MEM, 0), N(OP_IMPLICIT_MEM, 0),
 	/* B0 MOV r8, imm8; B8 MOV r, imm */
 	N(0, IMM_B), N(0, IMM_B), N(0, IMM_B), N(0, IMM_B),
@@ -99,8 +99,8 @@ static const struct opcode_info mmiodec_legacy_map[256] = {
 	N(0, IMM_W), N(0, 0),
 	E(OP_INVALID64 | OP_ESCAPE, IMM_NONE, ALL, 0, 0),
 	E(OP_INVALID64 | OP_ESCAPE, IMM_NONE, ALL, 0, 0),
-	E(OP_RM_TABLE | OP_MMIO, IMM_B, 0x01, 0x81, 0),
-	E(OP_RM_TABLE | OP_MMIO, IMM_Z, 0x01, 0x81, 0),
+	E(OP_RM_TABLE, IMM_B, 0x01, 0x81, 0),
+	E(OP_RM_TABLE, IMM_Z, 0x01, 0x81, 0),
 	/* C8 ENTER, LEAVE, RETF Iw, RETF, INT3, INT Ib, INTO, IRET */
 	N(0, IMM_WB), N(0, 0), N(0, IMM_W), N(0, 0),
 	N(0, 0), N(0, IMM_B), N(OP_INVALID64, 0), N(0, 0),

@@ -5,6 +5,7 @@
  * only snprintf, vsnprintf and a few string functions.
  */
 #include "decode_text.h"
+#include "../../src/forms.h"
 
 #ifdef __KERNEL__
 #include <linux/kernel.h>
@@ -43,15 +44,16 @@ static const char *const status_names[] = {
 	[MMIODEC_BAD_ARGUMENT] = "bad-argument",
 	[MMIODEC_VENDOR_DEPENDENT] = "vendor-dependent",
 };
+/* The ops' names, and the conditions', from the description of the forms. */
 static const char *const op_names[] = {
-	[MMIODEC_OP_MOV] = "mov",
-	[MMIODEC_OP_MOVZX] = "movzx",
-	[MMIODEC_OP_MOVSX] = "movsx",
-	[MMIODEC_OP_MOVSXD] = "movsxd",
-	[MMIODEC_OP_MOVNTI] = "movnti",
-	[MMIODEC_OP_MOVS] = "movs",
-	[MMIODEC_OP_STOS] = "stos",
-	[MMIODEC_OP_LODS] = "lods",
+#define OP_NAME(op, mnemonic, kind) [MMIODEC_OP_##op] = mnemonic,
+	MMIODEC_OPS(OP_NAME)
+#undef OP_NAME
+};
+static const char *const condition_names[16] = {
+#define CONDITION_NAME(name) name,
+	MMIODEC_CONDITIONS(CONDITION_NAME)
+#undef CONDITION_NAME
 };
 static const char *const dir_names[] = {
 	[MMIODEC_DIR_READ] = "ld",
@@ -209,10 +211,16 @@ void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
 	}
 
 	name = lookup(op_names, COUNT(op_names), insn->op);
-	if (name)
+	if (name && (insn->op == MMIODEC_OP_SETCC || insn->op == MMIODEC_OP_CMOVCC) &&
+	    insn->condition < 16)
+		word(&t, "%s%s", name, condition_names[insn->condition]);
+	else if (name)
 		word(&t, "%s", name);
 	else
 		word(&t, "op?%u", insn->op);
+	if (insn->condition &&
+	    insn->op != MMIODEC_OP_SETCC && insn->op != MMIODEC_OP_CMOVCC)
+		word(&t, "condition?%u", insn->condition);
 	name = lookup(dir_names, COUNT(dir_names), insn->direction);
 	if (name)
 		word(&t, "%s", name);
@@ -283,6 +291,17 @@ void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
 	else if (insn->repeat != 0)
 		word(&t, "repeat?%u", insn->repeat);
 
+	if (insn->locked == 1)
+		word(&t, "lock");
+	else if (insn->locked != 0)
+		word(&t, "locked?%u", insn->locked);
+	if (insn->reg_first == 1)
+		word(&t, "rfirst");
+	else if (insn->reg_first != 0)
+		word(&t, "reg_first?%u", insn->reg_first);
+	for (unsigned i = 0; i < sizeof insn->reserved; i++)
+		if (insn->reserved[i])
+			word(&t, "reserved[%u]?%u", i, insn->reserved[i]);
 	word(&t, "o%u", insn->operand_size);
 	word(&t, "a%u", insn->address_size);
 	if (insn->vendor_dependent)
@@ -376,6 +395,9 @@ static void stray_fields(const struct mmiodec_insn *got,
 	FIELD(address_size);
 	FIELD(vendor);
 	FIELD(vendor_dependent);
+	FIELD(locked);
+	FIELD(condition);
+	FIELD(reg_first);
 #undef FIELD
 	for (unsigned i = 0; i < 2; i++) {
 		if (memcmp(&got->mem[i], &want->mem[i], sizeof(got->mem[i])))
@@ -435,9 +457,9 @@ bool check_case(const struct decode_case *c, const struct case_runner *runner)
 			ok = false;
 		}
 		for (unsigned i = 0; i < got.mem_count && i < 2; i++) {
-			unsigned access = got.direction == MMIODEC_DIR_READ
-						  ? MMIODEC_DIR_READ
-						  : MMIODEC_DIR_WRITE;
+			unsigned access = got.direction;
+			if (got.op == MMIODEC_OP_MOVS)
+				access = MMIODEC_DIR_WRITE;
 			if (i == 1)
 				access = MMIODEC_DIR_READ; /* MOVS's source */
 			if (got.mem[i].access != access) {

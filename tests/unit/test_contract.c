@@ -525,7 +525,7 @@ static const struct {
 	uint8_t status;          /* 0: as decoded, else forced to this */
 } not_ok_cases[] = {
 	{ 64, "90",         0 },
-	{ 64, "01 03",      0 },
+	{ 64, "FF 13",      0 },
 	{ 64, "F0 89 03",   0 },
 	{ 64, "89",         0 },
 	{ 64, NULL,         0 },
@@ -921,7 +921,7 @@ static void test_hand_built(void **state)
 	assert_int_equal(regs.gpr[RAX], 0x1122334455667788);
 
 	/* an unknown op is not a string instruction */
-	static const uint8_t bad_ops[] = { MMIODEC_OP_LODS + 1, 100, 255 };
+	static const uint8_t bad_ops[] = { MMIODEC_OP_COUNT, 100, 255 };
 	for (size_t i = 0; i < COUNT(bad_ops); i++) {
 		insn = decoded_ok(64, "F3 AA");
 		insn.op = bad_ops[i];
@@ -961,7 +961,7 @@ static void test_name_functions(void **state)
 		{ MMIODEC_REG_KIND_GPR_HIGH8, 0, 2 },
 		{ MMIODEC_REG_KIND_GPR_HIGH8, UINT_MAX, 1 },
 	};
-	static const uint8_t bad_ops[] = { MMIODEC_OP_NONE, MMIODEC_OP_LODS + 1,
+	static const uint8_t bad_ops[] = { MMIODEC_OP_NONE, MMIODEC_OP_COUNT,
 					   100, 255 };
 
 	(void)state;
@@ -1046,10 +1046,10 @@ static void test_skip_not_emulated(void **state)
 		uint64_t rip, next;
 	} cases[] = {
 		{ 16, "90", 0xFFFF, 0x0000 },
-		{ 16, "01 07", 0xFFFF, 0x0001 },
+		{ 16, "FF 17", 0xFFFF, 0x0001 },
 		{ 32, "90", 0xFFFFFFFF, 0x00000000 },
 		{ 64, "90", 0xFFFFFFFFFFFFFFFF, 0x0000000000000000 },
-		{ 64, "01 03", 0x1000, 0x1002 },
+		{ 64, "FF 13", 0x1000, 0x1002 },
 	};
 	(void)state;
 	for (size_t i = 0; i < COUNT(cases); i++) {

@@ -116,10 +116,27 @@ static const struct address_case address_cases[] = {
 	{ 64, "AA", 0, { .gpr[RDI] = 0x2000 }, true, 0x2000 },
 	{ 64, "AA", 1, { .gpr[RDI] = 0x2000 }, NO_ADDRESS },
 	{ 64, "AC", 0, { .gpr[RSI] = 0x1000 }, true, 0x1000 },
+	/* BT* with a register bit offset: the unit of the operand size the
+	 * signed offset falls in (floor division), wrapped to the address
+	 * size; an immediate offset does not move the address. */
+	{ 64, "0F A3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 37 }, true, 0x1004 },
+	{ 64, "0F A3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 31 }, true, 0x1000 },
+	{ 64, "0F A3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 0xffffffff }, true, 0xffc },
+	{ 64, "0F A3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 0xffffffff00000020 }, true, 0x1004 },
+	{ 64, "0F AB 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 0x80000000 }, true, 0xfffffffff0001000 },
+	{ 64, "48 0F B3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = (uint64_t)-65 }, true, 0xff0 },
+	{ 64, "48 0F BB 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 0x40 }, true, 0x1008 },
+	{ 64, "66 0F A3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 0x8000 }, true, 0 },
+	{ 64, "66 0F A3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 0x7fff }, true, 0x1ffe },
+	{ 64, "67 0F A3 03", 0, { .gpr[RBX] = 0x10, .gpr[RAX] = 0xffffffff }, true, 0xc },
+	{ 64, "0F A3 23", 0, { .gpr[RBX] = 0x1000, .gpr[RSP] = 64 }, true, 0x1008 },
+	{ 64, "0F BA 23 25", 0, { .gpr[RBX] = 0x1000, .gpr[RSP] = 64 }, true, 0x1000 },
+	{ 32, "0F A3 03", 0, { .gpr[RBX] = 0x1000, .gpr[RAX] = 0xffffffff }, true, 0xffc },
+	{ 16, "0F A3 07", 0, { .gpr[RBX] = 0x10, .gpr[RAX] = 0xffff }, true, 0xe },
 	/* No such operand, or not an OK descriptor. */
 	{ 64, "89 03", 1, { .gpr[RBX] = 0x1000 }, NO_ADDRESS },
 	{ 64, "89 D8", 0, { .gpr[RBX] = 0x1000 }, NO_ADDRESS },
-	{ 64, "01 03", 0, { .gpr[RBX] = 0x1000 }, NO_ADDRESS },
+	{ 64, "FF 13", 0, { .gpr[RBX] = 0x1000 }, NO_ADDRESS },
 	{ 64, "F0 89 03", 0, { .gpr[RBX] = 0x1000 }, NO_ADDRESS },
 	/* 32-bit: every segment has a base; everything wraps at 2^32. */
 	{ 32, "89 03", 0, { .gpr[RBX] = 0x1000, .seg_base[DS] = 0x10000 }, true, 0x11000 },
@@ -271,10 +288,14 @@ static void test_store_value(void **state)
 	assert_int_equal(failures, 0);
 }
 
-/* MOVS moves memory to memory: there is no value to store. */
+/* MOVS moves memory to memory: there is no value to store; the other
+ * stores are not of the MOV family (mmiodec_execute() finishes those). */
 static void test_store_value_movs(void **state)
 {
-	static const char *const movs[] = { "A4", "66 A5", "48 A5", "F3 A5" };
+	static const char *const movs[] = {
+		"A4", "66 A5", "48 A5", "F3 A5",
+		"0F 94 03", "0F 38 F1 03", "01 03", "86 03",
+	};
 	struct mmiodec_regs regs = { .rip = 0x1000 };
 	struct mmiodec_insn insn;
 
@@ -370,6 +391,11 @@ static const struct load_case load_cases[] = {
 	{ 64, "AA",                         0x12, NOT_A_LOAD },
 	{ 64, "8B C0",                      0x12, NOT_A_LOAD },
 	{ 64, "01 03",                      0x12, NOT_A_LOAD },
+	/* tier 2 reads into a register, but mmiodec_execute() finishes it */
+	{ 64, "03 03",                      0x12, NOT_A_LOAD },
+	{ 64, "3B 03",                      0x12, NOT_A_LOAD },
+	{ 64, "0F 44 03",                   0x12, NOT_A_LOAD },
+	{ 64, "0F 38 F0 03",                0x12, NOT_A_LOAD },
 	{ 64, "F0 8B 03",                   0x12, NOT_A_LOAD },
 	{ 16, "89 07",                      0x12, NOT_A_LOAD },
 };

@@ -123,7 +123,7 @@ static const struct decode_case addressing_modrm64_cases[] = {
 	{ 64, "67 89 04 25 78 56 34 12", "mov st w4 eax ds:[0x12345678] o4 a32" },
 	/* SIB base 101 with mod 00 is disp32 and no base, REX.B or not, also
 	 * under 67 (Zydis 4.0 reports r13d there; the SDM and mmiodec do not). */
-	{ 64, "67 41 8B 04 25 78 56 34 12", "mov ld w4 eax ds:[0x12345678] o4 a32" },
+	{ 64, "67 41 8B 04 25 78 56 34 12", "mov ld w4 eax ds:[0x12345678] rfirst o4 a32" },
 };
 
 #endif

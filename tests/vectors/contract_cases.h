@@ -38,10 +38,10 @@ static const struct decode_case contract_lock_cases[] = {
 	{ 64, "F0 8D 03",                        "invalid" },
 	{ 64, "F0 FF 33",                        "invalid" },
 	/* where it can go: a locked read-modify-write of memory */
-	{ 64, "F0 01 03",                        "unsupported" },
-	{ 64, "F0 87 03",                        "unsupported" },
-	{ 64, "F0 0F C1 03",                     "unsupported" },
-	{ 16, "F0 FF 07",                        "unsupported" },
+	{ 64, "F0 01 03",                        "add ldst w4 eax ds:[rbx] lock o4 a64" },
+	{ 64, "F0 87 03",                        "xchg ldst w4 eax ds:[rbx] lock o4 a64" },
+	{ 64, "F0 0F C1 03",                     "xadd ldst w4 eax ds:[rbx] lock o4 a64" },
+	{ 16, "F0 FF 07",                        "inc ldst w2 ds:[bx] lock o2 a16" },
 };
 
 static const struct decode_case contract_rex_cases[] = {

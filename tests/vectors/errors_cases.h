@@ -23,7 +23,7 @@ static const struct decode_case errors_long_cases[] = {
 	{ 64, "F3 67 48 AB",
 	  "stos st w8 rax es:[edi] rep repeat o8 a32" },
 	{ 64, "4F 0F BF 7C ED 80",
-	  "movsx ld w2 sx8 r15 ds:[r13+r13*8-0x80] o8 a64" },
+	  "movsx ld w2 sx8 r15 ds:[r13+r13*8-0x80] rfirst o8 a64" },
 	{ 64, "48 C7 05 78 56 34 12 00 00 00 80",
 	  "mov st w8 imm=0xffffffff80000000 ds:[rip+0x12345678] o8 a64" },
 	{ 32, "26 66 C7 84 8D 78 56 34 12 CD AB",

@@ -72,11 +72,11 @@ static const struct decode_case prefixes_rex_cases[] = {
 	{ 64, "48 41 89 03",          "mov st w4 eax ds:[r11] o4 a64" },
 	{ 64, "67 48 89 03",          "mov st w8 rax ds:[ebx] o8 a32" },
 	{ 64, "66 48 89 03",          "mov st w8 rax ds:[rbx] o8 a64" },
-	{ 64, "66 48 8B 03",          "mov ld w8 rax ds:[rbx] o8 a64" },
-	{ 64, "66 48 0F B7 03",       "movzx ld w2 zx8 rax ds:[rbx] o8 a64" },
+	{ 64, "66 48 8B 03",          "mov ld w8 rax ds:[rbx] rfirst o8 a64" },
+	{ 64, "66 48 0F B7 03",       "movzx ld w2 zx8 rax ds:[rbx] rfirst o8 a64" },
 	{ 64, "66 48 A5",             "movs ldst w8 es:[rdi] ds:[rsi] o8 a64" },
 	{ 64, "48 66 A5",             "movs ldst w2 es:[rdi] ds:[rsi] o2 a64" },
-	{ 64, "48 0F B6 03",          "movzx ld w1 zx8 rax ds:[rbx] o8 a64" },
+	{ 64, "48 0F B6 03",          "movzx ld w1 zx8 rax ds:[rbx] rfirst o8 a64" },
 	/* Outside 64-bit mode 40-4F are INC/DEC. */
 	{ 32, "48 | 89 03",           "no-memory" },
 	{ 32, "40 | 88 23",           "no-memory" },
@@ -110,9 +110,9 @@ static const struct decode_case prefixes_lock_cases[] = {
 	{ 16, "F0 89 07",             "invalid" },
 	{ 16, "F0 C7 06 34 12 CD AB", "invalid" },
 	/* LOCK is fine on a read-modify-write of memory. */
-	{ 64, "F0 01 03",             "unsupported" },
-	{ 64, "F0 66 81 03 34 12",    "unsupported" },
-	{ 32, "F0 0F C1 03",          "unsupported" },
+	{ 64, "F0 01 03",             "add ldst w4 eax ds:[rbx] lock o4 a64" },
+	{ 64, "F0 66 81 03 34 12",    "add ldst w2 imm=0x1234 ds:[rbx] lock o2 a64" },
+	{ 32, "F0 0F C1 03",          "xadd ldst w4 eax ds:[ebx] lock o4 a32" },
 };
 
 /* 67 switches 64 -> 32, 32 -> 16, 16 -> 32. */

@@ -45,14 +45,14 @@ static const struct decode_case vendor_branch_cases[] = {
 
 /* 66 63: MOVSXD r16, r/m16 (Intel) or r16, m32 (AMD). */
 static const struct decode_case vendor_movsxd_cases[] = {
-	{ AS_INTEL(64), "66 63 03",    "movsxd ld w2 sx2 ax ds:[rbx] o2 a64 vdep" },
-	{ AS_AMD(64), "66 63 03",    "movsxd ld w4 sx2 ax ds:[rbx] o2 a64 vdep" },
+	{ AS_INTEL(64), "66 63 03",    "movsxd ld w2 sx2 ax ds:[rbx] rfirst o2 a64 vdep" },
+	{ AS_AMD(64), "66 63 03",    "movsxd ld w4 sx2 ax ds:[rbx] rfirst o2 a64 vdep" },
 	{ 64, "66 63 03",    "vendor-dependent same-length" },
-	{ AS_AMD(64), "66 44 63 7B 08", "movsxd ld w4 sx2 r15w ds:[rbx+0x8] o2 a64 vdep" },
+	{ AS_AMD(64), "66 44 63 7B 08", "movsxd ld w4 sx2 r15w ds:[rbx+0x8] rfirst o2 a64 vdep" },
 	{ 64, "66 63 C3",    "no-memory" },
 	{ AS_AMD(64), "66 63 C3",    "no-memory" },
-	{ 64, "66 48 63 03", "movsxd ld w4 sx8 rax ds:[rbx] o8 a64" },
-	{ AS_AMD(64), "63 03",       "movsxd ld w4 sx4 eax ds:[rbx] o4 a64" },
+	{ 64, "66 48 63 03", "movsxd ld w4 sx8 rax ds:[rbx] rfirst o8 a64" },
+	{ AS_AMD(64), "63 03",       "movsxd ld w4 sx4 eax ds:[rbx] rfirst o4 a64" },
 	{ 32, "66 63 03",    "unsupported" },
 };
 
@@ -135,7 +135,7 @@ static const struct decode_case vendor_validity_cases[] = {
 static const struct decode_case vendor_neutral_cases[] = {
 	{ AS_INTEL(64), "88 27",       "mov st w1 ah ds:[rdi] o4 a64" },
 	{ AS_AMD(64), "88 27",       "mov st w1 ah ds:[rdi] o4 a64" },
-	{ AS_AMD(32), "66 A1 78 56 34 12", "mov ld w2 ax ds:[0x12345678] o2 a32" },
+	{ AS_AMD(32), "66 A1 78 56 34 12", "mov ld w2 ax ds:[0x12345678] rfirst o2 a32" },
 	{ AS_INTEL(16), "F3 A4",       "movs ldst w1 es:[di] ds:[si] rep repeat o2 a16" },
 	{ AS_AMD(64), "C5 F8 77",    "no-memory" },
 	{ AS_INTEL(64), "0F 04 C0",    "invalid" },
