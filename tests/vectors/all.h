@@ -14,6 +14,7 @@
 #include "errors_cases.h"
 #include "contract_cases.h"
 #include "vendor_cases.h"
+#include "tier2_cases.h"
 
 struct vector_table {
 	const char *name;                  /* file/table */
@@ -52,6 +53,12 @@ static const struct vector_table vector_tables[] = {
 	VECTOR_TABLE(vendor, movsxd_cases),
 	VECTOR_TABLE(vendor, validity_cases),
 	VECTOR_TABLE(vendor, neutral_cases),
+	VECTOR_TABLE(tier2, alu_cases),
+	VECTOR_TABLE(tier2, unary_cases),
+	VECTOR_TABLE(tier2, exchange_cases),
+	VECTOR_TABLE(tier2, bit_shift_cases),
+	VECTOR_TABLE(tier2, condition_cases),
+	VECTOR_TABLE(tier2, lock_cases),
 };
 
 #undef VECTOR_TABLE
