@@ -205,17 +205,15 @@ static void put_memory_operand(struct json_out *out, const struct mmiodec_mem *m
 	put(out, "}");
 }
 
-/* The register operand. A load names the register it writes, at its full
- * width (MOVZX eax, byte [..] is eax, not al); everything else, including
- * LODS, has dest_width == width. */
+/* The register operand, at the width the instruction uses it
+ * (dest_width): a load's destination at its full width (MOVZX eax, byte
+ * [..] is eax, not al), cl for a shift by CL, ax for a byte DIV. */
 static const char *register_name(const struct mmiodec_insn *insn)
 {
-	unsigned width = insn->direction == MMIODEC_DIR_READ ? insn->dest_width : insn->width;
-
 	if (insn->reg_kind == MMIODEC_REG_KIND_NONE)
 		return NULL;
 	return name_or_unknown(mmiodec_reg_name((enum mmiodec_reg_kind)insn->reg_kind,
-						insn->reg, width));
+						insn->reg, insn->dest_width));
 }
 
 static void put_access(struct json_out *out, const struct mmiodec_insn *insn)
@@ -237,6 +235,7 @@ static void put_access(struct json_out *out, const struct mmiodec_insn *insn)
 		put(out, "null");
 	put(out, ",\"rep\":");
 	put_name(out, rep_name(insn->rep));
+	put(out, insn->locked ? ",\"locked\":true" : ",\"locked\":false");
 	put(out, ",\"memory\":[");
 	for (unsigned i = 0; i < insn->mem_count && i < 2; i++) {
 		if (i > 0)
@@ -300,5 +299,13 @@ int mmiodec_json_bad_input(char *buf, size_t cap, const char *text,
 	put(&out, ",\"status\":\"bad-input\",\"error\":");
 	put_json_string(&out, error);
 	put(&out, "}");
+	return finish(&out);
+}
+
+int mmiodec_json_string(char *buf, size_t cap, const char *text)
+{
+	struct json_out out = json_out_start(buf, cap);
+
+	put_json_string(&out, text);
 	return finish(&out);
 }

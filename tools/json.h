@@ -21,9 +21,11 @@
  *   bytes, mode, vendor (the vendor it was decoded for), status,
  *   vendor_dependent (true or false), then length (ok, no-memory,
  *   unsupported; vendor-dependent when both vendors agree on it),
- *   then for ok only: mnemonic, direction, width, extend, register,
- *   immediate, rep, memory[] of {segment, base, index, scale,
- *   displacement, address_size, access}.
+ *   then for ok only: mnemonic, direction, width, extend, register
+ *   (named at dest_width: the width the instruction uses it at),
+ *   immediate, rep, locked (true or false), memory[] of {segment, base,
+ *   index, scale, displacement, address_size, access}. direction and
+ *   access are "read", "write" or "read-write".
  * A register or segment the library cannot name (a bad descriptor) shows
  * as "?", never as null, which means there is none.
  */
@@ -39,5 +41,11 @@ int mmiodec_json_format(char *out, size_t cap, const uint8_t *bytes,
  */
 int mmiodec_json_bad_input(char *out, size_t cap, const char *text,
 			   const char *error);
+
+/*
+ * text as a JSON string, quotes included, escaped as in
+ * mmiodec_json_bad_input(). Same return convention.
+ */
+int mmiodec_json_string(char *out, size_t cap, const char *text);
 
 #endif /* MMIODEC_JSON_H */

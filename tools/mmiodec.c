@@ -9,12 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hex.h"
 #include "json.h"
 #include "mmiodec.h"
-
-/* Far more than an instruction needs (15 bytes), so that trailing bytes
- * can be given and shown, yet bounded. */
-#define MAX_INPUT_BYTES 64
 
 #define USAGE_LINE "Usage: mmiodec [--mode 64|32|16] [--vendor any|intel|amd] [--json] [HEX...]\n"
 
@@ -45,12 +42,15 @@ static const char usage_text[] =
 	"Text lines look like\n"
 	"  8827: ok len=2 mov write width=1 reg=ah mem=ds:[rdi] asz=64\n"
 	"  f3a4: ok len=2 rep movsb read-write width=1 mem=es:[rdi] asz=64 access=write mem=ds:[rsi] asz=64 access=read\n"
+	"  f00108: ok len=3 add read-write width=4 reg=ecx mem=ds:[rax] asz=64 locked\n"
 	"  89d8: no-memory len=2\n"
 	"  0f34: vendor-dependent\n"
 	"  ff: truncated\n"
 	"  zz: bad-input: not a hex digit at column 1\n"
-	"with extend=zero|sign, imm=0x... (an immediate store) and the rep\n"
-	"prefix shown when present, and mem= as seg:[base+index*scale+disp].\n"
+	"with extend=zero|sign, imm=0x... (an immediate operand), the rep\n"
+	"prefix and locked (a locked access) shown when present, reg= the\n"
+	"register at the width the instruction uses it (cl for a shift by CL),\n"
+	"and mem= as seg:[base+index*scale+disp].\n"
 	"With --vendor intel or amd, an answer the other vendor does not share\n"
 	"ends in \"vendor-specific\"; vendor-dependent shows len= when both\n"
 	"vendors agree on the length.\n"
@@ -104,62 +104,6 @@ static bool parse_vendor(const char *text, enum mmiodec_vendor *vendor)
 		}
 	}
 	return false;
-}
-
-static int hex_digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Parse text[0..n) into bytes; on failure return false with a message in
- * error. Columns are 1-based byte offsets into the input. */
-static bool parse_hex(const char *text, size_t n, uint8_t *bytes, size_t *count,
-		      char *error, size_t error_cap)
-{
-	size_t i = 0;
-
-	*count = 0;
-	while (i < n) {
-		if (text[i] == ' ' || text[i] == '\t') {
-			i++;
-			continue;
-		}
-		/* A group of digits up to the next blank: whole bytes only. */
-		size_t start = i;
-
-		while (i < n && text[i] != ' ' && text[i] != '\t') {
-			if (hex_digit_value(text[i]) < 0) {
-				snprintf(error, error_cap, "not a hex digit at column %zu", i + 1);
-				return false;
-			}
-			i++;
-		}
-		if ((i - start) % 2 != 0) {
-			snprintf(error, error_cap,
-				 "odd number of hex digits (unpaired digit at column %zu)", i);
-			return false;
-		}
-		for (size_t k = start; k < i; k += 2) {
-			if (*count == MAX_INPUT_BYTES) {
-				snprintf(error, error_cap, "too long: more than %d bytes",
-					 MAX_INPUT_BYTES);
-				return false;
-			}
-			bytes[(*count)++] = (uint8_t)(hex_digit_value(text[k]) << 4 |
-						      hex_digit_value(text[k + 1]));
-		}
-	}
-	if (*count == 0) {
-		snprintf(error, error_cap, "%s", n == 0 ? "empty input" : "no hex digits");
-		return false;
-	}
-	return true;
 }
 
 static void print_json_insn(const uint8_t *bytes, size_t n, enum mmiodec_mode mode,
@@ -251,7 +195,6 @@ static void print_text_access(const struct mmiodec_insn *insn)
 		[MMIODEC_EXTEND_ZERO] = "zero",
 		[MMIODEC_EXTEND_SIGN] = "sign",
 	};
-	unsigned reg_width = insn->direction == MMIODEC_DIR_READ ? insn->dest_width : insn->width;
 
 	printf(" %s%s %s width=%u",
 	       insn->rep < sizeof(rep_prefixes) / sizeof(rep_prefixes[0]) ? rep_prefixes[insn->rep] : "? ",
@@ -262,7 +205,7 @@ static void print_text_access(const struct mmiodec_insn *insn)
 		       extend_names[insn->extend] : "?");
 	if (insn->reg_kind != MMIODEC_REG_KIND_NONE)
 		printf(" reg=%s", name_or_unknown(mmiodec_reg_name(
-			(enum mmiodec_reg_kind)insn->reg_kind, insn->reg, reg_width)));
+			(enum mmiodec_reg_kind)insn->reg_kind, insn->reg, insn->dest_width)));
 	if (insn->has_immediate)
 		printf(" imm=0x%" PRIx64, insn->immediate);
 	for (unsigned i = 0; i < insn->mem_count && i < 2; i++) {
@@ -271,6 +214,8 @@ static void print_text_access(const struct mmiodec_insn *insn)
 		if (insn->mem_count > 1)
 			printf(" access=%s", direction_name(insn->mem[i].access));
 	}
+	if (insn->locked)
+		printf(" locked");
 }
 
 static void print_text_insn(const uint8_t *bytes, size_t n, const struct mmiodec_insn *insn)
@@ -399,8 +344,10 @@ int main(int argc, char **argv)
 {
 	struct options options = { .mode = MMIODEC_MODE_64,
 				   .vendor = MMIODEC_VENDOR_ANY, .json = false };
-	int hex_count = parse_options(argc, argv, &options);
+	int hex_count;
 	bool all_hex = true;
+
+	hex_count = parse_options(argc, argv, &options);
 
 	if (hex_count == 0) {
 		all_hex = process_stdin(&options);

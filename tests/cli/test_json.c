@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The JSON formatter on hand-built descriptors, so that it is checked apart
- * from the decoder: field order and null rules, the register width rule for
- * loads, snprintf's truncation contract, and string escaping.
+ * from the decoder: field order and null rules, the register named at
+ * dest_width, locked, snprintf's truncation contract, and string escaping.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -46,7 +46,7 @@ static struct mmiodec_insn store_insn(void)
 static const char store_json[] =
 	"{\"bytes\":\"67c7448bfc78563412\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":9,"
 	"\"mnemonic\":\"mov\",\"direction\":\"write\",\"width\":4,\"extend\":\"none\","
-	"\"register\":null,\"immediate\":305419896,\"rep\":null,\"memory\":["
+	"\"register\":null,\"immediate\":305419896,\"rep\":null,\"locked\":false,\"memory\":["
 	"{\"segment\":\"ds\",\"base\":\"ebx\",\"index\":\"ecx\",\"scale\":4,"
 	"\"displacement\":-4,\"address_size\":32,\"access\":\"write\"}]}";
 
@@ -79,7 +79,7 @@ static void load_names_register_at_dest_width(void **state)
 		    "{\"bytes\":\"480fbf06\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":4,"
 		    "\"mnemonic\":\"movsx\",\"direction\":\"read\",\"width\":2,"
 		    "\"extend\":\"sign\",\"register\":\"rax\",\"immediate\":null,"
-		    "\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rsi\","
+		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"rsi\","
 		    "\"index\":null,\"scale\":0,\"displacement\":0,"
 		    "\"address_size\":64,\"access\":\"read\"}]}");
 }
@@ -107,7 +107,7 @@ static void string_move_has_two_operands(void **state)
 		    "{\"bytes\":\"f2a5\",\"mode\":32,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"movsd\",\"direction\":\"read-write\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":null,\"immediate\":null,"
-		    "\"rep\":\"repne\",\"memory\":["
+		    "\"rep\":\"repne\",\"locked\":false,\"memory\":["
 		    "{\"segment\":\"es\",\"base\":\"edi\",\"index\":null,\"scale\":0,"
 		    "\"displacement\":0,\"address_size\":32,\"access\":\"write\"},"
 		    "{\"segment\":\"ds\",\"base\":\"esi\",\"index\":null,\"scale\":0,"
@@ -133,9 +133,82 @@ static void rip_base_at_address_size(void **state)
 		    "{\"bytes\":\"678b0510000000\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":7,"
 		    "\"mnemonic\":\"mov\",\"direction\":\"read\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"eax\",\"immediate\":null,"
-		    "\"rep\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"eip\","
+		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"eip\","
 		    "\"index\":null,\"scale\":0,\"displacement\":16,"
 		    "\"address_size\":32,\"access\":\"read\"}]}");
+}
+
+/* F0 01 08: lock add [rax], ecx: a read-modify-write, locked. */
+static void locked_read_modify_write(void **state)
+{
+	static const uint8_t bytes[] = { 0xf0, 0x01, 0x08 };
+	struct mmiodec_insn insn = {
+		.status = MMIODEC_OK, .length = 3, .op = MMIODEC_OP_ADD,
+		.direction = MMIODEC_DIR_READ_WRITE, .width = 4, .dest_width = 4,
+		.reg = MMIODEC_RCX, .reg_kind = MMIODEC_REG_KIND_GPR,
+		.mem_count = 1, .mode = 64, .operand_size = 4, .address_size = 64,
+		.locked = 1,
+		.mem[0] = { .segment = MMIODEC_SEG_DS, .base = MMIODEC_RAX,
+			    .index = MMIODEC_NO_REG, .address_size = 64,
+			    .access = MMIODEC_DIR_READ_WRITE },
+	};
+
+	(void)state;
+	expect_json(&insn, bytes, sizeof(bytes), 64,
+		    "{\"bytes\":\"f00108\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":3,"
+		    "\"mnemonic\":\"add\",\"direction\":\"read-write\",\"width\":4,"
+		    "\"extend\":\"none\",\"register\":\"ecx\",\"immediate\":null,"
+		    "\"rep\":null,\"locked\":true,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+		    "\"index\":null,\"scale\":0,\"displacement\":0,"
+		    "\"address_size\":64,\"access\":\"read-write\"}]}");
+}
+
+/* The register is named at dest_width, whatever the access width: D3 20
+ * shl dword [rax], cl has cl; F6 30 div byte [rax] has ax. */
+static void register_at_its_own_width(void **state)
+{
+	static const uint8_t shl_bytes[] = { 0xd3, 0x20 };
+	static const uint8_t div_bytes[] = { 0xf6, 0x30 };
+	struct mmiodec_insn insn = {
+		.status = MMIODEC_OK, .length = 2, .op = MMIODEC_OP_SHL,
+		.direction = MMIODEC_DIR_READ_WRITE, .width = 4, .dest_width = 1,
+		.reg = MMIODEC_RCX, .reg_kind = MMIODEC_REG_KIND_GPR,
+		.mem_count = 1, .mode = 64, .operand_size = 4, .address_size = 64,
+		.mem[0] = { .segment = MMIODEC_SEG_DS, .base = MMIODEC_RAX,
+			    .index = MMIODEC_NO_REG, .address_size = 64,
+			    .access = MMIODEC_DIR_READ_WRITE },
+	};
+
+	(void)state;
+	expect_json(&insn, shl_bytes, sizeof(shl_bytes), 64,
+		    "{\"bytes\":\"d320\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
+		    "\"mnemonic\":\"shl\",\"direction\":\"read-write\",\"width\":4,"
+		    "\"extend\":\"none\",\"register\":\"cl\",\"immediate\":null,"
+		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+		    "\"index\":null,\"scale\":0,\"displacement\":0,"
+		    "\"address_size\":64,\"access\":\"read-write\"}]}");
+	insn.op = MMIODEC_OP_DIV;
+	insn.direction = insn.mem[0].access = MMIODEC_DIR_READ;
+	insn.width = 1;
+	insn.dest_width = 2;
+	insn.reg = MMIODEC_RAX;
+	expect_json(&insn, div_bytes, sizeof(div_bytes), 64,
+		    "{\"bytes\":\"f630\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
+		    "\"mnemonic\":\"div\",\"direction\":\"read\",\"width\":1,"
+		    "\"extend\":\"none\",\"register\":\"ax\",\"immediate\":null,"
+		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+		    "\"index\":null,\"scale\":0,\"displacement\":0,"
+		    "\"address_size\":64,\"access\":\"read\"}]}");
+}
+
+static void string_escapes(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(mmiodec_json_string(out, sizeof(out), "a\"b\\\x01"), 14);
+	assert_string_equal(out, "\"a\\\"b\\\\\\u0001\"");
+	assert_int_equal(mmiodec_json_string(NULL, 0, ""), 2);
 }
 
 /* A register the descriptor claims but that has no name must not look
@@ -157,7 +230,7 @@ static void unnameable_register_is_not_null(void **state)
 		    "{\"bytes\":\"8b07\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"mov\",\"direction\":\"read\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"?\",\"immediate\":null,"
-		    "\"rep\":null,\"memory\":[{\"segment\":\"?\",\"base\":\"?\","
+		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"?\",\"base\":\"?\","
 		    "\"index\":null,\"scale\":0,\"displacement\":0,"
 		    "\"address_size\":64,\"access\":\"read\"}]}");
 }
@@ -257,6 +330,9 @@ int main(void)
 		cmocka_unit_test(load_names_register_at_dest_width),
 		cmocka_unit_test(string_move_has_two_operands),
 		cmocka_unit_test(rip_base_at_address_size),
+		cmocka_unit_test(locked_read_modify_write),
+		cmocka_unit_test(register_at_its_own_width),
+		cmocka_unit_test(string_escapes),
 		cmocka_unit_test(unnameable_register_is_not_null),
 		cmocka_unit_test(statuses_without_access),
 		cmocka_unit_test(truncates_like_snprintf),
