@@ -461,13 +461,19 @@ struct form_info {
 	uint8_t op;          /* enum mmiodec_op */
 	uint8_t pattern;     /* enum mmiodec_form_pattern */
 	uint8_t width;       /* enum mmiodec_form_width */
-	uint8_t flags;       /* FORM_FLAGS() */
+	uint8_t flags;       /* enum mmiodec_dir | FORM_* */
 };
-#define FORM_FLAGS(direction, extend, imm_unsigned) \
-	((direction) | (extend) << 2 | (imm_unsigned) << 4)
+/* What follows from the pattern and op, worked out by the generator. */
+enum {
+	FORM_ZERO_EXTEND = MMIODEC_EXTEND_ZERO << 2,
+	FORM_SIGN_EXTEND = MMIODEC_EXTEND_SIGN << 2,
+	FORM_IMM_UNSIGNED = 1 << 4,  /* a count or bit offset */
+	FORM_REG_FIRST = 1 << 5,     /* r, m (reg_first) */
+	FORM_NO_MODRM_REG = 1 << 6,  /* ModRM.reg names no register */
+	FORM_SPECIAL = 1 << 7,       /* see describe_special() */
+};
 #define FORM_DIRECTION(f) ((f)->flags & 3)
 #define FORM_EXTEND(f) (((f)->flags >> 2) & 3)
-#define FORM_IMM_UNSIGNED(f) (((f)->flags >> 4) & 1)
 
 #include "generated/forms.inc"
 
@@ -517,6 +523,46 @@ static void set_register(struct mmiodec_insn *insn, unsigned rex,
 	}
 }
 
+/* The forms whose register or immediate is implied (shifts by one or by
+ * CL, the accumulator of MUL, DIV and CMPXCHG8B), with a condition, or
+ * locked without LOCK (XCHG). */
+static MMIODEC_NOINLINE void describe_special(struct mmiodec_insn *insn,
+					      const struct form_info *f,
+					      unsigned opcode)
+{
+	unsigned width = insn->width;
+	switch (f->pattern) {
+	case FP_M_1:
+		insn->has_immediate = true;
+		insn->immediate = 1;
+		break;
+	case FP_M_CL:
+		set_register(insn, 0, MMIODEC_RCX, 1);
+		insn->dest_width = 1;
+		break;
+	case FP_M_A:
+		/* as Zydis names it: AL for MUL, AX for a byte DIV, EAX or
+		 * RAX for CMPXCHG8B/16B (REX.W makes it 16B) */
+		if (f->width == FW_DOUBLE) {
+			width /= 2;
+			if (width == 8)
+				insn->op = MMIODEC_OP_CMPXCHG16B;
+		} else if (width == 1 && (f->op == MMIODEC_OP_DIV ||
+					  f->op == MMIODEC_OP_IDIV)) {
+			width = 2;
+		}
+		set_register(insn, 0, MMIODEC_RAX, width);
+		insn->dest_width = (uint8_t)width;
+		break;
+	default:
+		break;
+	}
+	if (f->op == MMIODEC_OP_SETCC || f->op == MMIODEC_OP_CMOVCC)
+		insn->condition = opcode & 15;
+	if (f->op == MMIODEC_OP_XCHG)
+		insn->locked = true;
+}
+
 /*
  * What a ModRM form does, onto a descriptor whose mem[0] is filled but
  * for its access: op, direction, widths, register, immediate.
@@ -528,72 +574,35 @@ describe_form(struct mmiodec_insn *insn, const struct form_info *f,
 {
 	unsigned width = width_by_rule[f->width][operand_size / 4];
 	unsigned direction = FORM_DIRECTION(f);
-	unsigned reg = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0);
-	unsigned reg_width = width;
+	unsigned extend = FORM_EXTEND(f);
+	/* MOVZX, MOVSX, MOVSXD: the register is at the operand size */
+	unsigned reg_width = extend ? operand_size : width;
 
 	insn->op = f->op;
 	insn->direction = (uint8_t)direction;
-	insn->extend = (uint8_t)FORM_EXTEND(f);
+	insn->extend = (uint8_t)extend;
 	insn->width = (uint8_t)width;
+	insn->dest_width = (uint8_t)reg_width;
 	insn->mem_count = 1;
 	insn->mem[0].access = (uint8_t)direction;
-	insn->locked = lock || f->op == MMIODEC_OP_XCHG;
-	switch (f->pattern) {
-	case FP_R_M:
-		if (insn->extend)
-			reg_width = operand_size;
-		insn->reg_first = true;
-		if (f->op == MMIODEC_OP_CMOVCC)
-			insn->condition = opcode & 15;
-		break;
-	case FP_R_M_I:
-		insn->reg_first = true;
-		break;
-	case FP_M_CL:
-		reg = MMIODEC_RCX;
-		reg_width = 1;
-		break;
-	case FP_M_A:
-		/* as Zydis names it: AL for MUL, AX for DIV, EAX/RAX for
-		 * CMPXCHG8B/16B */
-		reg = MMIODEC_RAX;
-		if (f->width == FW_DOUBLE) {
-			reg_width = width / 2;
-			if (width == 16)
-				insn->op = MMIODEC_OP_CMPXCHG16B;
-		} else if (width == 1 && f->op >= MMIODEC_OP_DIV) {
-			reg_width = 2;
-		}
-		break;
-	case FP_M:
-		if (f->op == MMIODEC_OP_SETCC)
-			insn->condition = opcode & 15;
-		reg = MMIODEC_NO_REG;
-		break;
-	case FP_M_I:
-	case FP_M_1:
-		reg = MMIODEC_NO_REG;
-		break;
-	default:
-		break;
-	}
-	insn->dest_width = (uint8_t)reg_width;
-	if (reg != MMIODEC_NO_REG)
-		set_register(insn, rex, reg, reg_width);
-	if (f->pattern == FP_M_1) {
-		insn->has_immediate = true;
-		insn->immediate = 1;
-	} else if (imm_size) {
+	insn->locked = lock;
+	insn->reg_first = (f->flags & FORM_REG_FIRST) != 0;
+	if (!(f->flags & FORM_NO_MODRM_REG))
+		set_register(insn, rex, ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0),
+			     reg_width);
+	if (imm_size) {
 		/* imm8 or imm16/32, sign-extended to 64 bits unless it is a
 		 * count or bit offset, kept to the operand's width */
 		uint64_t value = load_le(imm, imm_size);
-		if (!FORM_IMM_UNSIGNED(f))
+		if (!(f->flags & FORM_IMM_UNSIGNED))
 			value = (uint64_t)sign_extend(value, imm_size);
 		if (width < 8)
 			value &= (1ull << (8 * width)) - 1;
 		insn->has_immediate = true;
 		insn->immediate = value;
 	}
+	if (f->flags & FORM_SPECIAL)
+		describe_special(insn, f, opcode);
 }
 
 /*
