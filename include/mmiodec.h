@@ -14,16 +14,18 @@
  * an answer only where both vendors agree):
  *
  *     struct mmiodec_insn insn;
+ *     struct mmiodec_exec out;
+ *     uint64_t gpa, loaded[2] = { 0, 0 };
  *     if (mmiodec_decode_vendor(&insn, bytes, n, MMIODEC_MODE_64,
  *                               MMIODEC_VENDOR_INTEL) != MMIODEC_OK)
  *             return fail;
- *     uint64_t gpa;
  *     mmiodec_address(&insn, &regs, 0, &gpa);     // check it is the fault
- *     if (insn.direction == MMIODEC_DIR_WRITE)
- *             device_write(gpa, mmiodec_store_value(&insn, &regs), insn.width);
- *     else
- *             mmiodec_complete_load(&insn, &regs, device_read(gpa, insn.width));
- *     mmiodec_advance_rip(&insn, &regs);
+ *     if (insn.direction != MMIODEC_DIR_WRITE)
+ *             device_read(gpa, loaded, insn.width);
+ *     if (mmiodec_execute(&insn, &regs, loaded, &out) != MMIODEC_EXEC_OK)
+ *             return fail;                        // #DE, or a string op
+ *     if (out.writes)
+ *             device_write(gpa, out.store, insn.width);
  *
  * String instructions (MOVS, STOS, LODS) are run one iteration at a time
  * with mmiodec_string_step(); see there.
