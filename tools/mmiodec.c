@@ -9,16 +9,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exec.h"
 #include "hex.h"
 #include "json.h"
 #include "mmiodec.h"
 
-#define USAGE_LINE "Usage: mmiodec [--mode 64|32|16] [--vendor any|intel|amd] [--json] [HEX...]\n"
+#define USAGE_LINE "Usage: mmiodec [--mode 64|32|16] [--vendor any|intel|amd] [--json] [HEX...]\n" \
+	"       mmiodec exec [FILE]\n"
 
 static const char usage_text[] =
 	USAGE_LINE
 	"\n"
-	"Decode x86 instructions into MMIO access descriptors.\n"
+	"Decode x86 instructions into MMIO access descriptors; with exec, run\n"
+	"them on registers and memory values given as JSON lines (see\n"
+	"'mmiodec exec --help'). exec must be the first argument.\n"
 	"\n"
 	"Each HEX argument is one instruction; without HEX arguments, standard\n"
 	"input is read, one instruction per line (LF or CRLF line ends).\n"
@@ -347,6 +351,8 @@ int main(int argc, char **argv)
 	int hex_count;
 	bool all_hex = true;
 
+	if (argc > 1 && strcmp(argv[1], "exec") == 0)
+		return exec_main(argc - 1, argv + 1);
 	hex_count = parse_options(argc, argv, &options);
 
 	if (hex_count == 0) {
