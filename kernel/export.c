@@ -15,6 +15,7 @@ EXPORT_SYMBOL_GPL(mmiodec_complete_load);
 EXPORT_SYMBOL_GPL(mmiodec_advance_rip);
 EXPORT_SYMBOL_GPL(mmiodec_string_pending);
 EXPORT_SYMBOL_GPL(mmiodec_string_step);
+EXPORT_SYMBOL_GPL(mmiodec_execute);
 EXPORT_SYMBOL_GPL(mmiodec_status_name);
 EXPORT_SYMBOL_GPL(mmiodec_vendor_name);
 EXPORT_SYMBOL_GPL(mmiodec_mnemonic);

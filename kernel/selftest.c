@@ -5,7 +5,7 @@
  * the same checks (check_case() of tests/unit/decode_text.c), then a few
  * calls of each emulation helper. Prints a summary to the kernel log:
  *
- *	mmiodec selftest: 632 of 632 cases passed (26 tables), 9 of 9 helper checks
+ *	mmiodec selftest: 740 of 740 cases passed (32 tables), 13 of 13 helper checks
  *	mmiodec selftest: PASS
  *
  * and each failure before it; loading fails (-EINVAL) when one fails.
@@ -59,8 +59,13 @@ static void check_helpers(void)
 	static const uint8_t movsx[] = { 0x48, 0x0F, 0xBE, 0x43, 0x10 };
 	static const uint8_t store_ah[] = { 0x88, 0x23 };
 	static const uint8_t rep_movsb[] = { 0xF3, 0xA4 };
+	static const uint8_t lock_add[] = { 0xF0, 0x01, 0x03 };
+	static const uint8_t div_byte[] = { 0xF6, 0x33 };
+	static const uint8_t cmpxchg16b[] = { 0xF0, 0x48, 0x0F, 0xC7, 0x0B };
 	struct mmiodec_regs regs;
 	struct mmiodec_insn insn;
+	struct mmiodec_exec out;
+	uint64_t loaded[2];
 	uint64_t linear = 0;
 
 	memset(&regs, 0, sizeof(regs));
@@ -102,6 +107,39 @@ static void check_helpers(void)
 	      regs.gpr[MMIODEC_RCX] == 1 && regs.gpr[MMIODEC_RSI] == 0x101);
 	CHECK(mmiodec_string_step(&insn, &regs) && regs.rip == 0x400002 &&
 	      regs.gpr[MMIODEC_RCX] == 0 && regs.gpr[MMIODEC_RDI] == 0x202);
+
+	/* lock add [rbx], eax: 0xffffffff + 1 wraps to 0 with CF, ZF, AF, PF */
+	regs.gpr[MMIODEC_RAX] = 1;
+	regs.rflags = 0x2;
+	regs.rip = 0x400000;
+	loaded[0] = 0xffffffff;
+	loaded[1] = 0;
+	CHECK(mmiodec_decode_vendor(&insn, lock_add, sizeof(lock_add),
+				    MMIODEC_MODE_64, MMIODEC_VENDOR_INTEL) ==
+		      MMIODEC_OK && insn.locked);
+	CHECK(mmiodec_execute(&insn, &regs, loaded, &out) == MMIODEC_EXEC_OK &&
+	      out.writes && out.store[0] == 0 && regs.rflags == 0x57 &&
+	      regs.rip == 0x400003);
+
+	/* div byte [rbx] by zero: #DE, nothing changed */
+	loaded[0] = 0;
+	CHECK(mmiodec_decode(&insn, div_byte, sizeof(div_byte), MMIODEC_MODE_64) ==
+		      MMIODEC_OK &&
+	      mmiodec_execute(&insn, &regs, loaded, &out) ==
+		      MMIODEC_EXEC_DIVIDE_ERROR &&
+	      regs.rip == 0x400003 && regs.gpr[MMIODEC_RAX] == 1);
+
+	/* lock cmpxchg16b [rbx], failing: RDX:RAX gets memory, which is
+	 * written back */
+	regs.gpr[MMIODEC_RDX] = 0;
+	loaded[0] = 0x1111;
+	loaded[1] = 0x2222;
+	CHECK(mmiodec_decode(&insn, cmpxchg16b, sizeof(cmpxchg16b),
+			     MMIODEC_MODE_64) == MMIODEC_OK && insn.width == 16 &&
+	      mmiodec_execute(&insn, &regs, loaded, &out) == MMIODEC_EXEC_OK &&
+	      out.writes && out.writes_back && out.store[0] == 0x1111 &&
+	      out.store[1] == 0x2222 && regs.gpr[MMIODEC_RAX] == 0x1111 &&
+	      regs.gpr[MMIODEC_RDX] == 0x2222 && !(regs.rflags & 0x40));
 }
 
 static int __init mmiodec_selftest_init(void)
