@@ -132,9 +132,25 @@ static bool vex_family_tolerated(const struct diff_run *run, enum diff_kind k)
 	return run->vex_family_validity * 1000 <= compared;
 }
 
+unsigned diff_forms_missing(const struct diff_run *run)
+{
+	unsigned missing = 0, forms = zydis_form_count();
+
+	for (unsigned v = 0; v < VENDOR_COUNT; v++)
+		for (unsigned m = 0; m < MODE_COUNT; m++)
+			for (unsigned f = 0; f < forms && f < DIFF_FORM_MAX; f++)
+				missing += (run->options.vendors & VENDOR_BIT(v)) &&
+					   run->options.modes[m] &&
+					   zydis_form_exists(f, mode_of_index(m)) &&
+					   run->form_ok[v][m][f] == 0;
+	return missing;
+}
+
 bool diff_run_failed(const struct diff_run *run)
 {
 	if (run->shortcut_wrong)
+		return true;
+	if (run->forms_required && diff_forms_missing(run))
 		return true;
 	for (unsigned k = 0; k < KIND_COUNT; k++)
 		if (run->kind_count[k] && diff_kind_fails(run, (enum diff_kind)k) &&
@@ -146,16 +162,29 @@ bool diff_run_failed(const struct diff_run *run)
 /* ---- Which field of the JSON line differs ---- */
 
 #define FIELD_UNKNOWN 255
-#define FIELD_MEMORY_FIRST 16 /* + element * 8 + subfield */
+#define FIELD_MEMORY_FIRST 32 /* + element * 8 + subfield */
 
+/* The keys of the JSON line, in order, then the descriptor fields it does
+ * not show (compared as fields, see compare_hidden_fields()). */
 static const char *const top_fields[] = {
 	"bytes", "mode", "vendor", "status", "vendor_dependent", "length", "mnemonic",
-	"direction", "width", "extend", "register", "immediate", "rep", "memory",
+	"direction", "width", "extend", "register", "immediate", "rep", "locked", "memory",
+	"dest_width", "operand_size", "address_size", "repeat", "condition", "reg_first",
+	"descriptor mode", "reserved", "descriptor",
 };
 #define FIELD_VENDOR 2
 #define FIELD_STATUS 3
 #define FIELD_VENDOR_DEPENDENT 4
-#define FIELD_MEMORY 13
+#define FIELD_MEMORY 14
+#define FIELD_DEST_WIDTH 15
+#define FIELD_OPERAND_SIZE 16
+#define FIELD_ADDRESS_SIZE 17
+#define FIELD_REPEAT 18
+#define FIELD_CONDITION 19
+#define FIELD_REG_FIRST 20
+#define FIELD_DESCRIPTOR_MODE 21
+#define FIELD_RESERVED 22
+#define FIELD_DESCRIPTOR 23
 
 static const char *const memory_fields[] = {
 	"segment", "base", "index", "scale", "displacement", "address_size", "access",
@@ -294,6 +323,64 @@ static bool is_dependent(uint8_t flag)
 	return flag != 0;
 }
 
+/* Whether an OK input's JSON lines are compared although the descriptors
+ * agree: one in JSON_SAMPLE, by a hash of the bytes (the same input is
+ * always treated alike). */
+#define JSON_SAMPLE 16u
+
+static bool json_sampled(const uint8_t *bytes, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ bytes[i]) * 16777619u;
+	return (h >> 7) % JSON_SAMPLE == 0;
+}
+
+static bool all_zero(const uint8_t *bytes, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (bytes[i])
+			return false;
+	return true;
+}
+
+/*
+ * The descriptor fields of a supported form that the JSON line does not
+ * show, against what Zydis's answer says they are (zydis_expected_fields());
+ * and what must be zero (reserved bytes, the unused second memory
+ * operand). The first that differs, or FIELD_UNKNOWN.
+ */
+static uint8_t compare_hidden_fields(const struct zydis_answer *zydis,
+				     const struct mmiodec_insn *insn, unsigned mode)
+{
+	struct zydis_fields want;
+
+	zydis_expected_fields(zydis, mode, &want);
+	if (insn->dest_width != want.dest_width)
+		return FIELD_DEST_WIDTH;
+	if (insn->operand_size != want.operand_size)
+		return FIELD_OPERAND_SIZE;
+	if (insn->address_size != want.address_size)
+		return FIELD_ADDRESS_SIZE;
+	if (insn->repeat != want.repeat)
+		return FIELD_REPEAT;
+	if (insn->condition != want.condition)
+		return FIELD_CONDITION;
+	if (insn->reg_first != want.reg_first)
+		return FIELD_REG_FIRST;
+	if (insn->locked != want.locked)
+		return FIELD_MEMORY - 1; /* "locked": the JSON shows it too */
+	if (insn->mode != mode)
+		return FIELD_DESCRIPTOR_MODE;
+	if (!all_zero(insn->reserved, sizeof(insn->reserved)) ||
+	    !all_zero(insn->mem[0].reserved, sizeof(insn->mem[0].reserved)) ||
+	    !all_zero(insn->mem[1].reserved, sizeof(insn->mem[1].reserved)) ||
+	    (insn->mem_count < 2 && !all_zero((const uint8_t *)&insn->mem[1], sizeof(insn->mem[1]))))
+		return FIELD_RESERVED;
+	return FIELD_UNKNOWN;
+}
+
 /* Everything but the vendor fields. */
 static struct diff_verdict compare_answers(const struct zydis_answer *zydis,
 					   const struct mmiodec_insn *insn, const uint8_t *bytes,
@@ -331,17 +418,32 @@ static struct diff_verdict compare_answers(const struct zydis_answer *zydis,
 	} else if (zydis->status == MMIODEC_OK) {
 		/* The access fields only: the vendor fields are judged
 		 * below, as their own kind. */
-		struct mmiodec_insn same_vendor = *insn;
+		struct mmiodec_insn same_vendor = *insn, want;
 		char expected[JSON_CAP], actual[JSON_CAP];
 		size_t shown = shown_length(zydis, len);
 
 		same_vendor.vendor = zydis->vendor;
 		same_vendor.vendor_dependent = zydis->vendor_dependent;
+		/* The descriptors first; the JSON lines (also a check of the
+		 * CLI's formatter and the library's names) where they differ,
+		 * to name the field, and on one input in JSON_SAMPLE. */
+		zydis_expected_descriptor(zydis, mode, &want);
+		if (memcmp(&want, &same_vendor, sizeof(want)) == 0 && !json_sampled(bytes, shown))
+			return verdict;
 		zydis_json_format(expected, sizeof(expected), bytes, shown, mode, zydis);
 		mmiodec_json_format(actual, sizeof(actual), bytes, shown, mode, &same_vendor);
 		if (strcmp(expected, actual) != 0) {
 			verdict.kind = KIND_FIELDS;
 			verdict.detail = diff_first_differing_field(expected, actual);
+		} else {
+			uint8_t field = compare_hidden_fields(zydis, insn, mode);
+
+			/* Equal lines and fields but unequal descriptors:
+			 * a field neither shows (op, reg_kind...). */
+			if (field == FIELD_UNKNOWN && memcmp(&want, &same_vendor, sizeof(want)) != 0)
+				field = FIELD_DESCRIPTOR;
+			if (field != FIELD_UNKNOWN)
+				verdict = (struct diff_verdict){ KIND_FIELDS, field };
 		}
 	}
 	return verdict;
@@ -891,6 +993,9 @@ bool diff_check_step(struct diff_run *run, enum diff_source source, const uint8_
 		tally(&run->by_expected[v][zydis->status], agreed);
 		if (j.verdict[v].kind != KIND_NONE)
 			diff_record(run, source, v, bytes, len, mode, zydis, &j.insn[v], j.verdict[v], 0);
+		if (zydis->form && zydis->form <= DIFF_FORM_MAX && zydis->status == MMIODEC_OK &&
+		    j.insn[v].status == MMIODEC_OK)
+			run->form_ok[v][index][zydis->form - 1]++;
 		if (v != MMIODEC_VENDOR_ANY)
 			for (unsigned c = 0; c < CORRECTION_COUNT; c++)
 				if (zydis->corrections & (1u << c))
@@ -1113,9 +1218,25 @@ static void print_example(FILE *out, const struct diff_run *run, enum diff_kind 
 	print_json_pair(out, "mmiodec", actual, "");
 	if (kind == KIND_FIELDS || kind == KIND_VENDOR) {
 		char field[32];
+		/* Equal lines: a field the line does not show. */
+		uint8_t id = strcmp(expected, actual) == 0 && j.verdict[v].kind == kind
+				     ? j.verdict[v].detail
+				     : diff_first_differing_field(expected, actual);
 
-		diff_field_name(diff_first_differing_field(expected, actual), field, sizeof(field));
-		fprintf(out, "      first difference: %s\n", field);
+		diff_field_name(id, field, sizeof(field));
+		fprintf(out, "      first difference: %s", field);
+		if (strcmp(expected, actual) == 0 && id >= FIELD_DEST_WIDTH && id < FIELD_MEMORY_FIRST) {
+			struct zydis_fields want;
+			const struct mmiodec_insn *insn = &j.insn[v];
+
+			zydis_expected_fields(zydis, mode, &want);
+			fprintf(out, " (zydis: dest_width %u operand_size %u address_size %u repeat %u"
+				" condition %u reg_first %u; mmiodec: %u %u %u %u %u %u)",
+				want.dest_width, want.operand_size, want.address_size, want.repeat,
+				want.condition, want.reg_first, insn->dest_width, insn->operand_size,
+				insn->address_size, insn->repeat, insn->condition, insn->reg_first);
+		}
+		fprintf(out, "\n");
 	}
 }
 
@@ -1255,6 +1376,58 @@ static void print_vendor_dependent(FILE *out, const struct diff_run *run)
 	fprintf(out, " %12" PRIu64 "\n", all);
 }
 
+/* How many of src/forms.h's forms both decoders answered OK, by vendor and
+ * mode, and the ones never seen. */
+static void print_form_coverage(FILE *out, const struct diff_run *run)
+{
+	unsigned forms = zydis_form_count(), listed = 0, missing = diff_forms_missing(run);
+
+	fprintf(out, "\nForms of src/forms.h seen ok by both decoders (of those that exist in the mode):\n");
+	fprintf(out, "  %-8s %12s %12s %12s\n", "vendor", "16-bit", "32-bit", "64-bit");
+	for (unsigned i = 0; i < VENDOR_COUNT; i++) {
+		unsigned v = report_order[i];
+
+		if (!(run->options.vendors & VENDOR_BIT(v)))
+			continue;
+		fprintf(out, "  %-8s", diff_vendor_name(v));
+		for (unsigned m = 0; m < MODE_COUNT; m++) {
+			unsigned seen = 0, exist = 0;
+			char cell[32];
+
+			for (unsigned f = 0; f < forms && f < DIFF_FORM_MAX; f++) {
+				if (!zydis_form_exists(f, mode_of_index(m)))
+					continue;
+				exist++;
+				seen += run->form_ok[v][m][f] != 0;
+			}
+			snprintf(cell, sizeof(cell), "%u/%u", seen, exist);
+			fprintf(out, " %12s", run->options.modes[m] ? cell : "-");
+		}
+		fprintf(out, "\n");
+	}
+	for (unsigned i = 0; i < VENDOR_COUNT && missing; i++) {
+		unsigned v = report_order[i];
+
+		for (unsigned m = 0; m < MODE_COUNT; m++)
+			for (unsigned f = 0; f < forms && f < DIFF_FORM_MAX; f++) {
+				char name[48];
+
+				if (!(run->options.vendors & VENDOR_BIT(v)) || !run->options.modes[m] ||
+				    !zydis_form_exists(f, mode_of_index(m)) || run->form_ok[v][m][f])
+					continue;
+				if (listed++ < 30) {
+					zydis_form_name(f, name, sizeof(name));
+					fprintf(out, "    never ok: %s, %u-bit, as %s\n", name,
+						mode_of_index(m), diff_vendor_name(v));
+				}
+			}
+	}
+	if (listed > 30)
+		fprintf(out, "    ... %u more\n", listed - 30);
+	if (missing && run->forms_required)
+		fprintf(out, "  FAIL: the exhaustive phase ran to its end without them\n");
+}
+
 static void print_totals(FILE *out, const struct diff_run *run)
 {
 	for (unsigned i = 0; i < VENDOR_COUNT; i++)
@@ -1290,6 +1463,8 @@ static void print_totals(FILE *out, const struct diff_run *run)
 		}
 		fprintf(out, "\n");
 	}
+
+	print_form_coverage(out, run);
 
 	fprintf(out, "\nBy source (agreement on every vendor judged):\n");
 	for (unsigned s = 0; s < SOURCE_COUNT; s++) {
@@ -1390,6 +1565,8 @@ void diff_report(const struct diff_run *run, FILE *out)
 			" (tolerated up to 0.1%% of those inputs when nothing else disagrees)\n",
 			run->vex_family_validity);
 	failing += run->shortcut_wrong;
+	if (run->forms_required)
+		failing += diff_forms_missing(run);
 	if (diff_run_failed(run))
 		fprintf(out, "\nmmiodec-diff: FAIL: %" PRIu64 " disagreements\n", failing);
 	else

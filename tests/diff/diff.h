@@ -20,6 +20,8 @@
 #include "zydis_json.h"
 
 #define MODE_COUNT 3 /* 16, 32, 64 */
+/* At least zydis_form_count(). */
+#define DIFF_FORM_MAX 256
 /* Indexed by enum mmiodec_vendor: ANY, INTEL, AMD. */
 #define VENDOR_COUNT ZYDIS_VENDOR_COUNT
 #define VENDOR_BIT(vendor) ZYDIS_VENDOR_BIT(vendor)
@@ -194,6 +196,14 @@ struct diff_run {
 	uint64_t shortcut_wrong;
 	uint64_t prefix_instructions, prefix_decodes;
 
+	/* Inputs on which Zydis and mmiodec both answered OK, by vendor,
+	 * mode and form of src/forms.h (zydis_form_name()). */
+	uint32_t form_ok[VENDOR_COUNT][MODE_COUNT][DIFF_FORM_MAX];
+	/* Set once the exhaustive phase has run to its end: every form must
+	 * then have been seen, in every mode where it exists, as every
+	 * vendor judged (diff_forms_missing()). */
+	bool forms_required;
+
 	uint64_t valid_seen;       /* for options.prefix_every */
 	uint64_t calls;            /* for the clock check */
 	double start, deadline;    /* seconds, monotonic; deadline 0: none */
@@ -258,6 +268,9 @@ bool diff_kind_fails(const struct diff_run *run, enum diff_kind kind);
 bool diff_is_tolerated_vex_kind(const struct zydis_answer *zydis, const uint8_t *bytes,
 				size_t len, unsigned mode, enum diff_kind kind);
 bool diff_run_failed(const struct diff_run *run);
+/* The forms of src/forms.h not seen OK (by both decoders) in a mode where
+ * they exist, as a vendor judged, counted over vendors and modes. */
+unsigned diff_forms_missing(const struct diff_run *run);
 const char *diff_kind_name(enum diff_kind kind);
 void diff_field_name(uint8_t field, char *out, size_t cap);
 uint8_t diff_first_differing_field(const char *expected, const char *actual);

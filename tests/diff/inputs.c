@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "forms.h"
+
 #define MAX_LEN MMIODEC_MAX_LENGTH
 
 /* What follows the opcode bytes: ModRM/SIB/displacement/immediate filler.
@@ -118,17 +120,60 @@ static const struct opcode_map legacy_maps[] = {
 	{ "0F3A", 2, { 0x0f, 0x3a } },
 };
 
-/* The forms mmiodec supports that take a ModRM byte: their SIB forms are
- * walked in full even in the short run. */
+/* ---- The supported forms (src/forms.h) ---- */
+
+/* The map tokens of src/forms.h, as indices into legacy_maps[]. */
+enum { INPUT_MAP_LEGACY = 0, INPUT_MAP_0F = 1, INPUT_MAP_0F38 = 2, INPUT_REG_ANY = 8 };
+
+struct input_form {
+	uint8_t map;     /* index into legacy_maps[] */
+	uint8_t opcode;
+	uint8_t reg;     /* ModRM.reg, or INPUT_REG_ANY */
+	uint8_t pattern; /* enum mmiodec_form_pattern */
+	uint8_t kind;    /* enum mmiodec_op_kind */
+};
+
+#define OP_KIND(op, mnemonic, kind) [MMIODEC_OP_##op] = kind,
+static const uint8_t op_kinds[MMIODEC_OP_COUNT] = { MMIODEC_OPS(OP_KIND) };
+#undef OP_KIND
+
+#define ANY INPUT_REG_ANY
+#define MMIODEC_FORM(op, map, opcode, reg, pattern, width)                          \
+	{ INPUT_MAP_##map, (uint8_t)(opcode), (reg), (pattern), 0 },
+static const struct input_form input_forms_raw[] = { MMIODEC_EACH_FORM };
+#undef MMIODEC_FORM
+#define MMIODEC_FORM(op, map, opcode, reg, pattern, width) MMIODEC_OP_##op,
+static const uint8_t input_form_ops[] = { MMIODEC_EACH_FORM };
+#undef MMIODEC_FORM
+#undef ANY
+
+#define INPUT_FORM_COUNT (sizeof(input_forms_raw) / sizeof(input_forms_raw[0]))
+
+static struct input_form input_form(size_t i)
+{
+	struct input_form f = input_forms_raw[i];
+
+	f.kind = op_kinds[input_form_ops[i]];
+	return f;
+}
+
+static bool form_has_modrm(const struct input_form *f)
+{
+	return f->pattern != FP_A_MOFFS && f->pattern != FP_MOFFS_A && f->pattern != FP_STRING;
+}
+
+/* The MOV family's forms with a ModRM byte (src/forms.h: kind OK_MOVE):
+ * their SIB forms are walked in full even in the short run. Every other
+ * supported opcode gets the short run's SIB walk (mod 0..2, reg 0, every
+ * SIB byte) and the forms walk's addressing forms. */
 static bool has_supported_modrm_form(unsigned map, unsigned opcode)
 {
-	static const uint8_t one_byte[] = { 0x88, 0x89, 0x8a, 0x8b, 0xc6, 0xc7, 0x63 };
-	static const uint8_t two_byte[] = { 0xb6, 0xb7, 0xbe, 0xbf, 0xc3 };
+	for (size_t i = 0; i < INPUT_FORM_COUNT; i++) {
+		struct input_form f = input_form(i);
 
-	if (map == 0)
-		return memchr(one_byte, (int)opcode, sizeof(one_byte)) != NULL;
-	if (map == 1)
-		return memchr(two_byte, (int)opcode, sizeof(two_byte)) != NULL;
+		if (f.map == map && f.opcode == opcode && f.kind == OK_MOVE && form_has_modrm(&f))
+			return true;
+	}
 	return false;
 }
 
@@ -239,6 +284,121 @@ static bool walk_sib(struct diff_run *run)
 									mode_of_index(m)))
 								return false;
 						}
+					}
+				}
+			}
+		}
+	}
+	return true;
+}
+
+/*
+ * Every form of src/forms.h behind the prefixes that change what it means:
+ * operand size (66, REX.W, both), address size (67), REX.R/X/B (which
+ * register, base, index; REX alone for SPL..DIL), LOCK alone and with
+ * 66/REX.W/67/F2/F3 (locked, XACQUIRE/XRELEASE) and on forms that refuse
+ * it, F2/F3 (CRC32 beside MOVBE, REP on the strings), every segment
+ * override, and a REX that does not count. Each with every addressing form
+ * for the first few prefix sets (mod 0..2 x rm, a few SIB bytes each, a
+ * register form) and ModRM.reg 0, 4 and 7 where the form takes any; with a
+ * few addressing forms for the rest.
+ */
+static const struct prefix_set form_prefix_sets[] = {
+	{ 0, { 0 }, IN_ALL, false },
+	{ 1, { 0x67 }, IN_ALL, false },
+	{ 1, { 0x41 }, IN_64, false },
+	{ 1, { 0x42 }, IN_64, false },
+	{ 1, { 0x4f }, IN_64, false },
+	/* the rest: a few addressing forms each */
+	{ 1, { 0x66 }, IN_ALL, false },
+	{ 2, { 0x66, 0x67 }, IN_ALL, false },
+	{ 1, { 0xf0 }, IN_ALL, false },
+	{ 2, { 0xf0, 0x66 }, IN_ALL, false },
+	{ 2, { 0x66, 0xf0 }, IN_ALL, false },
+	{ 2, { 0xf0, 0x67 }, IN_ALL, false },
+	{ 2, { 0xf2, 0xf0 }, IN_ALL, false },
+	{ 2, { 0xf0, 0xf3 }, IN_ALL, false },
+	{ 1, { 0xf2 }, IN_ALL, false },
+	{ 1, { 0xf3 }, IN_ALL, false },
+	{ 2, { 0x66, 0xf2 }, IN_ALL, false },
+	{ 2, { 0xf3, 0x66 }, IN_ALL, false },
+	{ 1, { 0x26 }, IN_ALL, false },
+	{ 1, { 0x2e }, IN_ALL, false },
+	{ 1, { 0x36 }, IN_ALL, false },
+	{ 1, { 0x3e }, IN_ALL, false },
+	{ 1, { 0x64 }, IN_ALL, false },
+	{ 1, { 0x65 }, IN_ALL, false },
+	{ 3, { 0x65, 0xf0, 0x67 }, IN_ALL, false },
+	{ 1, { 0x40 }, IN_64, false },
+	{ 1, { 0x44 }, IN_64, false },
+	{ 1, { 0x48 }, IN_64, false },
+	{ 1, { 0x4c }, IN_64, false },
+	{ 2, { 0x66, 0x48 }, IN_64, false },
+	{ 2, { 0x48, 0x66 }, IN_64, false },
+	{ 2, { 0xf0, 0x48 }, IN_64, false },
+	{ 2, { 0xf0, 0x4d }, IN_64, false },
+	{ 2, { 0x67, 0x4b }, IN_64, false },
+	{ 2, { 0xf3, 0x48 }, IN_64, false },
+	{ 3, { 0x64, 0xf0, 0x43 }, IN_64, false },
+};
+#define FORM_FULL_ADDRESSING_SETS 5
+
+/* ModRM (reg 0) and SIB: every mod 0..2 x rm, the SIB ones with a few SIB
+ * bytes (no index, base 101, scaled indexes), and a register form. */
+static const uint8_t form_modrm_all[][2] = {
+	{ 0x00, 0 }, { 0x01, 0 }, { 0x02, 0 }, { 0x03, 0 }, { 0x04, 0x24 }, { 0x04, 0x25 },
+	{ 0x04, 0x88 }, { 0x04, 0xcd }, { 0x04, 0x61 }, { 0x05, 0 }, { 0x06, 0 }, { 0x07, 0 },
+	{ 0x40, 0 }, { 0x41, 0 }, { 0x42, 0 }, { 0x43, 0 }, { 0x44, 0x24 }, { 0x44, 0x25 },
+	{ 0x44, 0x88 }, { 0x44, 0xcd }, { 0x44, 0x61 }, { 0x45, 0 }, { 0x46, 0 }, { 0x47, 0 },
+	{ 0x80, 0 }, { 0x81, 0 }, { 0x82, 0 }, { 0x83, 0 }, { 0x84, 0x24 }, { 0x84, 0x25 },
+	{ 0x84, 0x88 }, { 0x84, 0xcd }, { 0x84, 0x61 }, { 0x85, 0 }, { 0x86, 0 }, { 0x87, 0 },
+	{ 0xc0, 0 },
+};
+static const uint8_t form_modrm_few[][2] = {
+	{ 0x00, 0 }, { 0x05, 0 }, { 0x44, 0x88 }, { 0x84, 0x25 }, { 0x46, 0 }, { 0xc1, 0 },
+};
+
+static bool walk_forms(struct diff_run *run)
+{
+	static const uint8_t any_regs[] = { 0, 4, 7 };
+	uint8_t buf[MAX_LEN];
+
+	for (unsigned m = MODE_COUNT; m-- > 0;) {
+		for (size_t s = 0; s < sizeof(form_prefix_sets) / sizeof(form_prefix_sets[0]); s++) {
+			const struct prefix_set *set = &form_prefix_sets[s];
+			bool all = s < FORM_FULL_ADDRESSING_SETS;
+			size_t modrms = all ? sizeof(form_modrm_all) / sizeof(form_modrm_all[0])
+					    : sizeof(form_modrm_few) / sizeof(form_modrm_few[0]);
+
+			if (!prefix_set_used(run, set, m))
+				continue;
+			for (size_t i = 0; i < INPUT_FORM_COUNT; i++) {
+				struct input_form f = input_form(i);
+				size_t at = start_instruction(buf, set, &legacy_maps[f.map], f.opcode);
+				size_t regs = f.reg != INPUT_REG_ANY ? 1 : sizeof(any_regs);
+
+				if (!form_has_modrm(&f)) {
+					fill_tail(buf, at, (unsigned)s);
+					if (!diff_check(run, SOURCE_EXHAUSTIVE, buf, MAX_LEN,
+							mode_of_index(m)))
+						return false;
+					continue;
+				}
+				for (size_t r = 0; r < regs; r++) {
+					uint8_t reg = f.reg != INPUT_REG_ANY ? f.reg : any_regs[r];
+
+					for (size_t k = 0; k < modrms; k++) {
+						const uint8_t *modrm = all ? form_modrm_all[k]
+									   : form_modrm_few[k];
+						size_t tail_at = at + 1;
+
+						buf[at] = (uint8_t)(modrm[0] | reg << 3);
+						if ((modrm[0] & 7) == 4 && (modrm[0] >> 6) != 3)
+							buf[tail_at++] = modrm[1];
+						fill_tail(buf, tail_at, (unsigned)(s + k));
+						if (!diff_check(run, SOURCE_EXHAUSTIVE, buf, MAX_LEN,
+								mode_of_index(m)))
+							return false;
 					}
 				}
 			}
@@ -536,6 +696,7 @@ void diff_exhaustive(struct diff_run *run)
 		bool (*walk)(struct diff_run *run);
 	} walks[] = {
 		{ "where Intel and AMD differ", walk_vendor_forms },
+		{ "supported forms x prefixes x addressing", walk_forms },
 		{ "opcode x ModRM x prefixes", walk_modrm },
 		{ "SIB", walk_sib },
 		{ "VEX/EVEX/XOP payloads", walk_payloads },
@@ -590,19 +751,6 @@ static void random_bytes(uint64_t *state, uint8_t *out, size_t n)
 		out[i] = (uint8_t)next_random(state);
 }
 
-/* Opcodes of the supported forms, to be drawn often. */
-static const struct {
-	uint8_t len;
-	uint8_t bytes[2];
-} supported_opcodes[] = {
-	{ 1, { 0x88 } }, { 1, { 0x89 } }, { 1, { 0x8a } }, { 1, { 0x8b } },
-	{ 1, { 0xc6 } }, { 1, { 0xc7 } }, { 1, { 0xa0 } }, { 1, { 0xa1 } },
-	{ 1, { 0xa2 } }, { 1, { 0xa3 } }, { 1, { 0x63 } }, { 1, { 0xa4 } },
-	{ 1, { 0xa5 } }, { 1, { 0xaa } }, { 1, { 0xab } }, { 1, { 0xac } },
-	{ 1, { 0xad } }, { 2, { 0x0f, 0xb6 } }, { 2, { 0x0f, 0xb7 } },
-	{ 2, { 0x0f, 0xbe } }, { 2, { 0x0f, 0xbf } }, { 2, { 0x0f, 0xc3 } },
-};
-
 /* Opcodes Intel and AMD read differently (the rows above), to be drawn
  * now and then, often behind a 66 or LOCK. */
 static const struct {
@@ -637,7 +785,7 @@ static size_t structured_input(uint64_t *state, unsigned mode, uint8_t *buf)
 	unsigned form = below(state, 100);
 	bool vendor_form = below(state, 32) == 0;
 	size_t at = 0;
-	bool cleared_reg = false;
+	unsigned form_reg = INPUT_REG_ANY;
 
 	random_bytes(state, buf, MAX_LEN);
 	for (unsigned i = 0; i < prefixes; i++)
@@ -663,12 +811,14 @@ static size_t structured_input(uint64_t *state, unsigned mode, uint8_t *buf)
 		memcpy(buf + at, vendor_opcodes[pick].bytes, vendor_opcodes[pick].len);
 		at += vendor_opcodes[pick].len;
 	} else if (form < 30) {
-		unsigned pick = below(state, sizeof(supported_opcodes) / sizeof(supported_opcodes[0]));
+		/* A form of src/forms.h, mostly with its ModRM.reg. */
+		struct input_form f = input_form(below(state, (unsigned)INPUT_FORM_COUNT));
 
-		memcpy(buf + at, supported_opcodes[pick].bytes, supported_opcodes[pick].len);
-		at += supported_opcodes[pick].len;
-		/* C6/C7 are MOV only with ModRM.reg 0. */
-		cleared_reg = (buf[at - 1] == 0xc6 || buf[at - 1] == 0xc7) && below(state, 4) != 0;
+		memcpy(buf + at, legacy_maps[f.map].escape, legacy_maps[f.map].len);
+		at += legacy_maps[f.map].len;
+		buf[at++] = f.opcode;
+		if (f.reg != INPUT_REG_ANY && below(state, 4) != 0)
+			form_reg = f.reg;
 	} else if (form < 55) {
 		buf[at++] = (uint8_t)next_random(state);
 	} else if (form < 70) {
@@ -722,8 +872,8 @@ static size_t structured_input(uint64_t *state, unsigned mode, uint8_t *buf)
 		/* Mostly a memory operand. */
 		if (below(state, 4) != 0 && (modrm >> 6) == 3)
 			modrm &= 0x3f | (uint8_t)(below(state, 3) << 6);
-		if (cleared_reg)
-			modrm &= 0xc7;
+		if (form_reg < 8)
+			modrm = (uint8_t)((modrm & 0xc7) | form_reg << 3);
 		buf[at++] = modrm;
 	}
 	/* SIB and what follows: now and then the bytes displacements and

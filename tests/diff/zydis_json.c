@@ -2,7 +2,12 @@
 #include "zydis_json.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "forms.h"
+
+static bool build_form_index(void);
 
 bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode, unsigned vendor)
 {
@@ -26,6 +31,8 @@ bool zydis_oracle_init(struct zydis_oracle *oracle, unsigned mode, unsigned vend
 		return false;
 	}
 	if (vendor != MMIODEC_VENDOR_INTEL && vendor != MMIODEC_VENDOR_AMD)
+		return false;
+	if (!build_form_index())
 		return false;
 	oracle->mode = mode;
 	oracle->vendor = vendor;
@@ -51,54 +58,214 @@ bool zydis_vendors_init(struct zydis_vendors *oracles, unsigned mode)
 	       zydis_oracle_init(&oracles->amd, mode, MMIODEC_VENDOR_AMD);
 }
 
-/* The forms mmiodec emulates, by where Zydis found them. The opcode pins
- * the form down where a mnemonic is shared: "movsd" is also the SSE move
- * (0F 10/11), "mov" also the segment and control register moves. */
-static const struct {
-	ZydisOpcodeMap map;
-	uint8_t opcode;
-	ZydisMnemonic mnemonic;
-} supported_forms[] = {
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0x88, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0x89, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0x8a, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0x8b, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xc6, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xc7, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa0, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa1, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa2, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa3, ZYDIS_MNEMONIC_MOV },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0x63, ZYDIS_MNEMONIC_MOVSXD },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa4, ZYDIS_MNEMONIC_MOVSB },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa5, ZYDIS_MNEMONIC_MOVSW },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa5, ZYDIS_MNEMONIC_MOVSD },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xa5, ZYDIS_MNEMONIC_MOVSQ },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xaa, ZYDIS_MNEMONIC_STOSB },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xab, ZYDIS_MNEMONIC_STOSW },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xab, ZYDIS_MNEMONIC_STOSD },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xab, ZYDIS_MNEMONIC_STOSQ },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xac, ZYDIS_MNEMONIC_LODSB },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xad, ZYDIS_MNEMONIC_LODSW },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xad, ZYDIS_MNEMONIC_LODSD },
-	{ ZYDIS_OPCODE_MAP_DEFAULT, 0xad, ZYDIS_MNEMONIC_LODSQ },
-	{ ZYDIS_OPCODE_MAP_0F, 0xb6, ZYDIS_MNEMONIC_MOVZX },
-	{ ZYDIS_OPCODE_MAP_0F, 0xb7, ZYDIS_MNEMONIC_MOVZX },
-	{ ZYDIS_OPCODE_MAP_0F, 0xbe, ZYDIS_MNEMONIC_MOVSX },
-	{ ZYDIS_OPCODE_MAP_0F, 0xbf, ZYDIS_MNEMONIC_MOVSX },
-	{ ZYDIS_OPCODE_MAP_0F, 0xc3, ZYDIS_MNEMONIC_MOVNTI },
+/* ---- The supported forms, from src/forms.h ----
+ *
+ * Each concrete form is pinned to what Zydis reports for it: the opcode map,
+ * the opcode, the ModRM.reg of a group member, and the mnemonic(s) Zydis
+ * gives it (the stem of src/forms.h; for the string forms the stem and the
+ * operand size's letter, for SETcc and CMOVcc the stem and the condition's
+ * name). The mnemonic pins the form down where an opcode is shared:
+ * ARPL (63 outside 64-bit mode), CRC32 (F2 0F 38 F0), the other members of
+ * 0F C7, the SSE moves... */
+
+enum { FORM_REG_ANY = 8, FORM_MNEMONICS = 3, FORM_MAX = 256 };
+
+/* The map tokens of src/forms.h, as Zydis's maps. */
+enum {
+	FORM_MAP_LEGACY = ZYDIS_OPCODE_MAP_DEFAULT,
+	FORM_MAP_0F = ZYDIS_OPCODE_MAP_0F,
+	FORM_MAP_0F38 = ZYDIS_OPCODE_MAP_0F38,
 };
 
-static bool is_supported_form(const ZydisDecodedInstruction *insn)
+struct form_pin {
+	uint8_t op;      /* enum mmiodec_op */
+	uint8_t map;     /* ZydisOpcodeMap */
+	uint8_t opcode;
+	uint8_t reg;     /* ModRM.reg, or FORM_REG_ANY */
+	uint8_t pattern; /* enum mmiodec_form_pattern */
+	uint8_t width;   /* enum mmiodec_form_width */
+};
+
+#define ANY FORM_REG_ANY
+#define MMIODEC_FORM(op, map, opcode, reg, pattern, width) \
+	{ MMIODEC_OP_##op, FORM_MAP_##map, (uint8_t)(opcode), (reg), (pattern), (width) },
+static const struct form_pin form_pins[] = { MMIODEC_EACH_FORM };
+#undef MMIODEC_FORM
+#undef ANY
+
+#define FORM_COUNT (sizeof(form_pins) / sizeof(form_pins[0]))
+
+/* By op: Zydis's mnemonic (the stem) and what the op does. */
+#define OP_STEM(op, mnemonic, kind) [MMIODEC_OP_##op] = mnemonic,
+static const char *const op_stems[MMIODEC_OP_COUNT] = { MMIODEC_OPS(OP_STEM) };
+#undef OP_STEM
+#define OP_KIND(op, mnemonic, kind) [MMIODEC_OP_##op] = kind,
+static const uint8_t op_kinds[MMIODEC_OP_COUNT] = { MMIODEC_OPS(OP_KIND) };
+#undef OP_KIND
+
+#define CONDITION_NAME(name) name,
+static const char *const condition_names[16] = { MMIODEC_CONDITIONS(CONDITION_NAME) };
+#undef CONDITION_NAME
+
+/* Worked out once from the table above (zydis_oracle_init()): the Zydis
+ * mnemonics of each form, and the forms by map and opcode. */
+static struct {
+	bool ready;
+	ZydisMnemonic mnemonics[FORM_MAX][FORM_MNEMONICS];
+	uint16_t first[3 * 256 + 1]; /* into by_opcode, by map * 256 + opcode */
+	uint8_t by_opcode[FORM_MAX];
+} form_index;
+
+static int map_slot(unsigned map)
 {
-	if (insn->encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY)
+	switch (map) {
+	case ZYDIS_OPCODE_MAP_DEFAULT: return 0;
+	case ZYDIS_OPCODE_MAP_0F: return 1;
+	case ZYDIS_OPCODE_MAP_0F38: return 2;
+	default: return -1;
+	}
+}
+
+/* The names Zydis gives form `i`: up to FORM_MNEMONICS. */
+static unsigned form_mnemonic_names(unsigned i, char names[FORM_MNEMONICS][24])
+{
+	const struct form_pin *f = &form_pins[i];
+	const char *stem = op_stems[f->op];
+
+	switch (op_kinds[f->op]) {
+	case OK_STRING:
+		if (f->width == FW_BYTE) {
+			snprintf(names[0], sizeof(names[0]), "%sb", stem);
+			return 1;
+		}
+		snprintf(names[0], sizeof(names[0]), "%sw", stem);
+		snprintf(names[1], sizeof(names[1]), "%sd", stem);
+		snprintf(names[2], sizeof(names[2]), "%sq", stem);
+		return 3;
+	case OK_SET:
+	case OK_CMOVE:
+		snprintf(names[0], sizeof(names[0]), "%s%s", stem, condition_names[f->opcode & 15]);
+		return 1;
+	default:
+		snprintf(names[0], sizeof(names[0]), "%s", stem);
+		return 1;
+	}
+}
+
+static bool build_form_index(void)
+{
+	unsigned count[3 * 256] = { 0 };
+
+	if (form_index.ready)
+		return true;
+	if (FORM_COUNT > FORM_MAX)
 		return false;
-	for (size_t i = 0; i < sizeof(supported_forms) / sizeof(supported_forms[0]); i++)
-		if (supported_forms[i].map == insn->opcode_map &&
-		    supported_forms[i].opcode == insn->opcode &&
-		    supported_forms[i].mnemonic == insn->mnemonic)
-			return true;
-	return false;
+	for (unsigned i = 0; i < FORM_COUNT; i++) {
+		char names[FORM_MNEMONICS][24];
+		unsigned n = form_mnemonic_names(i, names);
+		int slot = map_slot(form_pins[i].map);
+
+		if (slot < 0)
+			return false;
+		for (unsigned k = 0; k < FORM_MNEMONICS; k++) {
+			ZydisMnemonic found = ZYDIS_MNEMONIC_INVALID;
+
+			for (unsigned m = 1; k < n && m <= ZYDIS_MNEMONIC_MAX_VALUE; m++) {
+				const char *name = ZydisMnemonicGetString((ZydisMnemonic)m);
+
+				if (name && strcmp(name, names[k]) == 0) {
+					found = (ZydisMnemonic)m;
+					break;
+				}
+			}
+			/* A name of src/forms.h that Zydis does not know is a
+			 * mistake in one of the two: refuse to run. */
+			if (k < n && found == ZYDIS_MNEMONIC_INVALID)
+				return false;
+			form_index.mnemonics[i][k] = found;
+		}
+		count[slot * 256 + form_pins[i].opcode]++;
+	}
+	form_index.first[0] = 0;
+	for (unsigned b = 0; b < 3 * 256; b++)
+		form_index.first[b + 1] = (uint16_t)(form_index.first[b] + count[b]);
+	memset(count, 0, sizeof(count));
+	for (unsigned i = 0; i < FORM_COUNT; i++) {
+		unsigned b = (unsigned)map_slot(form_pins[i].map) * 256 + form_pins[i].opcode;
+
+		form_index.by_opcode[form_index.first[b] + count[b]++] = (uint8_t)i;
+	}
+	form_index.ready = true;
+	return true;
+}
+
+/* The form Zydis decoded, + 1; 0 when it is none of src/forms.h. */
+static uint16_t find_form(const ZydisDecodedInstruction *insn)
+{
+	int slot = map_slot(insn->opcode_map);
+	unsigned b;
+
+	if (insn->encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY || slot < 0 || !form_index.ready)
+		return 0;
+	b = (unsigned)slot * 256 + insn->opcode;
+	for (unsigned k = form_index.first[b]; k < form_index.first[b + 1]; k++) {
+		unsigned i = form_index.by_opcode[k];
+		const struct form_pin *f = &form_pins[i];
+
+		if (f->reg != FORM_REG_ANY &&
+		    (!(insn->attributes & ZYDIS_ATTRIB_HAS_MODRM) || insn->raw.modrm.reg != f->reg))
+			continue;
+		for (unsigned m = 0; m < FORM_MNEMONICS; m++)
+			if (form_index.mnemonics[i][m] != ZYDIS_MNEMONIC_INVALID &&
+			    form_index.mnemonics[i][m] == insn->mnemonic)
+				return (uint16_t)(i + 1);
+	}
+	return 0;
+}
+
+unsigned zydis_form_count(void)
+{
+	return (unsigned)FORM_COUNT;
+}
+
+void zydis_form_name(unsigned index, char *out, size_t cap)
+{
+	static const char *const maps[] = { "", "0f ", "0f38 " };
+	char names[FORM_MNEMONICS][24];
+	const struct form_pin *f;
+	int slot;
+
+	if (index >= FORM_COUNT) {
+		snprintf(out, cap, "?");
+		return;
+	}
+	f = &form_pins[index];
+	slot = map_slot(f->map);
+	form_mnemonic_names(index, names);
+	if (f->reg == FORM_REG_ANY)
+		snprintf(out, cap, "%s%s %s%02x", names[0], op_kinds[f->op] == OK_STRING &&
+			 f->width != FW_BYTE ? "/d/q" : "", maps[slot < 0 ? 0 : slot], f->opcode);
+	else
+		snprintf(out, cap, "%s %s%02x /%u", names[0], maps[slot < 0 ? 0 : slot], f->opcode,
+			 f->reg);
+}
+
+/*
+ * Where a form is no instruction: 82 (group 1 with an imm8) is invalid in
+ * 64-bit mode (SDM vol. 2 table A-2, "i64"); 63 is ARPL outside 64-bit
+ * mode (MOVSXD only in 64-bit mode); CMPXCHG16B needs REX.W, which only
+ * 64-bit mode has.
+ */
+bool zydis_form_exists(unsigned index, unsigned mode)
+{
+	const struct form_pin *f;
+
+	if (index >= FORM_COUNT)
+		return false;
+	f = &form_pins[index];
+	if (mode == 64)
+		return !(f->map == ZYDIS_OPCODE_MAP_DEFAULT && f->opcode == 0x82);
+	return f->op != MMIODEC_OP_MOVSXD && f->op != MMIODEC_OP_CMPXCHG16B;
 }
 
 /* A real memory access: not an address computation (LEA, AGEN) nor a
@@ -123,7 +290,7 @@ static bool is_string_or_xlat(const ZydisDecodedInstruction *insn)
 }
 
 static enum mmiodec_status classify(const ZydisDecodedInstruction *insn,
-				    const ZydisDecodedOperand *operands)
+				    const ZydisDecodedOperand *operands, uint16_t *form)
 {
 	bool has_memory = false, has_explicit_memory = false;
 
@@ -136,7 +303,8 @@ static enum mmiodec_status classify(const ZydisDecodedInstruction *insn,
 		    operands[i].visibility == ZYDIS_OPERAND_VISIBILITY_EXPLICIT)
 			has_explicit_memory = true;
 	}
-	if (has_memory && is_supported_form(insn))
+	*form = has_memory ? find_form(insn) : 0;
+	if (*form)
 		return MMIODEC_OK;
 	if (has_explicit_memory || is_string_or_xlat(insn))
 		return MMIODEC_UNSUPPORTED;
@@ -149,6 +317,7 @@ static void decode_raw(const struct zydis_oracle *oracle, const uint8_t *bytes, 
 {
 	answer->zydis_status = ZydisDecoderDecodeFull(&oracle->decoder, bytes, len,
 						      &answer->insn, answer->operands);
+	answer->form = 0;
 	if (answer->zydis_status == ZYDIS_STATUS_NO_MORE_DATA) {
 		answer->status = MMIODEC_TRUNCATED;
 		answer->length = 0;
@@ -156,7 +325,7 @@ static void decode_raw(const struct zydis_oracle *oracle, const uint8_t *bytes, 
 		answer->status = MMIODEC_INVALID;
 		answer->length = 0;
 	} else {
-		answer->status = classify(&answer->insn, answer->operands);
+		answer->status = classify(&answer->insn, answer->operands, &answer->form);
 		answer->length = answer->insn.length;
 	}
 	answer->vendor = (uint8_t)oracle->vendor;
@@ -213,6 +382,7 @@ static void make_invalid(struct zydis_answer *answer)
 {
 	answer->status = MMIODEC_INVALID;
 	answer->length = 0;
+	answer->form = 0;
 }
 
 /*
@@ -786,6 +956,21 @@ static bool writes(const ZydisDecodedOperand *op)
 	return op->actions & (ZYDIS_OPERAND_ACTION_WRITE | ZYDIS_OPERAND_ACTION_CONDWRITE);
 }
 
+static bool reads(const ZydisDecodedOperand *op)
+{
+	return op->actions & (ZYDIS_OPERAND_ACTION_READ | ZYDIS_OPERAND_ACTION_CONDREAD);
+}
+
+/* A memory operand's access: read and (conditionally) written is
+ * read-write (a read-modify-write; CMPXCHG, and SHLD/SHRD by CL, which
+ * Zydis marks READ | CONDWRITE), else write or read. */
+static const char *access_name(const ZydisDecodedOperand *op)
+{
+	if (writes(op))
+		return reads(op) ? "read-write" : "write";
+	return "read";
+}
+
 static bool is_general_register(ZydisRegister reg)
 {
 	switch (ZydisRegisterGetClass(reg)) {
@@ -851,6 +1036,15 @@ static void put_rep(struct json_text *text, ZydisInstructionAttributes attribute
 		put(text, "null");
 }
 
+/* The access is locked: Zydis's HAS_LOCK (F0 given, on a form that takes
+ * it), or XCHG with a memory operand, which the CPU locks without F0 (SDM
+ * vol. 2 XCHG; Zydis reports no attribute for it). */
+static bool is_locked(const struct zydis_answer *answer)
+{
+	return (answer->insn.attributes & ZYDIS_ATTRIB_HAS_LOCK) ||
+	       answer->insn.mnemonic == ZYDIS_MNEMONIC_XCHG;
+}
+
 static void put_memory_operand(struct json_text *text, const struct zydis_answer *answer,
 			       const ZydisDecodedOperand *op)
 {
@@ -877,7 +1071,9 @@ static void put_memory_operand(struct json_text *text, const struct zydis_answer
 	put_signed(text, displacement);
 	put(text, ",\"address_size\":");
 	put_unsigned(text, answer->insn.address_width);
-	put(text, writes(op) ? ",\"access\":\"write\"}" : ",\"access\":\"read\"}");
+	put(text, ",\"access\":");
+	put_name(text, access_name(op));
+	put(text, "}");
 }
 
 /* The fields after "length" for a supported form. */
@@ -905,10 +1101,12 @@ static void put_access(struct json_text *text, const struct zydis_answer *answer
 		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE)
 			immediate = &answer->operands[i];
 
+	/* Two memory operands (MOVS) are read-write, as one that is both
+	 * read and written. */
 	if (memory_count >= 2)
 		direction = "read-write";
-	else if (memory_count == 1 && writes(memory[0]))
-		direction = "write";
+	else if (memory_count == 1)
+		direction = access_name(memory[0]);
 	else
 		direction = "read";
 	width = memory_count ? memory[0]->size / 8u : 0;
@@ -936,6 +1134,7 @@ static void put_access(struct json_text *text, const struct zydis_answer *answer
 	}
 	put(text, ",\"rep\":");
 	put_rep(text, insn->attributes);
+	put(text, is_locked(answer) ? ",\"locked\":true" : ",\"locked\":false");
 	put(text, ",\"memory\":[");
 	for (unsigned i = 0; i < memory_count && i < 2; i++) {
 		if (i > 0)
@@ -1025,4 +1224,201 @@ bool zydis_answers_differ(const struct zydis_answer *a, const struct zydis_answe
 	put_access(&text_a, a);
 	put_access(&text_b, b);
 	return strcmp(line_a, line_b) != 0;
+}
+
+/* The effective operand size in bytes. Zydis's operand width is that of
+ * the operands, 8 for the byte forms, where the prefixes decide (SDM
+ * vol. 1 3.6.1): REX.W (Zydis keeps only a REX that counts), else 66 turns
+ * the mode's default (2 in 16-bit mode, else 4) into the other. */
+static uint8_t operand_size(const ZydisDecodedInstruction *insn, unsigned mode)
+{
+	bool opsize = insn->attributes & ZYDIS_ATTRIB_HAS_OPERANDSIZE;
+
+	if (insn->operand_width >= 16)
+		return (uint8_t)(insn->operand_width / 8);
+	if (mode == 64 && insn->raw.rex.W)
+		return 8;
+	if (mode == 16)
+		return opsize ? 4 : 2;
+	return opsize ? 2 : 4;
+}
+
+/* The index of the condition in a SETcc/CMOVcc mnemonic, after `stem`. */
+static uint8_t condition_of(ZydisMnemonic mnemonic, const char *stem)
+{
+	const char *name = ZydisMnemonicGetString(mnemonic);
+	size_t n = strlen(stem);
+
+	if (!name || strncmp(name, stem, n) != 0)
+		return 0xff;
+	for (unsigned c = 0; c < 16; c++)
+		if (strcmp(name + n, condition_names[c]) == 0)
+			return (uint8_t)c;
+	return 0xff;
+}
+
+void zydis_expected_fields(const struct zydis_answer *answer, unsigned mode,
+			   struct zydis_fields *fields)
+{
+	const ZydisDecodedInstruction *insn = &answer->insn;
+	const ZydisDecodedOperand *memory = NULL;
+	ZydisRegister reg = data_register(answer);
+	const struct form_pin *f = answer->form ? &form_pins[answer->form - 1] : NULL;
+	unsigned width = 0;
+
+	memset(fields, 0, sizeof(*fields));
+	for (unsigned i = 0; i < insn->operand_count; i++)
+		if (is_memory_access(&answer->operands[i]) && !memory)
+			memory = &answer->operands[i];
+	width = memory ? memory->size / 8u : 0;
+	if (answer->corrections & (1u << CORRECTION_MOVSXD_WORD))
+		width = 2;
+	fields->dest_width = reg != ZYDIS_REGISTER_NONE ? (uint8_t)(ZydisRegisterGetWidth(
+				     (ZydisMachineMode)insn->machine_mode, reg) / 8)
+						    : (uint8_t)width;
+	fields->operand_size = operand_size(insn, mode);
+	fields->address_size = (uint8_t)insn->address_width;
+	fields->repeat = f && op_kinds[f->op] == OK_STRING &&
+			 (insn->attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE |
+					      ZYDIS_ATTRIB_HAS_REPNE)) != 0;
+	fields->locked = is_locked(answer);
+	if (f && (op_kinds[f->op] == OK_SET || op_kinds[f->op] == OK_CMOVE))
+		fields->condition = condition_of(insn->mnemonic, op_stems[f->op]);
+	/* Operand 0 is the register: MOV r, m; ADD r, m; CMOVcc; and the
+	 * implicit AL/rAX of A0/A1 and LODS. */
+	fields->reg_first = reg != ZYDIS_REGISTER_NONE && insn->operand_count > 0 &&
+			    answer->operands[0].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+			    answer->operands[0].reg.value == reg;
+}
+
+/* ---- The whole descriptor ---- */
+
+/* A general register as mmiodec numbers it: AL..BL 0..3, AH..BH HIGH8
+ * 0..3, SPL..DIL 4..7, R8B.. 8..; the 16/32/64-bit ones by Zydis's id. */
+static void gpr_number(ZydisRegister reg, uint8_t *number, uint8_t *kind)
+{
+	if (ZydisRegisterGetClass(reg) == ZYDIS_REGCLASS_GPR8) {
+		unsigned id = (unsigned)(reg - ZYDIS_REGISTER_AL);
+
+		*kind = id >= 4 && id < 8 ? MMIODEC_REG_KIND_GPR_HIGH8 : MMIODEC_REG_KIND_GPR;
+		*number = (uint8_t)(id < 4 ? id : id - 4);
+		return;
+	}
+	*kind = MMIODEC_REG_KIND_GPR;
+	*number = (uint8_t)ZydisRegisterGetId(reg);
+}
+
+static uint8_t address_register(ZydisRegister reg)
+{
+	uint8_t number, kind;
+
+	if (reg == ZYDIS_REGISTER_NONE)
+		return MMIODEC_NO_REG;
+	if (reg == ZYDIS_REGISTER_RIP || reg == ZYDIS_REGISTER_EIP || reg == ZYDIS_REGISTER_IP)
+		return MMIODEC_RIP;
+	gpr_number(reg, &number, &kind);
+	return number;
+}
+
+static uint8_t segment_number(ZydisRegister reg)
+{
+	switch (reg) {
+	case ZYDIS_REGISTER_ES: return MMIODEC_SEG_ES;
+	case ZYDIS_REGISTER_CS: return MMIODEC_SEG_CS;
+	case ZYDIS_REGISTER_SS: return MMIODEC_SEG_SS;
+	case ZYDIS_REGISTER_DS: return MMIODEC_SEG_DS;
+	case ZYDIS_REGISTER_FS: return MMIODEC_SEG_FS;
+	case ZYDIS_REGISTER_GS: return MMIODEC_SEG_GS;
+	default: return 0xff;
+	}
+}
+
+static uint8_t access_value(const ZydisDecodedOperand *op)
+{
+	if (writes(op))
+		return reads(op) ? MMIODEC_DIR_READ_WRITE : MMIODEC_DIR_WRITE;
+	return MMIODEC_DIR_READ;
+}
+
+void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
+			       struct mmiodec_insn *out)
+{
+	const ZydisDecodedInstruction *insn = &answer->insn;
+	const ZydisDecodedOperand *memory[2] = { NULL, NULL };
+	ZydisRegister reg = data_register(answer);
+	struct zydis_fields fields;
+	unsigned memory_count = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->status = (uint8_t)answer->status;
+	out->vendor = answer->vendor;
+	out->vendor_dependent = answer->vendor_dependent;
+	if (answer->status != MMIODEC_OK || !answer->form) {
+		out->length = answer->length;
+		out->mode = answer->length ? (uint8_t)mode : 0;
+		return;
+	}
+	/* The destination first, as in the JSON line. */
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < insn->operand_count; i++) {
+			const ZydisDecodedOperand *op = &answer->operands[i];
+
+			if (!is_memory_access(op) || writes(op) != (pass == 0))
+				continue;
+			if (memory_count < 2)
+				memory[memory_count] = op;
+			memory_count++;
+		}
+	zydis_expected_fields(answer, mode, &fields);
+	out->length = answer->length;
+	out->op = form_pins[answer->form - 1].op;
+	out->direction = memory_count >= 2 ? MMIODEC_DIR_READ_WRITE
+			 : memory_count ? access_value(memory[0]) : MMIODEC_DIR_READ;
+	out->width = memory_count ? (uint8_t)(memory[0]->size / 8u) : 0;
+	if (answer->corrections & (1u << CORRECTION_MOVSXD_WORD))
+		out->width = 2;
+	out->extend = insn->mnemonic == ZYDIS_MNEMONIC_MOVZX ? MMIODEC_EXTEND_ZERO
+		      : insn->mnemonic == ZYDIS_MNEMONIC_MOVSX || insn->mnemonic == ZYDIS_MNEMONIC_MOVSXD
+			      ? MMIODEC_EXTEND_SIGN : MMIODEC_EXTEND_NONE;
+	out->dest_width = fields.dest_width;
+	if (reg != ZYDIS_REGISTER_NONE)
+		gpr_number(reg, &out->reg, &out->reg_kind);
+	for (unsigned i = 0; i < insn->operand_count; i++)
+		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+			unsigned w = out->width;
+			uint64_t mask = w >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * w)) - 1;
+
+			out->immediate = answer->operands[i].imm.value.u & mask;
+			out->has_immediate = 1;
+		}
+	out->mem_count = (uint8_t)(memory_count < 2 ? memory_count : 2);
+	for (unsigned i = 0; i < out->mem_count; i++) {
+		const ZydisDecodedOperand *op = memory[i];
+		struct mmiodec_mem *mem = &out->mem[i];
+
+		mem->segment = segment_number(op->mem.segment);
+		mem->base = address_register(op->mem.base);
+		mem->index = address_register(op->mem.index);
+		mem->scale = op->mem.index != ZYDIS_REGISTER_NONE ? op->mem.scale : 0;
+		mem->displacement = op->mem.disp.value;
+		/* See correct_sib_no_base(). */
+		if ((answer->corrections & (1u << CORRECTION_SIB_NO_BASE)) &&
+		    op->mem.base != ZYDIS_REGISTER_NONE) {
+			mem->base = MMIODEC_NO_REG;
+			mem->displacement = insn->raw.disp.value;
+		}
+		mem->address_size = (uint8_t)insn->address_width;
+		mem->access = access_value(op);
+	}
+	out->rep = insn->attributes & ZYDIS_ATTRIB_HAS_REP     ? MMIODEC_REP_REP
+		   : insn->attributes & ZYDIS_ATTRIB_HAS_REPE  ? MMIODEC_REP_REPE
+		   : insn->attributes & ZYDIS_ATTRIB_HAS_REPNE ? MMIODEC_REP_REPNE
+							       : MMIODEC_REP_NONE;
+	out->repeat = fields.repeat;
+	out->mode = (uint8_t)mode;
+	out->operand_size = fields.operand_size;
+	out->address_size = fields.address_size;
+	out->locked = fields.locked;
+	out->condition = fields.condition;
+	out->reg_first = fields.reg_first;
 }

@@ -98,9 +98,51 @@ struct zydis_answer {
 	bool vendor_dependent_known;
 	/** The corrections applied, as 1 << enum zydis_correction. */
 	uint16_t corrections;
+	/** For status OK, the form of src/forms.h Zydis decoded, + 1 (see
+	 *  zydis_form_name()); else 0. */
+	uint16_t form;
 	ZydisDecodedInstruction insn;
 	ZydisDecodedOperand operands[ZYDIS_MAX_OPERAND_COUNT];
 };
+
+/**
+ * The descriptor fields a JSON line does not show, as Zydis's answer says
+ * they should be (status OK only): see zydis_expected_fields().
+ */
+struct zydis_fields {
+	uint8_t dest_width;   /**< size of the register named, else width */
+	uint8_t operand_size; /**< effective operand size in bytes */
+	uint8_t address_size; /**< Zydis's address width */
+	uint8_t repeat;       /**< a string instruction with a repeat prefix */
+	uint8_t locked;       /**< Zydis's HAS_LOCK, or XCHG with memory */
+	uint8_t condition;    /**< SETcc/CMOVcc: the condition of the mnemonic */
+	uint8_t reg_first;    /**< Zydis's operand 0 is the register named */
+};
+
+/** Fill *fields from an answer whose status is OK, in mode. */
+void zydis_expected_fields(const struct zydis_answer *answer, unsigned mode,
+			   struct zydis_fields *fields);
+
+/**
+ * The whole descriptor mmiodec should give, built from Zydis's answer
+ * alone (registers numbered as include/mmiodec.h numbers them): for
+ * status OK every field; otherwise status, length, mode and the vendor
+ * fields, the rest zero. The JSON line shows the same but for the fields
+ * of struct zydis_fields; comparing descriptors is faster than comparing
+ * lines.
+ */
+void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
+			       struct mmiodec_insn *out);
+
+/** How many concrete forms src/forms.h lists. */
+unsigned zydis_form_count(void);
+
+/** "add 01 /r" and the like: form `index` (0-based) of src/forms.h, for
+ *  reports. */
+void zydis_form_name(unsigned index, char *out, size_t cap);
+
+/** Whether form `index` is an instruction in mode 16, 32 or 64. */
+bool zydis_form_exists(unsigned index, unsigned mode);
 
 /** Set up Zydis for mode 16 (LONG_COMPAT_16), 32 (LONG_COMPAT_32) or 64
  *  (LONG_64), each with the matching stack width, as vendor INTEL or AMD.
