@@ -64,15 +64,17 @@ if [ "${SKIP_VALGRIND:-0}" != 1 ]; then
 	echo "== Valgrind memcheck (gcc)"
 	CC=gcc configure "$memcheck" -Dfuzzing=false -Dbench=false
 	# Only the test programs built here (Valgrind on a shell running a
-	# script would check the shell), not those of trap/ (the trap runtime
-	# needs the CPU's own signal frames, which Valgrind does not give)
-	# nor those named in VALGRIND_SKIP_TESTS.
+	# script would check the shell), not those of the trap runtime (its
+	# tests in tests/trap/ and its demo in examples/ need the CPU's own
+	# signal frames, which Valgrind does not give) nor those named in
+	# VALGRIND_SKIP_TESTS.
 	mapfile -t tests < <(meson introspect --tests "$memcheck" | python3 -c '
 import json, os, sys
 build, skip = os.path.realpath(sys.argv[1]), sys.argv[2].split()
 for test in json.load(sys.stdin):
     program = os.path.relpath(os.path.realpath(test["cmd"][0]), build)
-    if program.startswith(os.pardir) or program.startswith("trap" + os.sep):
+    if program.startswith((os.pardir, "trap" + os.sep, "examples" + os.sep,
+                           os.path.join("tests", "trap") + os.sep)):
         continue
     if test["name"] not in skip:
         print(test["name"])

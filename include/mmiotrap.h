@@ -18,12 +18,28 @@
  *     volatile uint8_t *uart = mmiotrap_map(4096, &uart_ops, &uart_state);
  *     uart[0] = 'h';                // calls uart_write(ctx, 0, "h", 1)
  *
- * What is emulated: the forms mmiodec decodes as MMIODEC_OK in 64-bit mode
- * (MOV, MOVZX, MOVSX, MOVSXD, MOVNTI, and MOVS/STOS/LODS with or without a
- * REP prefix, in either direction), decoded as the processor this runs on
- * reads them: Intel and AMD disagree on a few encodings (MOVSXD with a
+ * What is emulated: every form mmiodec decodes as MMIODEC_OK in 64-bit
+ * mode (the MOV family; MOVS/STOS/LODS with or without a REP prefix, in
+ * either direction; ADD..CMP, TEST, NOT/NEG, MUL..IDIV, INC/DEC, XCHG,
+ * CMPXCHG, XADD, CMPXCHG8B/16B, BT*, the shifts and rotates, SHLD/SHRD,
+ * SETcc, CMOVcc, MOVBE, with LOCK where it may go), decoded as the
+ * processor this runs on reads them: Intel and AMD disagree on a few encodings (MOVSXD with a
  * 16-bit operand size reads a word on Intel, a dword on AMD), so the bytes
  * are decoded for the vendor that CPUID names (see mmiotrap_vendor()). A
+ * read-modify-write (`or [reg], 4`, `lock xadd`, XCHG...) is a read callback
+ * then, when the CPU would write, a write callback of the same width and
+ * offset; the handler does no locking of its own (a device that must see
+ * a locked access as one can check mmiotrap_current_access()->insn->locked).
+ * A CMPXCHG whose comparison fails writes back the value it read, as the
+ * CPU does (SDM vol. 2, CMPXCHG); a shift or rotate whose count is 0 writes
+ * too (the CPU asks for write access then as well: measured by the CPU
+ * oracle). mmiodec_execute() finishes the instruction on the registers,
+ * RFLAGS included. A DIV or IDIV that raises #DE (by zero, or a quotient
+ * too large) is delivered as the CPU's would be: the registers stay as they
+ * were, with RIP on the instruction, and the thread gets SIGFPE with
+ * si_code FPE_INTDIV and si_addr the instruction; as for a real fault, a
+ * SIGFPE that is ignored or blocked is reset to its default action first,
+ * which ends the process. A
  * string instruction is always run to completion by the handler, one
  * element at a time in the architectural order; when only one of its sides
  * is a region, the other side is ordinary memory, which the handler reads
@@ -34,10 +50,14 @@
  * lies within the bytes of one of the decoded operands (for a string
  * instruction: of the element of the current iteration, or of a later one,
  * as fast strings may fault ahead) whose direction matches the CPU's
- * read/write indication (the page-fault error code).
+ * read/write indication (the page-fault error code): a load must fault as
+ * a read, a store as a write, and a read-modify-write as either (the CPU
+ * reports the first fault of every read-modify-write form, locked or not,
+ * as a write). For BT/BTS/BTR/BTC with a register bit offset, the operand
+ * is where the offset has moved it (mmiodec_address()).
  *
- * What is refused: an instruction mmiodec does not emulate (ADD to a
- * region, a vector load, ...; with MMIODEC_VENDOR_ANY also one that Intel
+ * What is refused: an instruction mmiodec does not emulate (a vector load,
+ * a far pointer, ...; with MMIODEC_VENDOR_ANY also one that Intel
  * and AMD read differently, status MMIODEC_VENDOR_DEPENDENT), an access
  * that does not lie entirely inside one region (straddling its start or its
  * end, or in the tail of the last page beyond the size asked for), a fault
@@ -92,8 +112,9 @@ extern "C" {
 
 /** The device behind a region. Both callbacks are required. */
 struct mmiotrap_ops {
-	/** A load of `size` bytes (1, 2, 4 or 8) at `offset` from the start
-	 *  of the region: fill data[0..size-1] (little-endian, as memory). */
+	/** A load of `size` bytes (1, 2, 4 or 8; 16 for CMPXCHG16B) at
+	 *  `offset` from the start of the region: fill data[0..size-1]
+	 *  (little-endian, as memory). */
 	void (*read)(void *ctx, uint64_t offset, void *data, unsigned size);
 	/** A store of data[0..size-1] at `offset`. */
 	void (*write)(void *ctx, uint64_t offset, const void *data,

@@ -256,6 +256,8 @@ static enum mmiodec_vendor cpu_vendor(void)
 	return MMIODEC_VENDOR_ANY;
 }
 
+static void set_default_action(int sig);
+
 /* ---- the emulation of one instruction ---- */
 
 struct emulation {
@@ -320,6 +322,9 @@ static void store_registers(const struct emulation *e)
 	for (int i = 0; i < 16; i++)
 		gregs[greg_of_gpr[i]] = (greg_t)e->regs.gpr[i];
 	gregs[REG_RIP] = (greg_t)e->regs.rip;
+	/* mmiodec changes the arithmetic flags only; the rest (TF, DF...)
+	 * go back as they came */
+	gregs[REG_EFL] = (greg_t)e->regs.rflags;
 }
 
 /* Whether operand `which` of the element that the registers point at
@@ -330,8 +335,15 @@ static bool element_faulted(const struct emulation *e,
 	const struct mmiodec_mem *mem = &e->insn.mem[which];
 	uint64_t address;
 
-	if ((mem->access == MMIODEC_DIR_WRITE) != e->write_fault ||
-	    !mmiodec_address(&e->insn, regs, which, &address))
+	/* A read-modify-write may fault on its read, which the CPU reports
+	 * as a write (it asks for the line to write it), or on its write. */
+	if (mem->access == MMIODEC_DIR_WRITE && !e->write_fault)
+		return false;
+	if (mem->access == MMIODEC_DIR_READ && e->write_fault)
+		return false;
+	/* BT* with a register bit offset: mmiodec_address() gives the
+	 * address the offset has moved, the one the CPU accesses. */
+	if (!mmiodec_address(&e->insn, regs, which, &address))
 		return false;
 	return e->fault_address - address < e->insn.width;
 }
@@ -358,20 +370,21 @@ static bool fault_is_an_operand(const struct emulation *e)
 }
 
 /*
- * Do the memory access of operand `which` at the current registers: a
+ * Do a memory access of operand `which` at the current registers: a
  * region's callback, or ordinary memory for the other side of a string
- * instruction. *value holds the data to store, or receives the data loaded.
- * Returns NULL, or why the access cannot be done.
+ * instruction. `value` (insn.width bytes, up to 16) holds the data to
+ * store, or receives the data loaded. Returns NULL, or why the access
+ * cannot be done.
  */
-static const char *access_operand(struct emulation *e, unsigned which,
-				  uint64_t *value)
+static const char *access_operand(struct emulation *e,
+				  const struct mmiodec_regs *regs,
+				  unsigned which, bool write, void *value)
 {
-	bool write = e->insn.mem[which].access == MMIODEC_DIR_WRITE;
 	unsigned width = e->insn.width;
 	uint64_t address, last;
 	struct slot *slot;
 
-	if (!mmiodec_address(&e->insn, &e->regs, which, &address))
+	if (!mmiodec_address(&e->insn, regs, which, &address))
 		return "the decoder gives no address for the operand";
 	e->have_operand = true;
 	e->operand_address = address;
@@ -404,7 +417,7 @@ static const char *access_operand(struct emulation *e, unsigned which,
 	if (write) {
 		slot->ops->write(slot->ctx, offset, value, width);
 	} else {
-		*value = 0;
+		memset(value, 0, width);
 		slot->ops->read(slot->ctx, offset, value, width);
 	}
 	this_thread = (struct thread_state){ NULL, NULL };
@@ -412,22 +425,70 @@ static const char *access_operand(struct emulation *e, unsigned which,
 	return NULL;
 }
 
+/*
+ * #DE: what the kernel does for a divide error in user mode, done here for
+ * the emulated one. The registers stay as they were (RIP on the
+ * instruction, as for a fault), and SIGFPE (FPE_INTDIV, si_addr the
+ * instruction) is queued to this thread; SIGSEGV's handler returns, the
+ * signal mask of the interrupted code comes back, and SIGFPE is delivered
+ * before the instruction runs again. As for a real fault, a SIGFPE that is
+ * ignored or blocked cannot be escaped: it is reset to its default action
+ * (and unblocked), which ends the process.
+ */
+static void raise_divide_error(struct emulation *e)
+{
+	siginfo_t info;
+	struct sigaction now;
+
+	if (sigaction(SIGFPE, NULL, &now) == 0 &&
+	    (sigismember(&e->uc->uc_sigmask, SIGFPE) == 1 ||
+	     (!(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_IGN))) {
+		set_default_action(SIGFPE);
+		sigdelset(&e->uc->uc_sigmask, SIGFPE);
+	}
+	memset(&info, 0, sizeof(info));
+	info.si_signo = SIGFPE;
+	info.si_code = FPE_INTDIV;
+	info.si_addr = (void *)(uintptr_t)e->regs.rip;
+	syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), SIGFPE,
+		&info);
+}
+
+/*
+ * Everything but a string instruction: read the operand (READ and
+ * READ_WRITE), let mmiodec_execute() finish the instruction on the
+ * registers, then write what it says (READ_WRITE after the read; a
+ * CMPXCHG that fails writes back the value it read, as the CPU does).
+ */
 static const char *emulate_single(struct emulation *e)
 {
-	uint64_t value = 0;
+	uint64_t loaded[2] = { 0, 0 };
+	/* The address is that of the registers before the instruction
+	 * (RIP-relative, `xchg [rax], rax`...). */
+	const struct mmiodec_regs before = e->regs;
+	struct mmiodec_exec out;
 	const char *problem;
 
-	if (e->insn.direction == MMIODEC_DIR_WRITE) {
-		value = mmiodec_store_value(&e->insn, &e->regs);
-		problem = access_operand(e, 0, &value);
-	} else {
-		problem = access_operand(e, 0, &value);
-		if (!problem && !mmiodec_complete_load(&e->insn, &e->regs, value))
-			problem = "the decoder cannot complete the load";
+	if (e->insn.direction == MMIODEC_DIR_READ ||
+	    e->insn.direction == MMIODEC_DIR_READ_WRITE) {
+		problem = access_operand(e, &before, 0, false, loaded);
+		if (problem)
+			return problem;
 	}
-	if (problem)
-		return problem;
-	mmiodec_advance_rip(&e->insn, &e->regs);
+	switch (mmiodec_execute(&e->insn, &e->regs, loaded, &out)) {
+	case MMIODEC_EXEC_OK:
+		break;
+	case MMIODEC_EXEC_DIVIDE_ERROR:
+		raise_divide_error(e);
+		return NULL;
+	default:
+		return "mmiodec cannot execute this instruction";
+	}
+	if (out.writes) {
+		problem = access_operand(e, &before, 0, true, out.store);
+		if (problem)
+			return problem;
+	}
 	store_registers(e);
 	return NULL;
 }
@@ -440,15 +501,15 @@ static const char *string_element(struct emulation *e)
 
 	switch (e->insn.op) {
 	case MMIODEC_OP_MOVS:
-		problem = access_operand(e, 1, &value);
+		problem = access_operand(e, &e->regs, 1, false, &value);
 		if (!problem)
-			problem = access_operand(e, 0, &value);
+			problem = access_operand(e, &e->regs, 0, true, &value);
 		return problem;
 	case MMIODEC_OP_STOS:
 		value = mmiodec_store_value(&e->insn, &e->regs);
-		return access_operand(e, 0, &value);
+		return access_operand(e, &e->regs, 0, true, &value);
 	case MMIODEC_OP_LODS:
-		problem = access_operand(e, 0, &value);
+		problem = access_operand(e, &e->regs, 0, false, &value);
 		if (!problem && !mmiodec_complete_load(&e->insn, &e->regs, value))
 			problem = "the decoder cannot complete the load";
 		return problem;
@@ -557,12 +618,16 @@ static void describe_decoded(struct text *t, const struct emulation *e)
 	add_dec(t, insn->width);
 	add_str(t, insn->direction == MMIODEC_DIR_WRITE ? "-byte store" :
 		   insn->direction == MMIODEC_DIR_READ ? "-byte load" :
-							 "-byte copy");
+		   insn->mem_count > 1 ? "-byte copy" :
+					 "-byte read-modify-write");
+	if (insn->locked)
+		add_str(t, ", locked");
 	if (insn->reg_kind != MMIODEC_REG_KIND_NONE) {
 		unsigned width = insn->direction == MMIODEC_DIR_READ ?
 					 insn->dest_width : insn->width;
 		add_str(t, insn->direction == MMIODEC_DIR_READ ? " into " :
-								 " from ");
+			   insn->direction == MMIODEC_DIR_WRITE ? " from " :
+								  " with ");
 		add_str(t, mmiodec_reg_name(insn->reg_kind, insn->reg, width));
 	} else if (insn->has_immediate) {
 		add_str(t, " of 0x");

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #define PAGE 4096
@@ -85,6 +86,26 @@ static void chained_handler(int sig, siginfo_t *info, void *context)
 	_exit(42);
 }
 
+/* The instruction of the divide-error-handler scenario. */
+extern const char divide_insn[];
+
+/* A SIGFPE handler sees what it would see for a #DE of the CPU: si_code
+ * FPE_INTDIV, si_addr and RIP the instruction. */
+static void divide_handler(int sig, siginfo_t *info, void *context)
+{
+	ucontext_t *uc = context;
+	bool ok = sig == SIGFPE && info->si_code == FPE_INTDIV &&
+		  info->si_addr == (void *)divide_insn &&
+		  uc->uc_mcontext.gregs[REG_RIP] == (greg_t)(uintptr_t)divide_insn;
+	static const char good[] = "SIGFPE: FPE_INTDIV at the instruction\n";
+	static const char bad[] = "SIGFPE: not as for a #DE\n";
+
+	if (write(STDERR_FILENO, ok ? good : bad,
+		  ok ? sizeof(good) - 1 : sizeof(bad) - 1) < 0)
+		_exit(44);
+	_exit(ok ? 42 : 43);
+}
+
 static int child(const char *name)
 {
 	uint8_t *region;
@@ -93,8 +114,36 @@ static int child(const char *name)
 		region = map_or_die(PAGE);
 		emulated_access(region);
 		reached();
-		/* add dword [rax], 1: 83 00 01 */
-		__asm__ volatile("addl $1, (%0)" : : "a"(region) : "memory");
+		/* movups xmm0, [rax]: 0f 10 00 */
+		__asm__ volatile("movups (%0), %%xmm0" : : "a"(region)
+				 : "xmm0", "memory");
+	} else if (!strcmp(name, "divide-error")) {
+		region = map_or_die(PAGE); /* reads 0x5a5a5a5a */
+		emulated_access(region);
+		reached();
+		/* div dword [rcx] with edx >= the divisor: #DE, SIGFPE */
+		__asm__ volatile("divl (%0)" : : "c"(region), "a"(0), "d"(~0u)
+				 : "memory", "cc");
+	} else if (!strcmp(name, "divide-error-handler")) {
+		struct sigaction sa;
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = divide_handler;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGFPE, &sa, NULL);
+		region = map_or_die(PAGE);
+		emulated_access(region);
+		reached();
+		__asm__ volatile("divide_insn: divl (%0)"
+				 : : "c"(region), "a"(0), "d"(~0u)
+				 : "memory", "cc");
+	} else if (!strcmp(name, "divide-error-ignored")) {
+		signal(SIGFPE, SIG_IGN);
+		region = map_or_die(PAGE);
+		emulated_access(region);
+		reached();
+		/* ignored or not, a #DE ends the process, as the kernel does */
+		__asm__ volatile("divl (%0)" : : "c"(region), "a"(0), "d"(~0u)
+				 : "memory", "cc");
 	} else if (!strcmp(name, "straddle-end")) {
 		region = map_or_die(100);
 		emulated_access(region);
@@ -192,8 +241,12 @@ struct expectation {
 
 static const struct expectation expectations[] = {
 	{ "unsupported", SIGSEGV, 0,
-	  { "mmiodec does not emulate", "83 00 01", "decoded: unsupported" },
+	  { "mmiodec does not emulate", "0f 10 00", "decoded: unsupported" },
 	  false },
+	{ "divide-error", SIGFPE, 0, { NULL }, true },
+	{ "divide-error-handler", 0, 42,
+	  { "SIGFPE: FPE_INTDIV at the instruction", NULL }, true },
+	{ "divide-error-ignored", SIGFPE, 0, { NULL }, true },
 	{ "straddle-end", SIGSEGV, 0,
 	  { "does not fit inside the region", "decoded: ok, mov, 4-byte load",
 	    "8b 08" }, false },

@@ -5,15 +5,18 @@
  * handler decoded it.
  *
  *     mmiotrap-demo            run the driver, print the trace and the result
- *     mmiotrap-demo --refuse   then execute `add dword [uart+0x0c], 1`, which
+ *     mmiotrap-demo --refuse   then execute `movups xmm0, [uart+0x80]`, which
  *                              is not emulated: the process dies of SIGSEGV
  *                              after the runtime's message
  *
- * The driver is built at -O2: the instructions are the compiler's choice,
- * as they would be for real hardware (volatile stores of 8, 16, 32 and 64
- * bits; loads through MOV accessors, as readb()..readq() are), plus a REP
- * MOVSB and a REP STOSB written as inline assembly, as memcpy_toio() and
- * memset_io() would be.
+ * The driver is plain C on volatile pointers, built at -O2: the
+ * instructions are the compiler's choice, as they would be for real
+ * hardware. `reg |= bit`, a status poll, `count++` become loads and stores
+ * or, as clang likes, one read-modify-write instruction (`or byte [mem],
+ * imm`, `test byte [mem], imm`, `add dword [mem], 1`); the __atomic
+ * builtins become LOCK forms and XCHG under both compilers. Only the bulk
+ * copies are inline assembly (a REP MOVSB and a REP STOSB), as
+ * memcpy_toio() and memset_io() would be.
  */
 #include "mmiotrap.h"
 
@@ -32,6 +35,10 @@ enum uart_register {
 	UART_DIVISOR = 0x08,   /* 16 bits: baud-rate divisor */
 	UART_CONTROL = 0x0c,   /* 32 bits */
 	UART_CLOCK = 0x10,     /* 64 bits: ticks, read-only, advances per access */
+	UART_TX_COUNT = 0x18,  /* 32 bits: characters sent, kept by the driver */
+	UART_MAILBOX = 0x20,   /* 32 bytes shared with the far end, any width:
+				  a lock word at +0, a token at +8, flags at
+				  +16, a sequence number at +20 */
 	UART_TX_WINDOW = 0x40, /* 64 bytes: every byte written is transmitted */
 	UART_RAM = 0x80,       /* 64 bytes of on-chip RAM, any width */
 	UART_SIZE = 0xc0,
@@ -41,13 +48,19 @@ enum uart_register {
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY 0x20
 #define CONTROL_ENABLE 0x1
+#define CONTROL_LOOPBACK 0x2
 #define CONTROL_EIGHT_BITS 0x30
+#define IER_RX 0x1
+#define IER_TX 0x2
+#define MAILBOX_SIZE 0x20
 
 struct uart {
 	uint8_t ier, scratch;
 	uint16_t divisor;
 	uint32_t control;
 	uint64_t clock;
+	uint32_t tx_count;
+	uint8_t mailbox[MAILBOX_SIZE];
 	uint8_t ram[WINDOW_SIZE];
 	char transmitted[256];
 	size_t transmitted_len;
@@ -62,6 +75,7 @@ struct trace_entry {
 	bool repeated; /* an iteration of a REP string instruction */
 	unsigned size;
 	uint64_t offset, value, rip;
+	bool locked;
 	const char *mnemonic;
 	const char *reg;
 };
@@ -87,8 +101,8 @@ static void trace_access(bool write, uint64_t offset, const void *data,
 	memcpy(&e->value, data, size);
 	e->rip = access->rip;
 	e->mnemonic = mmiodec_mnemonic(insn);
-	reg_width = insn->direction == MMIODEC_DIR_READ ? insn->dest_width :
-							  insn->width;
+	e->locked = insn->locked;
+	reg_width = insn->dest_width;
 	e->reg = insn->has_immediate ? "imm" :
 		 insn->reg_kind == MMIODEC_REG_KIND_NONE ? "" :
 		 mmiodec_reg_name(insn->reg_kind, insn->reg, reg_width);
@@ -100,9 +114,10 @@ static bool is_register(uint64_t offset, unsigned size, uint64_t reg,
 	return offset == reg && size == reg_size;
 }
 
-static bool in_window(uint64_t offset, unsigned size, uint64_t window)
+static bool in_window(uint64_t offset, unsigned size, uint64_t window,
+		      uint64_t window_size)
 {
-	return offset >= window && offset + size <= window + WINDOW_SIZE;
+	return offset >= window && offset + size <= window + window_size;
 }
 
 static void uart_transmit(struct uart *u, uint8_t byte)
@@ -132,7 +147,11 @@ static void uart_read(void *ctx, uint64_t offset, void *data, unsigned size)
 		value = u->control;
 	} else if (is_register(offset, size, UART_CLOCK, 8)) {
 		value = u->clock;
-	} else if (in_window(offset, size, UART_RAM)) {
+	} else if (is_register(offset, size, UART_TX_COUNT, 4)) {
+		value = u->tx_count;
+	} else if (in_window(offset, size, UART_MAILBOX, MAILBOX_SIZE)) {
+		memcpy(&value, u->mailbox + (offset - UART_MAILBOX), size);
+	} else if (in_window(offset, size, UART_RAM, WINDOW_SIZE)) {
 		memcpy(&value, u->ram + (offset - UART_RAM), size);
 	} else {
 		u->bus_errors++;
@@ -161,10 +180,14 @@ static void uart_write(void *ctx, uint64_t offset, const void *data,
 		u->divisor = (uint16_t)value;
 	else if (is_register(offset, size, UART_CONTROL, 4))
 		u->control = (uint32_t)value;
-	else if (in_window(offset, size, UART_TX_WINDOW))
+	else if (is_register(offset, size, UART_TX_COUNT, 4))
+		u->tx_count = (uint32_t)value;
+	else if (in_window(offset, size, UART_MAILBOX, MAILBOX_SIZE))
+		memcpy(u->mailbox + (offset - UART_MAILBOX), &value, size);
+	else if (in_window(offset, size, UART_TX_WINDOW, WINDOW_SIZE))
 		for (unsigned i = 0; i < size; i++)
 			uart_transmit(u, (uint8_t)(value >> (8 * i)));
-	else if (in_window(offset, size, UART_RAM))
+	else if (in_window(offset, size, UART_RAM, WINDOW_SIZE))
 		memcpy(u->ram + (offset - UART_RAM), &value, size);
 	else
 		u->bus_errors++;
@@ -179,56 +202,27 @@ static const struct mmiotrap_ops uart_ops = { uart_read, uart_write };
 #define REG32(base, reg) (*(volatile uint32_t *)((base) + (reg)))
 #define REG64(base, reg) (*(volatile uint64_t *)((base) + (reg)))
 
-/*
- * Register reads go through explicit MOV instructions, as kernel MMIO
- * accessors (readb/readw/readl/readq) do: left to itself the compiler may
- * fold a volatile read into the instruction that uses it (clang turns a
- * status poll into `test byte [mem], imm`), which no MMIO emulator handles.
- */
-static inline uint8_t read8(const uint8_t *base, unsigned reg)
-{
-	uint8_t v;
-	__asm__ volatile("movb %1, %0" : "=q"(v) : "m"(*(const volatile uint8_t *)(base + reg)));
-	return v;
-}
-
-static inline uint16_t read16(const uint8_t *base, unsigned reg)
-{
-	uint16_t v;
-	__asm__ volatile("movw %1, %0" : "=r"(v) : "m"(*(const volatile uint16_t *)(base + reg)));
-	return v;
-}
-
-static inline uint32_t read32(const uint8_t *base, unsigned reg)
-{
-	uint32_t v;
-	__asm__ volatile("movl %1, %0" : "=r"(v) : "m"(*(const volatile uint32_t *)(base + reg)));
-	return v;
-}
-
-static inline uint64_t read64(const uint8_t *base, unsigned reg)
-{
-	uint64_t v;
-	__asm__ volatile("movq %1, %0" : "=r"(v) : "m"(*(const volatile uint64_t *)(base + reg)));
-	return v;
-}
-
 static __attribute__((noinline)) bool uart_init(uint8_t *uart)
 {
 	REG16(uart, UART_DIVISOR) = 1; /* 115200 baud */
-	REG32(uart, UART_CONTROL) = CONTROL_ENABLE | CONTROL_EIGHT_BITS;
+	REG32(uart, UART_CONTROL) = CONTROL_ENABLE | CONTROL_LOOPBACK;
 	REG8(uart, UART_IER) = 0;
 	REG8(uart, UART_SCRATCH) = 0xa5; /* is anybody there? */
-	return read8(uart, UART_SCRATCH) == 0xa5 &&
-	       read16(uart, UART_DIVISOR) == 1 &&
-	       (read32(uart, UART_CONTROL) & CONTROL_ENABLE);
+	/* read-modify-write, as drivers write it */
+	REG32(uart, UART_CONTROL) |= CONTROL_EIGHT_BITS;
+	REG32(uart, UART_CONTROL) &= ~(uint32_t)CONTROL_LOOPBACK;
+	REG8(uart, UART_IER) |= IER_RX | IER_TX;
+	return REG8(uart, UART_SCRATCH) == 0xa5 &&
+	       REG16(uart, UART_DIVISOR) == 1 &&
+	       (REG32(uart, UART_CONTROL) & CONTROL_ENABLE);
 }
 
 static __attribute__((noinline)) void uart_putc(uint8_t *uart, char c)
 {
-	while (!(read8(uart, UART_LSR) & LSR_THR_EMPTY))
+	while (!(REG8(uart, UART_LSR) & LSR_THR_EMPTY))
 		;
 	REG8(uart, UART_DATA) = (uint8_t)c;
+	REG32(uart, UART_TX_COUNT)++;
 }
 
 /* As memcpy_toio(): one REP MOVSB into the transmit window. */
@@ -245,8 +239,8 @@ static __attribute__((noinline)) size_t uart_receive(uint8_t *uart, char *buf,
 {
 	size_t n = 0;
 
-	while (n + 1 < size && (read8(uart, UART_LSR) & LSR_DATA_READY))
-		buf[n++] = (char)read8(uart, UART_DATA);
+	while (n + 1 < size && (REG8(uart, UART_LSR) & LSR_DATA_READY))
+		buf[n++] = (char)REG8(uart, UART_DATA);
 	buf[n] = '\0';
 	return n;
 }
@@ -263,22 +257,57 @@ static __attribute__((noinline)) int64_t uart_ram_test(uint8_t *uart)
 	/* -2 through a sign-extending load, plus the low byte of the 64-bit
 	 * word */
 	return *(volatile int16_t *)(uart + UART_RAM + 16) +
-	       read8(uart, UART_RAM + 8);
+	       REG8(uart, UART_RAM + 8);
 }
 
 static __attribute__((noinline)) uint64_t uart_clock(uint8_t *uart)
 {
-	return read64(uart, UART_CLOCK);
+	return REG64(uart, UART_CLOCK);
+}
+
+/*
+ * The mailbox, shared with the far end: take the lock word with a
+ * compare-and-exchange, swap the token, set a flag, count a sequence
+ * number, let the lock go; then try to take it twice more (the second
+ * must fail). Returns what was seen, packed, for the check.
+ */
+static __attribute__((noinline)) uint64_t uart_mailbox(uint8_t *uart)
+{
+	volatile uint32_t *lock = (volatile uint32_t *)(uart + UART_MAILBOX);
+	volatile uint64_t *token = (volatile uint64_t *)(uart + UART_MAILBOX + 8);
+	volatile uint32_t *flags = (volatile uint32_t *)(uart + UART_MAILBOX + 16);
+	volatile uint32_t *sequence = (volatile uint32_t *)(uart + UART_MAILBOX + 20);
+	uint32_t expected = 0;
+	bool first, second, third;
+	uint64_t old_token;
+	uint32_t seq;
+
+	first = __atomic_compare_exchange_n(lock, &expected, 1, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	old_token = __atomic_exchange_n(token, 0x70c3e2ULL, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(flags, 0x80, __ATOMIC_SEQ_CST);
+	seq = __atomic_fetch_add(sequence, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(lock, 0, __ATOMIC_RELEASE);
+	expected = 0;
+	second = __atomic_compare_exchange_n(lock, &expected, 2, false,
+					     __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	expected = 0;
+	third = __atomic_compare_exchange_n(lock, &expected, 3, false,
+					    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+	return (uint64_t)first | (uint64_t)second << 1 | (uint64_t)third << 2 |
+	       (uint64_t)(expected == 2) << 3 | (uint64_t)seq << 8 |
+	       old_token << 16;
 }
 
 /* ---- the demo ---- */
 
 static void print_entry(const struct trace_entry *e)
 {
-	printf("  %c %u 0x%03" PRIx64 " %s 0x%0*" PRIx64 "  %-6s %-4s "
+	printf("  %c %u 0x%03" PRIx64 " %s 0x%0*" PRIx64 "  %s%-*s %-4s "
 	       "rip=0x%" PRIx64 "\n", e->write ? 'W' : 'R', e->size,
 	       e->offset, e->write ? "<-" : "->", (int)(2 * e->size),
-	       e->value, e->mnemonic, e->reg, e->rip);
+	       e->value, e->locked ? "lock " : "", e->locked ? 7 : 12,
+	       e->mnemonic, e->reg, e->rip);
 }
 
 /* Print what the driver did since the last call; the iterations of one
@@ -329,10 +358,11 @@ int main(int argc, char **argv)
 	       "address\n");
 
 	ok &= uart_init(uart);
-	print_trace("uart_init: 16-, 32- and 8-bit stores, read back");
+	print_trace("uart_init: 16-, 32- and 8-bit stores, |= and &=, read "
+		    "back");
 	for (const char *c = hello; *c; c++)
 		uart_putc(uart, *c);
-	print_trace("uart_putc x5: poll LSR, write THR");
+	print_trace("uart_putc x5: poll LSR, write THR, count++");
 	uart_send_bulk(uart, bulk, strlen(bulk));
 	print_trace("uart_send_bulk: rep movsb into the transmit window");
 	uart_receive(uart, received, sizeof(received));
@@ -340,6 +370,9 @@ int main(int argc, char **argv)
 	int64_t ram = uart_ram_test(uart);
 	print_trace("uart_ram_test: rep stosb, 64/16-bit stores, movsx/movzx "
 		    "loads");
+	uint64_t mailbox = uart_mailbox(uart);
+	print_trace("uart_mailbox: compare-exchange, exchange, fetch-or, "
+		    "fetch-add, store, compare-exchange twice");
 	uint64_t ticks = uart_clock(uart);
 	print_trace("uart_clock: 64-bit load");
 
@@ -349,17 +382,33 @@ int main(int argc, char **argv)
 		       model.transmitted[i]);
 	printf("\"\nreceived: \"%s\", RAM check %" PRId64 ", clock %" PRIu64
 	       ", bus errors %u\n", received, ram, ticks, model.bus_errors);
+	uint32_t lock_word, flags, sequence;
+	uint64_t token;
+	memcpy(&lock_word, model.mailbox, 4);
+	memcpy(&token, model.mailbox + 8, 8);
+	memcpy(&flags, model.mailbox + 16, 4);
+	memcpy(&sequence, model.mailbox + 20, 4);
+	printf("registers: control 0x%x, ier 0x%x, tx count %u; mailbox: lock "
+	       "%u, token 0x%" PRIx64 ", flags 0x%x, sequence %u, the driver "
+	       "saw 0x%" PRIx64 "\n", model.control, model.ier, model.tx_count,
+	       lock_word, token, flags, sequence, mailbox);
 	ok &= model.transmitted_len == strlen(expected) &&
 	      memcmp(model.transmitted, expected, strlen(expected)) == 0;
 	ok &= strcmp(received, "ok") == 0 && ram == -2 + 0x88 &&
 	      model.bus_errors == 0 && ticks == trace_len;
+	ok &= model.control == (CONTROL_ENABLE | CONTROL_EIGHT_BITS) &&
+	      model.ier == (IER_RX | IER_TX) && model.tx_count == strlen(hello);
+	/* taken, swapped from 0, flagged, counted from 0, let go; taken
+	 * again (by 2); a third try fails and sees 2 */
+	ok &= lock_word == 2 && token == 0x70c3e2 && flags == 0x80 &&
+	      sequence == 1 && mailbox == (0x1 | 0x2 | 0x8);
 
 	if (refuse) {
-		printf("now `add dword [uart+0x0c], 1`: not emulated, so the "
+		printf("now `movups xmm0, [uart+0x80]`: not emulated, so the "
 		       "process must die of SIGSEGV\n");
 		fflush(stdout);
-		__asm__ volatile("addl $1, (%0)"
-				 : : "r"(uart + UART_CONTROL) : "memory");
+		__asm__ volatile("movups (%0), %%xmm0"
+				 : : "r"(uart + UART_RAM) : "xmm0", "memory");
 		printf("still alive: the runtime did not refuse\n");
 		return 1;
 	}

@@ -3,9 +3,9 @@
 # A campaign of the CPU oracle with random seeds (the suite's cpu-oracle
 # test uses one fixed seed).
 #
-#   trap/oracle-campaign.sh BUILD_DIR [RUNS] [COUNT]
+#   tests/trap/oracle-campaign.sh BUILD_DIR [RUNS] [COUNT]
 #
-# Runs BUILD_DIR/trap/mmiotrap-oracle RUNS times (default 20), each with a
+# Runs BUILD_DIR/tests/trap/mmiotrap-oracle RUNS times (default 20), each with a
 # fresh random seed and COUNT random cases after the sweeps (default 20000),
 # printing the seed before each run. Exits 0 when every run passed; else 1
 # after listing the failing seeds with the command that replays each
@@ -19,7 +19,7 @@ usage() {
 }
 
 [ $# -ge 1 ] && [ $# -le 3 ] || usage
-oracle=$1/trap/mmiotrap-oracle
+oracle=$1/tests/trap/mmiotrap-oracle
 runs=${2:-20}
 count=${3:-20000}
 case $runs in '' | *[!0-9]*) usage ;; esac
