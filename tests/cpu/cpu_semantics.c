@@ -8,13 +8,17 @@
  * every time), the instruction is assembled with a [rdi] (or [rsi])
  * memory operand into an executable page and run natively from a stub
  * that loads every GPR and RFLAGS from a struct and saves them after;
- * memory is an ordinary buffer. The same bytes are decoded for the CPU's
+ * memory is an ordinary buffer; it is run first on a read-only view of
+ * the buffer, which faults exactly when the CPU makes a write access. The
+ * same bytes are decoded for the CPU's
  * vendor, executed by mmiodec_execute() on a copy of the registers with
  * the value read from a copy of the buffer, and everything is compared:
  * the 16 GPRs, RIP's advance, RFLAGS (on Intel all six arithmetic flags,
  * undefined ones included; on AMD the defined ones) and the buffer. A
  * divide error is caught natively as SIGFPE and must be
- * MMIODEC_EXEC_DIVIDE_ERROR with nothing changed.
+ * MMIODEC_EXEC_DIVIDE_ERROR with nothing changed. mmiodec_exec.writes
+ * must be set exactly when the CPU writes (faults on the read-only view):
+ * a shift by 0, a failed CMPXCHG and a BTS of a set bit write too.
  *
  * usage: mmiodec-cpu-semantics [-v] [-n CASES_PER_GROUP]
  *
@@ -386,7 +390,9 @@ static uint64_t pick_flags(unsigned i)
 #define MEM_SIZE 16384
 #define MEM_BASE 8192   /* the memory operand's address, 16-aligned */
 
-static uint8_t *native_mem, *emu_mem;
+/* native_mem and native_ro map the same pages: the instruction run on
+ * native_ro faults exactly when the CPU makes a write access. */
+static uint8_t *native_mem, *native_ro, *emu_mem;
 
 struct stats {
 	unsigned long cases, divide_errors, writes, mismatches, skipped;
@@ -463,6 +469,15 @@ static bool run_case(const struct variant *v, const struct cpu_state *in,
 	nat[0] = emu[0] = mem_lo;
 	nat[1] = emu[1] = mem_hi;
 
+	/* first on the read-only view: does the CPU write? */
+	struct cpu_state probe = *in;
+	probe.gpr[v->base] += (uint64_t)(native_ro - native_mem);
+	uint8_t probe_bytes[32];
+	struct variant pv = *v;
+	pv.moffs = probe.gpr[v->base];
+	assemble(&pv, probe_bytes);
+	int probe_sig = run_native(&probe, probe_bytes, len);
+
 	struct cpu_state native = *in;
 	int sig = run_native(&native, bytes, len);
 
@@ -509,6 +524,11 @@ static bool run_case(const struct variant *v, const struct cpu_state *in,
 		report(&insn, bytes, len, in, &native, &regs, mem_lo,
 		       "execute status");
 		return true;
+	}
+	if ((probe_sig == SIGSEGV) != (out.writes != 0)) {
+		report(&insn, bytes, len, in, &native, &regs, mem_lo,
+		       probe_sig == SIGSEGV ? "the CPU writes, execute does not"
+					    : "execute writes, the CPU does not");
 	}
 	if (out.writes) {
 		st.writes++;
@@ -685,7 +705,7 @@ static unsigned run_variant(struct variant v, unsigned n)
 
 int main(int argc, char **argv)
 {
-	unsigned per_variant = 40;
+	unsigned per_variant = 150;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-v")) {
@@ -715,10 +735,16 @@ int main(int argc, char **argv)
 	}
 	if (!setup_native())
 		return 1;
-	native_mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int fd = memfd_create("mmiodec-cpu-semantics", 0);
+	if (fd < 0 || ftruncate(fd, MEM_SIZE) != 0) {
+		perror("memfd");
+		return 1;
+	}
+	native_mem = mmap(NULL, MEM_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED,
+			  fd, 0);
+	native_ro = mmap(NULL, MEM_SIZE, PROT_READ, MAP_SHARED, fd, 0);
 	emu_mem = malloc(MEM_SIZE);
-	if (native_mem == MAP_FAILED || !emu_mem)
+	if (native_mem == MAP_FAILED || native_ro == MAP_FAILED || !emu_mem)
 		return 1;
 	for (unsigned i = 0; i < MEM_SIZE; i++)
 		native_mem[i] = (uint8_t)rnd();
