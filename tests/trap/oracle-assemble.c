@@ -84,7 +84,7 @@ void add_segment_prefix(struct instruction *in, enum segment seg)
  * on a plain MOV.
  */
 void add_oddity(struct test_case *tc, struct instruction *in,
-		       enum segment seg, bool plain_mov)
+		enum segment seg, bool plain_mov)
 {
 	switch (rnd_below(4)) {
 	case 0:
@@ -272,9 +272,8 @@ static int random_gpr(bool low_only, bool allow_rsp)
  * Fill ModRM, SIB and the REX bits X and B for an addressing form.
  * Returns false if the form cannot be encoded under the constraints.
  */
-bool encode_address(enum addr_form af, bool low_only,
-			   struct instruction *in, struct address_expr *x,
-			   uint8_t *rex_xb)
+bool encode_address(enum addr_form af, bool low_only, struct instruction *in,
+		    struct address_expr *x, uint8_t *rex_xb)
 {
 	unsigned mod = 0;
 	int base = NO_REG, index = NO_REG;
@@ -379,7 +378,7 @@ uint64_t random_target(unsigned width, int *area)
 }
 
 void expect_one_access(struct test_case *tc, uint64_t target,
-			      unsigned width, bool write)
+		       unsigned width, bool write)
 {
 	int area = region_of(target);
 
@@ -407,7 +406,7 @@ unsigned unreachable;
 
 /* Assemble the case's bytes, solve its address and patch the displacement. */
 bool finish_address(struct test_case *tc, struct instruction *in,
-			   const struct address_expr *x, uint64_t *target)
+		    const struct address_expr *x, uint64_t *target)
 {
 	int64_t disp;
 	size_t len = assemble(in, tc->bytes);

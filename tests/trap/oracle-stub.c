@@ -177,7 +177,8 @@ static bool divide_error_pending(const ucontext_t *uc, uint64_t fault_rip)
 
 /*
  * Every invocation of the runtime's handler must resume right after the
- * instruction. A fault it does not resume from (a refusal, a fault
+ * instruction, or leave it where it was with SIGFPE queued (#DE). A fault
+ * it does not resume from (a refusal, a fault
  * elsewhere in the stub), and any fault in the native run, is recorded
  * in stub_fault and ends the stub's run; run_case() reports it.
  */

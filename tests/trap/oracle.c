@@ -5,21 +5,37 @@
  * Each case is one instruction, assembled here from its parts (prefixes,
  * REX, opcode, ModRM, SIB, displacement, immediate), placed in a stub that
  * loads all sixteen registers and RFLAGS from a struct, executes it and
- * stores everything back. It runs twice:
+ * stores everything back. It runs twice, or three times:
  *   native:  the regions' own pages are made readable and writable, so the
  *            instruction accesses plain memory;
+ *   probe:   (every form beyond the MOV family) natively again with the
+ *            regions read-only: a write fault there says the CPU writes
+ *            (a read-modify-write that writes, a store), none that it
+ *            does not (a load, a CMOVcc...);
  *   trapped: the regions are inaccessible again, and their callbacks act
  *            on a copy of the same initial memory.
  * The instruction, its address and every register value are identical in
- * both runs. Registers (RSP included), RFLAGS, all memory, the RIP the
- * handler resumes at and the sequence of callback accesses must agree.
- * Before the trapped run, the decoder's length, width and addresses are
- * checked against what the case was built to do.
+ * all runs. Registers (RSP included), RFLAGS, all memory, the RIP the
+ * handler resumes at and the sequence of callback accesses must agree: a
+ * read for what reads memory, then a write of the same width and place
+ * when the probe says the CPU writes. RFLAGS is compared whole where the
+ * decoder is for Intel (mmiodec_execute() sets the undefined flags as Intel
+ * CPUs do); else the flags its undefined_flags names for the case are left
+ * out. A DIV or IDIV that raises #DE natively (SIGFPE) must do the same
+ * trapped: SIGFPE with the same si_code (FPE_INTDIV) and si_addr, and the
+ * same registers at the signal. Before the trapped run, the decoder's op,
+ * length, width and addresses are checked against what the case was built
+ * to do. --facts prints, by kind of case, how the CPU reported the first
+ * fault on an inaccessible region (read or write) and whether it wrote a
+ * read-only one.
  *
- * Coverage: a systematic sweep (every form x operand size x register x
- * addressing form; every moffs form x size x segment x address size; every
- * string form x width x REP x DF x address size x layout), then --count
- * random cases (default 20000). "Optional" variants (redundant or
+ * Coverage: a systematic sweep (every MOV-family form x operand size x
+ * register x addressing form; every moffs form x size x segment x address
+ * size; every string form x width x REP x DF x address size x layout;
+ * every other form of src/forms.h x operand size x register (AH..BH
+ * included) x addressing form x RFLAGS input: all clear, all six
+ * arithmetic flags set, random), then --count random cases (default
+ * 20000) of all these kinds. --no-sweep runs the random cases only. "Optional" variants (redundant or
  * contradictory prefixes, an ignored REX, F2/F3 on a plain MOV) may be
  * refused by the decoder, but if it accepts them it must agree with the
  * CPU.
