@@ -29,7 +29,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 crashed=0
-for target in ${TARGETS:-decode emulate zydis}; do
+for target in ${TARGETS:-decode emulate execute zydis}; do
 	exe=$build/fuzz/fuzz-$target
 	if [ ! -x "$exe" ]; then
 		echo "fuzz-$target: not built, skipped"

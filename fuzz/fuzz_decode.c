@@ -16,6 +16,7 @@
 
 #include "fuzz_common.h"
 #include "../src/decode_general.h"
+#include "../src/forms.h"
 
 #define NOT_TOUCHED UINT64_C(0x5ea7ed5ea7ed5ea7)
 
@@ -149,9 +150,70 @@ static void check_string_operand(const struct fuzz_case *c,
 		FUZZ_CHECK(c, m->segment == MMIODEC_SEG_ES);
 }
 
+/* What an op does with memory (include/mmiodec.h, enum mmiodec_dir):
+ * READ for the compares, MUL/DIV and CMOVcc; READ_WRITE for the
+ * read-modify-writes; the MOV family either way; ALU with the register
+ * first reads memory only. 0: depends on the form. */
+static unsigned op_direction(const struct mmiodec_insn *in)
+{
+	switch (in->op) {
+	case MMIODEC_OP_CMP: case MMIODEC_OP_TEST: case MMIODEC_OP_BT:
+	case MMIODEC_OP_MUL: case MMIODEC_OP_IMUL: case MMIODEC_OP_DIV:
+	case MMIODEC_OP_IDIV: case MMIODEC_OP_CMOVCC:
+	case MMIODEC_OP_MOVZX: case MMIODEC_OP_MOVSX: case MMIODEC_OP_MOVSXD:
+	case MMIODEC_OP_LODS:
+		return MMIODEC_DIR_READ;
+	case MMIODEC_OP_ADD: case MMIODEC_OP_OR: case MMIODEC_OP_ADC:
+	case MMIODEC_OP_SBB: case MMIODEC_OP_AND: case MMIODEC_OP_SUB:
+	case MMIODEC_OP_XOR:
+		return in->reg_first ? MMIODEC_DIR_READ : MMIODEC_DIR_READ_WRITE;
+	case MMIODEC_OP_NOT: case MMIODEC_OP_NEG: case MMIODEC_OP_INC:
+	case MMIODEC_OP_DEC: case MMIODEC_OP_XCHG: case MMIODEC_OP_CMPXCHG:
+	case MMIODEC_OP_XADD: case MMIODEC_OP_CMPXCHG8B:
+	case MMIODEC_OP_CMPXCHG16B: case MMIODEC_OP_BTS: case MMIODEC_OP_BTR:
+	case MMIODEC_OP_BTC: case MMIODEC_OP_ROL: case MMIODEC_OP_ROR:
+	case MMIODEC_OP_RCL: case MMIODEC_OP_RCR: case MMIODEC_OP_SHL:
+	case MMIODEC_OP_SHR: case MMIODEC_OP_SAR: case MMIODEC_OP_SHLD:
+	case MMIODEC_OP_SHRD: case MMIODEC_OP_MOVS:
+		return MMIODEC_DIR_READ_WRITE;
+	case MMIODEC_OP_SETCC: case MMIODEC_OP_MOVNTI: case MMIODEC_OP_STOS:
+		return MMIODEC_DIR_WRITE;
+	default: /* MOV, MOVBE */
+		return 0;
+	}
+}
+
+static bool is_shift(unsigned op)
+{
+	return op >= MMIODEC_OP_ROL && op <= MMIODEC_OP_SAR;
+}
+
+/* The forms with no register operand: the immediate stores, MOVS, the
+ * one-operand updates, SETcc, and the immediate forms but IMUL and
+ * SHLD/SHRD (which have both); shifts by CL name CL. */
+static bool has_no_register(const struct mmiodec_insn *in)
+{
+	switch (in->op) {
+	case MMIODEC_OP_MOVS: case MMIODEC_OP_NOT: case MMIODEC_OP_NEG:
+	case MMIODEC_OP_INC: case MMIODEC_OP_DEC: case MMIODEC_OP_SETCC:
+		return true;
+	case MMIODEC_OP_IMUL: case MMIODEC_OP_SHLD: case MMIODEC_OP_SHRD:
+		return false;
+	default:
+		return in->has_immediate;
+	}
+}
+
 static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 {
-	FUZZ_CHECK(c, in->op >= MMIODEC_OP_MOV && in->op <= MMIODEC_OP_LODS);
+	bool mov_family = in->op <= MMIODEC_OP_LODS || in->op == MMIODEC_OP_MOVBE;
+	bool accumulate = in->op == MMIODEC_OP_MUL || in->op == MMIODEC_OP_DIV ||
+			  in->op == MMIODEC_OP_IDIV ||
+			  (in->op == MMIODEC_OP_IMUL && !in->reg_first);
+	bool wide = in->op == MMIODEC_OP_CMPXCHG8B || in->op == MMIODEC_OP_CMPXCHG16B;
+	unsigned direction = op_direction(in);
+
+	FUZZ_CHECK(c, in->op >= MMIODEC_OP_MOV && in->op < MMIODEC_OP_COUNT);
 	FUZZ_CHECK(c, in->mode == c->mode);
 	if (c->mode == MMIODEC_MODE_64)
 		FUZZ_CHECK(c, in->address_size == 32 || in->address_size == 64);
@@ -159,13 +221,19 @@ static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 		FUZZ_CHECK(c, in->address_size == 16 || in->address_size == 32);
 	FUZZ_CHECK(c, in->operand_size == 2 || in->operand_size == 4 ||
 			      in->operand_size == 8);
-	FUZZ_CHECK(c, is_width(in->width));
+	FUZZ_CHECK(c, is_width(in->width) ||
+			      (in->width == 16 && in->op == MMIODEC_OP_CMPXCHG16B));
 	FUZZ_CHECK(c, is_width(in->dest_width));
-	FUZZ_CHECK(c, in->dest_width >= in->width);
+	if (mov_family)
+		FUZZ_CHECK(c, in->dest_width >= in->width);
 	if (c->mode != MMIODEC_MODE_64)
-		FUZZ_CHECK(c, in->operand_size != 8 && in->dest_width != 8);
+		FUZZ_CHECK(c, in->operand_size != 8 && in->dest_width != 8 &&
+				      in->width != 16);
 	FUZZ_CHECK(c, in->extend <= MMIODEC_EXTEND_SIGN);
-	if (in->extend == MMIODEC_EXTEND_NONE)
+	if (in->extend != MMIODEC_EXTEND_NONE)
+		FUZZ_CHECK(c, in->op == MMIODEC_OP_MOVZX || in->op == MMIODEC_OP_MOVSX ||
+				      in->op == MMIODEC_OP_MOVSXD);
+	if (in->extend == MMIODEC_EXTEND_NONE && mov_family)
 		FUZZ_CHECK(c, in->dest_width == in->width);
 
 	FUZZ_CHECK(c, in->rep <= MMIODEC_REP_REPNE);
@@ -176,13 +244,33 @@ static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 	else
 		FUZZ_CHECK(c, in->rep == MMIODEC_REP_NONE && !in->repeat);
 
+	/* the new fields */
+	FUZZ_CHECK(c, in->locked <= 1 && in->reg_first <= 1 && in->condition <= 15);
+	if (in->locked)
+		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ_WRITE && !is_string_op(in->op));
+	if (in->op == MMIODEC_OP_XCHG)
+		FUZZ_CHECK(c, in->locked);
+	if (in->op != MMIODEC_OP_SETCC && in->op != MMIODEC_OP_CMOVCC)
+		FUZZ_CHECK(c, in->condition == 0);
+	if (in->reg_first)
+		FUZZ_CHECK(c, in->reg_kind != MMIODEC_REG_KIND_NONE);
+	FUZZ_CHECK(c, in->reserved[0] == 0 && in->reserved[1] == 0 && in->reserved[2] == 0);
+
 	FUZZ_CHECK(c, in->has_immediate <= 1);
 	if (in->has_immediate) {
-		FUZZ_CHECK(c, in->op == MMIODEC_OP_MOV &&
-				      in->direction == MMIODEC_DIR_WRITE);
+		FUZZ_CHECK(c, in->op == MMIODEC_OP_MOV || (in->op >= MMIODEC_OP_ADD &&
+							   in->op <= MMIODEC_OP_TEST) ||
+				      in->op == MMIODEC_OP_IMUL || is_shift(in->op) ||
+				      (in->op >= MMIODEC_OP_BT && in->op <= MMIODEC_OP_BTC) ||
+				      in->op == MMIODEC_OP_SHLD || in->op == MMIODEC_OP_SHRD);
+		if (in->op == MMIODEC_OP_MOV)
+			FUZZ_CHECK(c, in->direction == MMIODEC_DIR_WRITE);
 		if (in->width < 8)
 			FUZZ_CHECK(c, in->immediate >> (8 * in->width) == 0);
-		else /* imm32 sign-extended */
+		else if (is_shift(in->op) || in->op >= MMIODEC_OP_BT)
+			/* counts and bit offsets: an imm8, zero-extended */
+			FUZZ_CHECK(c, in->immediate <= 0xff);
+		else /* imm32 (or imm8) sign-extended */
 			FUZZ_CHECK(c, (int64_t)in->immediate ==
 					      (int32_t)(uint32_t)in->immediate);
 	} else {
@@ -190,30 +278,47 @@ static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 	}
 
 	FUZZ_CHECK(c, in->reg_kind <= MMIODEC_REG_KIND_GPR_HIGH8);
-	FUZZ_CHECK(c, (in->reg_kind == MMIODEC_REG_KIND_NONE) ==
-			      (in->has_immediate || in->op == MMIODEC_OP_MOVS));
+	FUZZ_CHECK(c, (in->reg_kind == MMIODEC_REG_KIND_NONE) == has_no_register(in));
 	if (in->reg_kind == MMIODEC_REG_KIND_GPR)
 		FUZZ_CHECK(c, in->reg < (c->mode == MMIODEC_MODE_64 ? 16 : 8));
 	if (in->reg_kind == MMIODEC_REG_KIND_GPR_HIGH8)
-		FUZZ_CHECK(c, in->reg < 4 && in->op == MMIODEC_OP_MOV &&
-				      in->width == 1);
+		FUZZ_CHECK(c, in->reg < 4 && in->dest_width == 1);
 
 	/* the forms whose memory access is the operand size (MOVNTI is
-	 * m32 at operand size 16) */
+	 * m32 at operand size 16; SETcc is a byte; CMPXCHG8B/16B twice) */
 	if (in->width != 1 && in->op != MMIODEC_OP_MOVZX &&
 	    in->op != MMIODEC_OP_MOVSX && in->op != MMIODEC_OP_MOVSXD &&
-	    in->op != MMIODEC_OP_MOVNTI)
+	    in->op != MMIODEC_OP_MOVNTI && !wide)
 		FUZZ_CHECK(c, in->width == in->operand_size);
+	if (direction)
+		FUZZ_CHECK(c, in->direction == direction);
+	else
+		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ ||
+				      in->direction == MMIODEC_DIR_WRITE);
+	/* a register named at a width of its own */
+	if (accumulate) {
+		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_GPR && in->reg == MMIODEC_RAX);
+		FUZZ_CHECK(c, in->dest_width == (in->width == 1 && (in->op == MMIODEC_OP_DIV ||
+								    in->op == MMIODEC_OP_IDIV)
+							 ? 2u : in->width));
+	} else if (wide) {
+		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_GPR && in->reg == MMIODEC_RAX);
+		FUZZ_CHECK(c, in->dest_width * 2 == in->width);
+		FUZZ_CHECK(c, (in->width == 16) == (in->op == MMIODEC_OP_CMPXCHG16B));
+	} else if (is_shift(in->op) && in->reg_kind != MMIODEC_REG_KIND_NONE) {
+		FUZZ_CHECK(c, in->reg == MMIODEC_RCX && in->dest_width == 1);
+	} else if (!mov_family && in->op != MMIODEC_OP_IMUL) {
+		FUZZ_CHECK(c, in->dest_width == in->width);
+	}
+	if (in->op == MMIODEC_OP_SETCC)
+		FUZZ_CHECK(c, in->width == 1);
 
 	switch (in->op) {
 	case MMIODEC_OP_MOV:
-		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ ||
-				      in->direction == MMIODEC_DIR_WRITE);
 		FUZZ_CHECK(c, in->extend == MMIODEC_EXTEND_NONE);
 		break;
 	case MMIODEC_OP_MOVZX:
 	case MMIODEC_OP_MOVSX:
-		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ);
 		FUZZ_CHECK(c, in->extend == (in->op == MMIODEC_OP_MOVZX ?
 						     MMIODEC_EXTEND_ZERO :
 						     MMIODEC_EXTEND_SIGN));
@@ -222,32 +327,32 @@ static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 		break;
 	case MMIODEC_OP_MOVSXD:
 		FUZZ_CHECK(c, c->mode == MMIODEC_MODE_64);
-		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ);
 		FUZZ_CHECK(c, in->extend != MMIODEC_EXTEND_ZERO);
 		FUZZ_CHECK(c, in->width == 2 || in->width == 4);
 		FUZZ_CHECK(c, in->dest_width == in->operand_size);
 		break;
 	case MMIODEC_OP_MOVNTI:
-		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_WRITE);
 		FUZZ_CHECK(c, in->width == 4 || in->width == 8);
 		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_GPR);
 		break;
 	case MMIODEC_OP_MOVS:
-		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ_WRITE);
 		check_string_operand(c, &in->mem[0], MMIODEC_RDI);
 		check_string_operand(c, &in->mem[1], MMIODEC_RSI);
 		break;
 	case MMIODEC_OP_STOS:
-		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_WRITE);
 		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_GPR &&
 				      in->reg == MMIODEC_RAX);
 		check_string_operand(c, &in->mem[0], MMIODEC_RDI);
 		break;
 	case MMIODEC_OP_LODS:
-		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ);
 		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_GPR &&
 				      in->reg == MMIODEC_RAX);
 		check_string_operand(c, &in->mem[0], MMIODEC_RSI);
+		break;
+	case MMIODEC_OP_MOVBE:
+		FUZZ_CHECK(c, in->width != 1 && in->reg_kind == MMIODEC_REG_KIND_GPR);
+		break;
+	default:
 		break;
 	}
 
@@ -407,6 +512,18 @@ static uint64_t model_address(const struct mmiodec_insn *in,
 		ea += r->gpr[m->base];
 	if (m->index != MMIODEC_NO_REG)
 		ea += r->gpr[m->index] * m->scale;
+	/* BT* with a register bit offset: the operand-size unit the signed
+	 * offset falls in, floor(offset / bits) units away */
+	if (in->op >= MMIODEC_OP_BT && in->op <= MMIODEC_OP_BTC && !in->has_immediate) {
+		unsigned bits = 8 * in->width;
+		uint64_t raw = fuzz_wrap(r->gpr[in->reg], bits);
+		int64_t offset = (raw >> (bits - 1)) & 1 ? (int64_t)(raw | ~fuzz_wrap(UINT64_MAX, bits))
+							 : (int64_t)raw;
+		int64_t units = offset >= 0 ? offset / (int64_t)bits
+					    : -((-(offset + 1)) / (int64_t)bits) - 1;
+
+		ea += (uint64_t)units * in->width;
+	}
 	ea = fuzz_wrap(ea, m->address_size);
 	if (in->mode != MMIODEC_MODE_64)
 		return fuzz_wrap(r->seg_base[m->segment] + ea, 32);
@@ -474,8 +591,13 @@ static void check_store_value(const struct fuzz_case *c,
 		FUZZ_CHECK(c, got == 0);
 		return;
 	}
-	if (in->direction != MMIODEC_DIR_WRITE)
+	/* only the MOV family's stores; mmiodec_execute() does the rest */
+	if (in->direction != MMIODEC_DIR_WRITE ||
+	    (in->op != MMIODEC_OP_MOV && in->op != MMIODEC_OP_MOVNTI &&
+	     in->op != MMIODEC_OP_STOS)) {
+		FUZZ_CHECK(c, got == 0);
 		return;
+	}
 	if (in->has_immediate)
 		want = in->immediate;
 	else if (in->reg_kind == MMIODEC_REG_KIND_GPR_HIGH8)
@@ -492,7 +614,10 @@ static void check_complete_load(const struct fuzz_case *c,
 	struct mmiodec_regs got = c->regs, want = c->regs;
 	uint64_t care[16];
 	bool is_load = in->status == MMIODEC_OK &&
-		       in->direction == MMIODEC_DIR_READ;
+		       in->direction == MMIODEC_DIR_READ &&
+		       (in->op == MMIODEC_OP_MOV || in->op == MMIODEC_OP_MOVZX ||
+			in->op == MMIODEC_OP_MOVSX || in->op == MMIODEC_OP_MOVSXD ||
+			in->op == MMIODEC_OP_LODS);
 	unsigned high8 = in->reg_kind == MMIODEC_REG_KIND_GPR_HIGH8;
 
 	care_all(care);
@@ -593,12 +718,12 @@ static const char *const status_names[] = {
 	"bad-argument", "vendor-dependent",
 };
 
-static const char *const mnemonics[] = {
-	[MMIODEC_OP_MOV] = "mov",       [MMIODEC_OP_MOVZX] = "movzx",
-	[MMIODEC_OP_MOVSX] = "movsx",   [MMIODEC_OP_MOVSXD] = "movsxd",
-	[MMIODEC_OP_MOVNTI] = "movnti", [MMIODEC_OP_MOVS] = "movs",
-	[MMIODEC_OP_STOS] = "stos",     [MMIODEC_OP_LODS] = "lods",
-};
+#define OP_MNEMONIC(op, mnemonic, kind) [MMIODEC_OP_##op] = mnemonic,
+static const char *const mnemonics[MMIODEC_OP_COUNT] = { MMIODEC_OPS(OP_MNEMONIC) };
+#undef OP_MNEMONIC
+#define CONDITION_NAME(name) name,
+static const char *const condition_names[16] = { MMIODEC_CONDITIONS(CONDITION_NAME) };
+#undef CONDITION_NAME
 
 static char width_suffix(unsigned width)
 {
@@ -646,6 +771,8 @@ static void check_names(const struct fuzz_case *c,
 		if (is_string_op(in->op))
 			FUZZ_CHECK(c, mnemonic[n] == width_suffix(in->width) &&
 					      mnemonic[n + 1] == '\0');
+		else if (in->op == MMIODEC_OP_SETCC || in->op == MMIODEC_OP_CMOVCC)
+			FUZZ_CHECK(c, strcmp(mnemonic + n, condition_names[in->condition & 15]) == 0);
 		else
 			FUZZ_CHECK(c, mnemonic[n] == '\0');
 

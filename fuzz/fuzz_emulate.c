@@ -6,10 +6,14 @@
  * outside it reads give a fixed pattern and writes are dropped. REP string
  * instructions run iteration by iteration (at most MAX_ITERATIONS).
  *
+ * Every other supported instruction is finished by mmiodec_execute() on
+ * the value read from the fake memory (fuzz-execute checks its invariants
+ * one by one).
+ *
  * What must hold: no crash and no undefined behaviour (ASan, UBSan), every
  * linear address within the mode's address space, a repeated instruction
  * completes after exactly rCX iterations, and RIP ends past the
- * instruction.
+ * instruction (or stays on it after a divide error).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -83,14 +87,51 @@ static uint64_t operand_address(const struct fuzz_case *c,
 	return linear;
 }
 
-/* One iteration's memory accesses, as a handler does them. */
+/*
+ * Any other instruction, as a handler finishes it: read mem[0] when the
+ * instruction reads, mmiodec_execute(), write what it says. Returns false
+ * on #DE (nothing changed, RIP on the instruction).
+ */
+static bool execute(const struct fuzz_case *c, const struct mmiodec_insn *in,
+		    struct mmiodec_regs *regs, struct fake_memory *m)
+{
+	uint64_t target = operand_address(c, in, regs, 0);
+	uint64_t loaded[2] = { 0, 0 };
+	struct mmiodec_exec out;
+	struct mmiodec_regs before = *regs;
+	unsigned first = in->width > 8 ? 8 : in->width;
+	enum mmiodec_exec_status status;
+
+	if (in->direction != MMIODEC_DIR_WRITE) {
+		loaded[0] = memory_read(m, target, first);
+		if (in->width > 8)
+			loaded[1] = memory_read(m, fuzz_wrap(target + 8, m->address_bits),
+						in->width - 8);
+	}
+	status = mmiodec_execute(in, regs, loaded, &out);
+	FUZZ_CHECK(c, status == MMIODEC_EXEC_OK || status == MMIODEC_EXEC_DIVIDE_ERROR);
+	if (status != MMIODEC_EXEC_OK) {
+		FUZZ_CHECK(c, memcmp(regs, &before, sizeof(before)) == 0 && !out.writes);
+		return false;
+	}
+	if (out.writes) {
+		memory_write(m, target, first, out.store[0]);
+		if (in->width > 8)
+			memory_write(m, fuzz_wrap(target + 8, m->address_bits),
+				     in->width - 8, out.store[1]);
+	}
+	return true;
+}
+
+/* One iteration's memory accesses of a string instruction, as a handler
+ * does them. */
 static void access_memory(const struct fuzz_case *c,
 			  const struct mmiodec_insn *in,
 			  struct mmiodec_regs *regs, struct fake_memory *m)
 {
 	uint64_t target = operand_address(c, in, regs, 0);
 
-	if (in->direction == MMIODEC_DIR_READ_WRITE) {
+	if (in->op == MMIODEC_OP_MOVS) {
 		uint64_t source = operand_address(c, in, regs, 1);
 
 		memory_write(m, target, in->width,
@@ -173,15 +214,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mmiodec_advance_rip(&in, &regs);
 		done = true;
 	}
+	if (!is_string_op(in.op)) {
+		iterations = 1;
+		done = true;
+		if (!execute(&c, &in, &regs, &memory)) {
+			/* #DE: RIP stays on the instruction */
+			FUZZ_CHECK(&c, regs.rip == c.regs.rip);
+			fuzz_case_free(&c);
+			return 0;
+		}
+	}
 	while (!done && iterations < MAX_ITERATIONS) {
 		access_memory(&c, &in, &regs, &memory);
 		iterations++;
-		if (is_string_op(in.op)) {
-			done = mmiodec_string_step(&in, &regs);
-		} else {
-			mmiodec_advance_rip(&in, &regs);
-			done = true;
-		}
+		done = mmiodec_string_step(&in, &regs);
 		if (!done)
 			FUZZ_CHECK(&c, regs.rip == c.regs.rip);
 	}

@@ -72,15 +72,62 @@ SUPPORTED = [
     ("xrelease-mov", (32, 64), "f38900"),
 ]
 
+# Tier 2: read-modify-write, compares, MUL/DIV, exchanges, bits, shifts,
+# conditions (decoded, emulated and executed).
+TIER2 = [
+    ("add-mem", (16, 32, 64), "0100"),
+    ("lock-add", (16, 32, 64), "f00100"),
+    ("add-load", (16, 32, 64), "0308"),
+    ("lock-adc-rex-w", (64,), "f0481118"),
+    ("sub-imm8-opsize", (16, 32, 64), "66832880"),
+    ("cmp-load", (16, 32, 64), "3a4801"),
+    ("xor-imm32", (32, 64), "8130ffffff7f"),
+    ("group1-82", (16, 32), "823001"),
+    ("test-imm", (16, 32, 64), "f60080"),
+    ("test-reg", (16, 32, 64), "8520"),
+    ("not-mem", (16, 32, 64), "f610"),
+    ("lock-neg", (16, 32, 64), "f0f718"),
+    ("mul-byte", (16, 32, 64), "f620"),
+    ("imul-1op", (16, 32, 64), "f728"),
+    ("div-byte", (16, 32, 64), "f630"),
+    ("idiv-rex-w", (64,), "48f738"),
+    ("imul-r-m", (16, 32, 64), "0faf00"),
+    ("imul-imm8", (16, 32, 64), "6b0080"),
+    ("imul-imm32", (32, 64), "690000000080"),
+    ("inc-mem", (16, 32, 64), "ff00"),
+    ("dec-byte", (16, 32, 64), "fe08"),
+    ("xchg-ah", (16, 32, 64), "8620"),
+    ("xchg-rex", (64,), "4c8700"),
+    ("cmpxchg", (16, 32, 64), "0fb108"),
+    ("lock-cmpxchg-byte", (16, 32, 64), "f00fb000"),
+    ("xadd", (16, 32, 64), "0fc100"),
+    ("cmpxchg8b", (16, 32, 64), "0fc708"),
+    ("lock-cmpxchg16b", (64,), "f0480fc708"),
+    ("bt-reg", (16, 32, 64), "0fa300"),
+    ("bts-imm", (16, 32, 64), "0fba2821"),
+    ("btc-reg-rex-w", (64,), "480fbb00"),
+    ("rol-imm", (16, 32, 64), "c00005"),
+    ("shl-1", (16, 32, 64), "d120"),
+    ("sar-cl", (16, 32, 64), "d338"),
+    ("sal-6", (16, 32, 64), "d330"),
+    ("rcr-cl-byte", (16, 32, 64), "d218"),
+    ("shld-imm", (16, 32, 64), "0fa40004"),
+    ("shrd-cl", (16, 32, 64), "0fad00"),
+    ("setz", (16, 32, 64), "0f9400"),
+    ("setnle", (16, 32, 64), "0f9f00"),
+    ("cmovb", (16, 32, 64), "0f4200"),
+    ("cmovnz-opsize", (16, 32, 64), "660f4500"),
+    ("movbe-load", (16, 32, 64), "0f38f000"),
+    ("movbe-store-rex-w", (64,), "480f38f100"),
+    ("crc32-not-movbe", (32, 64), "f20f38f000"),
+]
+
 OTHERS = [
     # valid, no memory or not emulated
     ("nop", (16, 32, 64), "90"),
     ("mov-reg-reg", (16, 32, 64), "89c8"),
     ("cpuid", (16, 32, 64), "0fa2"),
     ("call-rel", (32, 64), "e800000000"),
-    ("add-mem", (16, 32, 64), "0100"),
-    ("lock-add", (16, 32, 64), "f00100"),
-    ("inc-mem", (16, 32, 64), "ff00"),
     ("clflush", (16, 32, 64), "0fae38"),
     ("3dnow-pfadd", (32, 64), "0f0f009e"),
     ("sse-0f38", (32, 64), "660f380000"),
@@ -95,6 +142,8 @@ OTHERS = [
     ("bound", (32,), "620000"),
     # invalid or truncated
     ("lock-mov", (16, 32, 64), "f08900"),
+    ("lock-cmp", (16, 32, 64), "f03900"),
+    ("lock-bt", (16, 32, 64), "f00fa300"),
     ("push-es-64", (64,), "06"),
     ("ud0-short", (16, 32, 64), "0fff"),
     ("trunc-opcode", (16, 32, 64), "8b"),
@@ -144,13 +193,13 @@ def write(target, name, data):
 
 
 def main():
-    for target in ("decode", "emulate", "zydis"):
+    for target in ("decode", "emulate", "execute", "zydis"):
         directory = HERE / "corpus" / target
         if directory.is_dir():
             for old in directory.iterdir():
                 if old.name[:3] in ("16-", "32-", "64-"):
                     old.unlink()
-    for name, modes, text in SUPPORTED + OTHERS + FOUND:
+    for name, modes, text in SUPPORTED + TIER2 + OTHERS + FOUND:
         insn = bytes.fromhex(text)
         for mode in modes:
             base = f"{mode}-{name}"
@@ -158,12 +207,21 @@ def main():
             write("zydis", base, bytes([MODE_BITS[mode]]) + insn)
     # the emulator goes further only on supported forms; each gets one of
     # the register files in turn
-    for i, (name, modes, text) in enumerate(SUPPORTED):
+    for i, (name, modes, text) in enumerate(SUPPORTED + TIER2):
         insn = bytes.fromhex(text)
         for mode in modes:
             regs, header, seed = EMULATE_REGS[(i + mode) % len(EMULATE_REGS)]
             write("emulate", f"{mode}-{name}-{regs}",
                   bytes([MODE_BITS[mode] | header]) + seed + insn)
+    # mmiodec_execute(): every tier-2 seed with two register files, and a
+    # few MOV-family and string ones (NOT_HANDLED)
+    for i, (name, modes, text) in enumerate(TIER2 + SUPPORTED[:8] + SUPPORTED[30:34]):
+        insn = bytes.fromhex(text)
+        for mode in modes:
+            for k in (0, 3):
+                regs, header, seed = EMULATE_REGS[(i + mode + k) % len(EMULATE_REGS)]
+                write("execute", f"{mode}-{name}-{regs}",
+                      bytes([MODE_BITS[mode] | header]) + seed + insn)
     # a few decode seeds with DF and an explicit register seed
     write("decode", "64-rep-movs-df-seeded",
           bytes([MODE_BITS[64] | DF | SEED | flavour(7)])

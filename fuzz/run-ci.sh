@@ -34,7 +34,7 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 
 ok=0
 failed=0
-for target in decode emulate zydis; do
+for target in decode emulate execute zydis; do
 	exe=$build/fuzz/fuzz-$target
 	if [ ! -x "$exe" ]; then
 		# fuzz-zydis is built only where Zydis is found
