@@ -471,7 +471,11 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 	    op == MMIODEC_OP_MOVS || op == MMIODEC_OP_STOS ||
 	    op == MMIODEC_OP_LODS || (reads && !loaded) ||
 	    (bytes != 1 && bytes != 2 && bytes != 4 && bytes != 8 &&
-	     !(bytes == 16 && op == MMIODEC_OP_CMPXCHG16B)))
+	     !(bytes == 16 && op == MMIODEC_OP_CMPXCHG16B)) ||
+	    /* widths no such form has (a hand-made descriptor) */
+	    (bytes == 1 && (op == MMIODEC_OP_SHLD || op == MMIODEC_OP_SHRD)) ||
+	    (op == MMIODEC_OP_CMPXCHG8B && bytes != 8) ||
+	    (op == MMIODEC_OP_CMPXCHG16B && bytes != 16))
 		return MMIODEC_EXEC_NOT_HANDLED;
 	if (reads)
 		m = loaded[0] & mask;
