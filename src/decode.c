@@ -569,10 +569,11 @@ static MMIODEC_NOINLINE void describe_special(struct mmiodec_insn *insn,
  */
 static MMIODEC_ALWAYS_INLINE void
 describe_form(struct mmiodec_insn *insn, const struct form_info *f,
-	      unsigned opcode, unsigned operand_size, unsigned rex,
-	      uint8_t modrm, bool lock, const uint8_t *imm, unsigned imm_size)
+	      unsigned width_rule, unsigned opcode, unsigned operand_size,
+	      unsigned rex, uint8_t modrm, bool lock, const uint8_t *imm,
+	      unsigned imm_size)
 {
-	unsigned width = width_by_rule[f->width][operand_size / 4];
+	unsigned width = width_by_rule[width_rule][operand_size / 4];
 	unsigned direction = FORM_DIRECTION(f);
 	unsigned extend = FORM_EXTEND(f);
 	/* MOVZX, MOVSX, MOVSXD: the register is at the operand size */
@@ -706,6 +707,7 @@ static void describe_string(const struct decode_state *d, struct mmiodec_insn *i
 	} else {
 		insn->op = MMIODEC_OP_LODS;
 		insn->direction = MMIODEC_DIR_READ;
+		insn->reg_first = true;     /* Zydis: al, [rsi] */
 		insn->mem[0] = src;
 		insn->mem_count = 1;
 		set_register(insn, d->p.rex, MMIODEC_RAX, width);
@@ -772,7 +774,6 @@ static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 	} else if (string) {
 		describe_string(d, insn);
 	} else {
-		struct form_info vendor_form = *f;
 		struct mmiodec_mem *m = &insn->mem[0];
 		if (d->address_size == 16)
 			modrm_memory16(m, d->modrm);
@@ -784,9 +785,9 @@ static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 					      d->disp_size);
 		m->address_size = d->address_size;
 		/* AMD's MOVSXD r16, m32: the dword's bits 15:0 land in r16 */
-		if (d->vendor_effect == VENDOR_READS_DWORD && f->width == FW_MOVSXD)
-			vendor_form.width = FW_DWORD;
-		describe_form(insn, &vendor_form, d->opcode, d->operand_size, d->p.rex,
+		unsigned width_rule = d->vendor_effect == VENDOR_READS_DWORD &&
+				      f->width == FW_MOVSXD ? FW_DWORD : f->width;
+		describe_form(insn, f, width_rule, d->opcode, d->operand_size, d->p.rex,
 			      d->modrm, d->p.has_lock, d->bytes + d->imm_pos, d->imm_size);
 	}
 	return true;
@@ -1227,8 +1228,9 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	modrm_memory(m, modrm, sib, rex, true);
 	m->displacement = sign_extend(load_le(bytes + disp_pos, disp_size), disp_size);
 	m->address_size = 64;
-	describe_form(insn, &form_infos[form], opcode, operand_size, rex, modrm,
-		      false, bytes + disp_pos + disp_size, imm_size);
+	describe_form(insn, &form_infos[form], form_infos[form].width, opcode,
+		      operand_size, rex, modrm, false, bytes + disp_pos + disp_size,
+		      imm_size);
 	return MMIODEC_OK;
 }
 
