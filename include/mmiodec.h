@@ -411,9 +411,10 @@ struct mmiodec_mem {
  * @condition: for SETcc and CMOVcc the condition, 0-15 as in the opcode's
  *	low nibble (0 O, 1 NO, 2 B, 3 NB, 4 Z, 5 NZ, 6 BE, 7 NBE, 8 S, 9 NS,
  *	A P, B NP, C L, D NL, E LE, F NLE); else 0
- * @reg_first: the register is the first operand in Intel syntax (MOV r,
- *	m; ADD r, m; CMP r, m; IMUL r, m; CMOVcc...), not the memory operand;
- *	it matters for CMP, where it says which is subtracted from which
+ * @reg_first: the register is the first operand, as Zydis lists them
+ *	(the loads: MOV r, m, A0/A1, LODS, MOVZX...; ADD r, m; CMP r, m;
+ *	IMUL r, m; CMOVcc...), not the memory operand; it matters for CMP,
+ *	where it says which is subtracted from which
  * @reserved: zero
  *
  * Plain data, 64 bytes, no pointer into the input. When status is not
