@@ -397,7 +397,9 @@ struct mmiodec_mem {
  *	string instruction (the CPU repeats MOVS/STOS/LODS under either F2 or
  *	F3, and ignores ZF for them)
  * @mode: enum mmiodec_mode it was decoded in
- * @operand_size: effective operand size in bytes (2, 4, 8)
+ * @operand_size: effective operand size in bytes (2, 4, 8); 4 for
+ *	CMPXCHG8B, whose halves are EDX:EAX whatever 66 says (8 for
+ *	CMPXCHG16B), as Zydis has it
  * @address_size: effective address size in bits
  * @vendor: enum mmiodec_vendor the bytes were decoded for (set whenever
  *	status is not BAD_ARGUMENT)

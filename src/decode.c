@@ -544,7 +544,9 @@ static MMIODEC_NOINLINE void describe_special(struct mmiodec_insn *insn,
 		/* as Zydis names it: AL for MUL, AX for a byte DIV, EAX or
 		 * RAX for CMPXCHG8B/16B (REX.W makes it 16B) */
 		if (f->width == FW_DOUBLE) {
+			/* halves of 4 bytes whatever 66 says, 8 with REX.W */
 			width /= 2;
+			insn->operand_size = (uint8_t)width;
 			if (width == 8)
 				insn->op = MMIODEC_OP_CMPXCHG16B;
 		} else if (width == 1 && (f->op == MMIODEC_OP_DIV ||

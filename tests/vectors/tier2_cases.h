@@ -69,7 +69,8 @@ static const struct decode_case tier2_exchange_cases[] = {
 	{ 64, "0F C0 03",              "xadd ldst w1 al ds:[rbx] o4 a64" },
 	{ 64, "0F C7 0B",              "cmpxchg8b ldst w8 d4 eax ds:[rbx] o4 a64" },
 	{ 64, "F0 48 0F C7 0B",        "cmpxchg16b ldst w16 d8 rax ds:[rbx] lock o8 a64" },
-	{ 16, "0F C7 0F",              "cmpxchg8b ldst w8 d4 eax ds:[bx] o2 a16" },
+	{ 16, "0F C7 0F",              "cmpxchg8b ldst w8 d4 eax ds:[bx] o4 a16" },
+	{ 64, "66 0F C7 0B",           "cmpxchg8b ldst w8 d4 eax ds:[rbx] o4 a64" },
 	{ 64, "0F C7 C8",              "invalid" },
 };
 
