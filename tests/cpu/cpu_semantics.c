@@ -398,7 +398,7 @@ static uint8_t *native_mem, *native_ro, *emu_mem;
 
 struct stats {
 	unsigned long cases, divide_errors, writes, mismatches, probes,
-		probe_mismatches;
+		probe_mismatches, not_compared;
 	unsigned long flag_mismatch[MMIODEC_OP_COUNT][4][12];
 	unsigned long op_cases[MMIODEC_OP_COUNT];
 };
@@ -448,6 +448,18 @@ static void report(const struct mmiodec_insn *insn, const uint8_t *bytes,
 			       " emulated 0x%016" PRIx64 "%s\n", gpr_names[i],
 			       before->gpr[i], native->gpr[i], emu->gpr[i],
 			       native->gpr[i] != emu->gpr[i] ? "  <--" : "");
+}
+
+/* A 16-bit SHLD/SHRD by more than 16 (masked), whose result the SDM
+ * leaves undefined. */
+static bool undefined_result(const struct mmiodec_insn *insn,
+			     const struct cpu_state *in)
+{
+	if ((insn->op != MMIODEC_OP_SHLD && insn->op != MMIODEC_OP_SHRD) ||
+	    insn->width != 2)
+		return false;
+	uint64_t count = insn->has_immediate ? insn->immediate : in->gpr[MMIODEC_RCX];
+	return (count & 31) > 16;
 }
 
 /*
@@ -532,8 +544,19 @@ static bool run_case(const struct variant *v, const struct cpu_state *in,
 		       "execute status");
 		return true;
 	}
+	/* Measured on Intel only (see the README): whether a CPU writes a
+	 * value it leaves unchanged (a shift by 0, a failed CMPXCHG...), and
+	 * the result of a 16-bit SHLD/SHRD by more than 16, which the SDM
+	 * leaves undefined. Elsewhere those are not compared. */
+	bool unmeasured_write = cpu.vendor != MMIODEC_VENDOR_INTEL && out.writes &&
+				!memcmp(out.store, loaded, access);
+	if (cpu.vendor != MMIODEC_VENDOR_INTEL && undefined_result(&insn, in)) {
+		st.not_compared++;
+		return true;
+	}
 	st.probes += probe;
-	if (probe && (probe_sig == SIGSEGV) != (out.writes != 0)) {
+	if (probe && !unmeasured_write &&
+	    (probe_sig == SIGSEGV) != (out.writes != 0)) {
 		st.probe_mismatches++;
 		report(&insn, bytes, len, in, &native, &regs, mem_lo,
 		       probe_sig == SIGSEGV ? "the CPU writes, execute does not"
@@ -806,6 +829,10 @@ int main(int argc, char **argv)
 	       "them in whether memory is written), %u forms not covered\n",
 	       st.cases, st.divide_errors, st.writes, st.probes,
 	       st.mismatches, st.probe_mismatches, untested);
+	if (st.not_compared)
+		printf("%lu cases not compared: 16-bit SHLD/SHRD by more than "
+		       "16, whose result only Intel's CPUs were measured for\n",
+		       st.not_compared);
 	static const char *flag_names[12] = { "CF", "", "PF", "", "AF", "",
 					      "ZF", "SF", "", "", "", "OF" };
 	for (unsigned op = 0; op < MMIODEC_OP_COUNT; op++)

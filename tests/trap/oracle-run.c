@@ -570,6 +570,39 @@ static uint64_t compared_flags(const struct test_case *tc)
 	return ~(uint64_t)out.undefined_flags;
 }
 
+/*
+ * What was measured on Intel's CPUs only (see the README): whether a CPU
+ * writes a value it leaves unchanged (a shift by 0, a failed CMPXCHG, a
+ * BTS of a set bit...: mmiodec says it does), and the result of a 16-bit
+ * SHLD/SHRD by more than 16, which the SDM leaves undefined. On another
+ * vendor neither is held against the runtime.
+ */
+static bool unchanged_write(const struct test_case *tc)
+{
+	struct mmiodec_regs regs = decoded_regs;
+	struct mmiodec_exec out;
+	uint64_t loaded[2] = { 0, 0 };
+
+	if (!tc->op || oracle_vendor == MMIODEC_VENDOR_INTEL)
+		return false;
+	initial_operand(tc, loaded);
+	return mmiodec_execute(&decoded_insn, &regs, loaded, &out) ==
+		       MMIODEC_EXEC_OK &&
+	       out.writes && !memcmp(out.store, loaded, decoded_insn.width);
+}
+
+static bool undefined_result(const struct test_case *tc)
+{
+	const struct mmiodec_insn *insn = &decoded_insn;
+	if (!tc->op || oracle_vendor == MMIODEC_VENDOR_INTEL ||
+	    (insn->op != MMIODEC_OP_SHLD && insn->op != MMIODEC_OP_SHRD) ||
+	    insn->width != 2)
+		return false;
+	uint64_t count = insn->has_immediate ? insn->immediate
+					     : decoded_regs.gpr[MMIODEC_RCX];
+	return (count & 31) > 16;
+}
+
 static bool same_divide_error(const struct divide_error *a,
 			      const struct divide_error *b)
 {
@@ -610,6 +643,10 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 		stats.vendor_dependent++;
 		return;
 	default:
+		return;
+	}
+	if (undefined_result(tc)) {
+		stats.not_compared++;
 		return;
 	}
 	if (tc->optional)
@@ -699,7 +736,7 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 			fact->no_write += !wrote;
 		}
 		if (tc->write_rule == WRITE_IF_CPU) {
-			expected.log_count += wrote;
+			expected.log_count += wrote || unchanged_write(tc);
 		} else if (wrote != (tc->log_count && tc->log[0].write)) {
 			if (fail_header(wrote ? "the CPU writes a read-only "
 						"region where the case expects "

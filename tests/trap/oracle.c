@@ -452,6 +452,9 @@ int main(int argc, char **argv)
 	if (stats.vendor_dependent)
 		printf("; %u vendor-dependent forms not run (vendor unknown)",
 		       stats.vendor_dependent);
+	if (stats.not_compared)
+		printf("; %u 16-bit SHLD/SHRD by more than 16 not run (their "
+		       "result was measured on Intel only)", stats.not_compared);
 	printf("\ncpu-oracle: of those, %u of the forms beyond the MOV family "
 	       "(%u raised #DE natively)\n", stats.tier2, stats.divide_errors);
 	if (show_facts)

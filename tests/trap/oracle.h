@@ -366,6 +366,7 @@ void watch_fpe(int sig, siginfo_t *info, void *context);
 
 struct stats {
 	unsigned cases, failures, skipped, optional_refused, optional_run;
+	unsigned not_compared;   /* results measured on Intel only */
 	unsigned vendor_dependent; /* not run: the vendor is not known */
 	unsigned native_faults, trapped_faults;
 	unsigned tier2, divide_errors;
