@@ -5,7 +5,7 @@
  * the same checks (check_case() of tests/unit/decode_text.c), then a few
  * calls of each emulation helper. Prints a summary to the kernel log:
  *
- *	mmiodec selftest: 740 of 740 cases passed (32 tables), 13 of 13 helper checks
+ *	mmiodec selftest: 741 of 741 cases passed (32 tables), 13 of 13 helper checks
  *	mmiodec selftest: PASS
  *
  * and each failure before it; loading fails (-EINVAL) when one fails.

@@ -14,6 +14,7 @@
  */
 #include "mmiodec.h"
 #include "compiler.h"
+#include "gpr.h"
 
 #define CF (1u << 0)
 #define PF (1u << 2)
@@ -29,49 +30,9 @@ struct flags {
 	uint32_t undefined; /* flags the SDM leaves undefined here */
 };
 
-static uint64_t mask_of(unsigned bytes)
-{
-	return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
-}
-
-static uint64_t sign_extend(uint64_t value, unsigned bytes)
-{
-	if (bytes >= 8)
-		return value;
-	uint64_t sign = 1ull << (8 * bytes - 1);
-	value &= mask_of(bytes);
-	return (value ^ sign) - sign;
-}
-
 static uint64_t msb(uint64_t value, unsigned bits)
 {
 	return (value >> (bits - 1)) & 1;
-}
-
-/* The same register rules as emulate.c's write_gpr() (SDM vol. 1 3.4.1.1):
- * 8/16-bit writes keep the other bits, AH..BH are bits 15:8, a 32-bit
- * write clears bits 63:32 (in every mode, where they are not visible). */
-static uint64_t get_reg(const struct mmiodec_regs *regs, unsigned kind,
-			unsigned number, unsigned bytes)
-{
-	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
-		return (regs->gpr[number & 3] >> 8) & 0xFF;
-	return regs->gpr[number & 15] & mask_of(bytes);
-}
-
-static void set_reg(struct mmiodec_regs *regs, unsigned kind, unsigned number,
-		    unsigned bytes, uint64_t value)
-{
-	uint64_t keep = bytes >= 4 ? 0 : ~mask_of(bytes);
-
-	if (kind == MMIODEC_REG_KIND_GPR_HIGH8) {
-		number &= 3;
-		keep = ~0xFF00ull;
-		value <<= 8;
-		bytes = 2;
-	}
-	uint64_t *r = &regs->gpr[number & 15];
-	*r = (*r & keep) | (value & mask_of(bytes));
 }
 
 /* PF: the low byte has an even number of set bits (0x9669: the even-parity
@@ -181,8 +142,8 @@ static uint64_t multiply(struct flags *f, uint64_t a, uint64_t b,
 	uint64_t lo, hi, ext;
 
 	if (is_signed) {
-		a = sign_extend(a, bits / 8);
-		b = sign_extend(b, bits / 8);
+		a = sign_extend_from(a, bits / 8);
+		b = sign_extend_from(b, bits / 8);
 	}
 	if (bits == 64) {
 		lo = mul_wide(a, b, &hi);
@@ -190,10 +151,10 @@ static uint64_t multiply(struct flags *f, uint64_t a, uint64_t b,
 			hi -= ((a >> 63) ? b : 0) + ((b >> 63) ? a : 0);
 	} else {
 		uint64_t p = a * b;   /* both fit in 32 bits, or are extended */
-		lo = p & mask_of(bits / 8);
-		hi = (p >> bits) & mask_of(bits / 8);
+		lo = p & width_mask(bits / 8);
+		hi = (p >> bits) & width_mask(bits / 8);
 	}
-	ext = (is_signed && msb(lo, bits)) ? mask_of(bits / 8) : 0;
+	ext = (is_signed && msb(lo, bits)) ? width_mask(bits / 8) : 0;
 	/* Intel: SF and PF from the low half, ZF and AF clear */
 	f->value = result_flags(lo, bits) & ~ZF;
 	if (hi != ext)
@@ -213,11 +174,11 @@ static bool divide(uint64_t hi, uint64_t lo, uint64_t d, bool is_signed,
 		   unsigned bits, uint64_t *quotient, uint64_t *remainder)
 {
 	bool negate_q = false, negate_r = false;
-	uint64_t q, r, limit = mask_of(bits / 8);
+	uint64_t q, r, limit = width_mask(bits / 8);
 
 	if (is_signed) {
 		if (bits < 64) {   /* the dividend fits in lo */
-			lo = sign_extend(lo | hi << bits, bits / 4);
+			lo = sign_extend_from(lo | hi << bits, bits / 4);
 			hi = (lo >> 63) ? ~0ull : 0;
 		}
 		negate_r = hi >> 63;
@@ -225,7 +186,7 @@ static bool divide(uint64_t hi, uint64_t lo, uint64_t d, bool is_signed,
 			hi = ~hi + (lo == 0);
 			lo = 0 - lo;
 		}
-		d = sign_extend(d, bits / 8);
+		d = sign_extend_from(d, bits / 8);
 		negate_q = negate_r != (d >> 63);
 		if (d >> 63)
 			d = 0 - d;
@@ -287,7 +248,7 @@ static uint64_t shift(struct flags *f, unsigned kind, uint64_t v,
 		if (kind == ROR)
 			n = (bits - n) % bits;
 		r = n ? v << n | v >> (bits - n) : v;
-		r &= mask_of(bits / 8);
+		r &= width_mask(bits / 8);
 		cf = kind == ROL ? r & 1 : msb(r, bits);
 		in = kind == ROL ? msb(v, bits - 1) : v & 1;
 		f->defined = CF;
@@ -308,7 +269,7 @@ static uint64_t shift(struct flags *f, unsigned kind, uint64_t v,
 			    (n > 1 ? v << (bits + 1 - n) : 0);
 			cf = (v >> (n - 1)) & 1;
 		}
-		r &= mask_of(bits / 8);
+		r &= width_mask(bits / 8);
 		f->defined = CF;
 		break;
 	default:
@@ -317,14 +278,14 @@ static uint64_t shift(struct flags *f, unsigned kind, uint64_t v,
 			cf = count <= bits ? (v >> (bits - count)) & 1 : 0;
 			in = msb(v, bits - 1);
 		} else {
-			uint64_t s = kind == SAR ? sign_extend(v, bits / 8) : v;
+			uint64_t s = kind == SAR ? sign_extend_from(v, bits / 8) : v;
 			r = s >> count;
 			if (kind == SAR && (s >> 63))
 				r = ~(~s >> count);
 			cf = (s >> (count - 1)) & 1;
 			in = kind == SAR ? msb(v, bits) : 0;
 		}
-		r &= mask_of(bits / 8);
+		r &= width_mask(bits / 8);
 		f->value = result_flags(r, bits);
 		f->defined = CF | PF | ZF | SF;
 		f->undefined = AF;
@@ -371,7 +332,7 @@ static uint64_t double_shift(struct flags *f, bool left, uint64_t v,
 		r = v >> count | s << (bits - count);
 		cf = (v >> (count - 1)) & 1;
 	}
-	r &= mask_of(bits / 8);
+	r &= width_mask(bits / 8);
 	/* OF: Intel, for any count, as for a count of 1 */
 	in = left ? msb(v, bits - 1) : s & 1;
 	f->value = result_flags(r, bits) | (uint32_t)cf |
@@ -402,7 +363,7 @@ static void compare_exchange_double(struct flags *f, struct mmiodec_regs *regs,
 				    struct mmiodec_exec *out)
 {
 	unsigned half = bytes / 2;
-	uint64_t m = mask_of(half);
+	uint64_t m = width_mask(half);
 	uint64_t lo = loaded[0] & m, hi;
 
 	if (bytes == 16) {
@@ -419,8 +380,8 @@ static void compare_exchange_double(struct flags *f, struct mmiodec_regs *regs,
 		hi = regs->gpr[MMIODEC_RCX] & m;
 	} else {
 		out->writes_back = 1;
-		set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, half, lo);
-		set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, half, hi);
+		write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, half, lo);
+		write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, half, hi);
 	}
 	if (bytes == 16) {
 		out->store[0] = lo;
@@ -462,7 +423,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 	bool reads = insn->direction == MMIODEC_DIR_READ ||
 		     insn->direction == MMIODEC_DIR_READ_WRITE;
 	bool to_memory = insn->direction != MMIODEC_DIR_READ;
-	uint64_t mask = mask_of(bytes);
+	uint64_t mask = width_mask(bytes);
 	uint64_t m = 0, src = 0, r = 0, high = 0;
 	uint32_t rflags = (uint32_t)regs->rflags;
 	struct flags f = { 0, 0, 0 };
@@ -483,7 +444,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 	if (insn->has_immediate)
 		src = insn->immediate & mask;
 	else if (kind != MMIODEC_REG_KIND_NONE)
-		src = get_reg(regs, kind, reg, bytes);
+		src = read_gpr(regs, kind, reg, bytes);
 
 	switch (op) {
 	case MMIODEC_OP_MOV:
@@ -496,12 +457,12 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 			src = swap_bytes(to_memory ? src : m, bytes);
 		else if (!to_memory)
 			src = insn->extend == MMIODEC_EXTEND_SIGN
-				      ? sign_extend(m, bytes) : m;
+				      ? sign_extend_from(m, bytes) : m;
 		if (to_memory) {
 			out->writes = 1;
 			out->store[0] = src;
 		} else {
-			set_reg(regs, kind, reg, insn->dest_width, src);
+			write_gpr(regs, kind, reg, insn->dest_width, src);
 		}
 		break;
 	case MMIODEC_OP_ADD: case MMIODEC_OP_OR: case MMIODEC_OP_ADC:
@@ -518,7 +479,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 			out->writes = 1;
 			out->store[0] = r & mask;
 		} else {
-			set_reg(regs, kind, reg, bytes, r);
+			write_gpr(regs, kind, reg, bytes, r);
 		}
 		break;
 	}
@@ -543,20 +504,20 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		if (insn->has_immediate || insn->reg_first) {
 			/* IMUL r, [m] and IMUL r, [m], imm: the low half */
 			uint64_t a = insn->has_immediate
-					     ? m : get_reg(regs, kind, reg, bytes);
+					     ? m : read_gpr(regs, kind, reg, bytes);
 			r = multiply(&f, a, insn->has_immediate ? src : m,
 				     true, bits, &high);
-			set_reg(regs, kind, reg, bytes, r);
+			write_gpr(regs, kind, reg, bytes, r);
 			break;
 		}
 		r = multiply(&f, regs->gpr[MMIODEC_RAX] & mask, m, is_signed,
 			     bits, &high);
 		if (bytes == 1) {
-			set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, 2,
+			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, 2,
 				high << 8 | r);
 		} else {
-			set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, r);
-			set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, bytes,
+			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, r);
+			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, bytes,
 				high);
 		}
 		break;
@@ -569,11 +530,11 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		if (!divide(hi, lo, m, op == MMIODEC_OP_IDIV, bits, &q, &rem))
 			return MMIODEC_EXEC_DIVIDE_ERROR;
 		if (bytes == 1) {
-			set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, 2,
+			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, 2,
 				(rem & 0xFF) << 8 | (q & 0xFF));
 		} else {
-			set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, q);
-			set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, bytes,
+			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, q);
+			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, bytes,
 				rem);
 		}
 		f.undefined = ARITH;
@@ -586,7 +547,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		out->store[0] = src;
 		if (op == MMIODEC_OP_XADD)
 			out->store[0] = add_sub(&f, m, src, 0, false, bits) & mask;
-		set_reg(regs, kind, reg, bytes, m);
+		write_gpr(regs, kind, reg, bytes, m);
 		break;
 	case MMIODEC_OP_CMPXCHG: {
 		uint64_t a = regs->gpr[MMIODEC_RAX] & mask;
@@ -596,7 +557,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		if (a != m) {
 			out->store[0] = m;
 			out->writes_back = 1;
-			set_reg(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, m);
+			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, m);
 		}
 		break;
 	}
@@ -636,7 +597,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		count &= bits == 64 ? 0x3F : 0x1F;
 		if (op == MMIODEC_OP_SHLD || op == MMIODEC_OP_SHRD)
 			r = double_shift(&f, op == MMIODEC_OP_SHLD, m,
-					 get_reg(regs, kind, reg, bytes), count,
+					 read_gpr(regs, kind, reg, bytes), count,
 					 bits);
 		else
 			r = shift(&f, op - MMIODEC_OP_ROL, m, count, rflags,
@@ -654,9 +615,9 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		/* a 32-bit CMOVcc writes its register (clearing bits 63:32)
 		 * whether or not the condition holds */
 		if (condition(rflags, insn->condition))
-			set_reg(regs, kind, reg, bytes, m);
+			write_gpr(regs, kind, reg, bytes, m);
 		else if (bytes == 4)
-			set_reg(regs, kind, reg, 4, regs->gpr[reg & 15]);
+			write_gpr(regs, kind, reg, 4, regs->gpr[reg & 15]);
 		break;
 	default:
 		return MMIODEC_EXEC_NOT_HANDLED;
