@@ -34,14 +34,18 @@
 #define MMIODEC_NOINLINE __attribute__((__noinline__))
 /* Rarely run: built for size, kept out of the hot code. */
 #define MMIODEC_COLD __attribute__((__cold__))
+/* A static function of a shared internal header: a file may not use it. */
+#define MMIODEC_MAYBE_UNUSED __attribute__((__unused__))
 #elif defined(_MSC_VER)
 #define MMIODEC_ALWAYS_INLINE __forceinline
 #define MMIODEC_NOINLINE __declspec(noinline)
 #define MMIODEC_COLD
+#define MMIODEC_MAYBE_UNUSED
 #else
 #define MMIODEC_ALWAYS_INLINE inline
 #define MMIODEC_NOINLINE
 #define MMIODEC_COLD
+#define MMIODEC_MAYBE_UNUSED
 #endif
 
 #endif

@@ -11,16 +11,17 @@
 #define MMIODEC_GPR_H
 
 #include "mmiodec.h"
+#include "compiler.h"
 
 /* The low `bytes` bytes (8 and more: all). */
-static inline uint64_t width_mask(unsigned bytes)
+static MMIODEC_MAYBE_UNUSED uint64_t width_mask(unsigned bytes)
 {
 	return bytes >= 8 ? ~0ull : (1ull << (8 * bytes)) - 1;
 }
 
 /* The low `bytes` bytes of value, sign-extended to 64 bits (0 and 8 and
  * more: unchanged). */
-static inline uint64_t sign_extend_from(uint64_t value, unsigned bytes)
+static MMIODEC_MAYBE_UNUSED uint64_t sign_extend_from(uint64_t value, unsigned bytes)
 {
 	if (bytes == 0 || bytes >= 8)
 		return value;
@@ -28,7 +29,7 @@ static inline uint64_t sign_extend_from(uint64_t value, unsigned bytes)
 	return (uint64_t)((int64_t)(value << shift) >> shift);
 }
 
-static inline uint64_t read_gpr(const struct mmiodec_regs *regs, unsigned kind,
+static MMIODEC_MAYBE_UNUSED uint64_t read_gpr(const struct mmiodec_regs *regs, unsigned kind,
 				unsigned number, unsigned width)
 {
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
@@ -36,7 +37,7 @@ static inline uint64_t read_gpr(const struct mmiodec_regs *regs, unsigned kind,
 	return regs->gpr[number & 15] & width_mask(width);
 }
 
-static inline void write_gpr(struct mmiodec_regs *regs, unsigned kind,
+static MMIODEC_MAYBE_UNUSED void write_gpr(struct mmiodec_regs *regs, unsigned kind,
 			     unsigned number, unsigned width, uint64_t value)
 {
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8) {
