@@ -167,6 +167,55 @@ enum mmiodec_vendor {
  * @MMIODEC_OP_SETCC: 0F 90-9F, condition in @condition
  * @MMIODEC_OP_CMOVCC: 0F 40-4F, condition in @condition
  * @MMIODEC_OP_MOVBE: 0F 38 F0/F1
+ * @MMIODEC_OP_MOVD: 0F 6E/7E (MMX), 66 0F 6E/7E (XMM): 4 bytes
+ * @MMIODEC_OP_MOVQ: the same with REX.W, 0F 6F/7F (MMX), F3 0F 7E,
+ *	66 0F D6: 8 bytes
+ * @MMIODEC_OP_MOVSS: F3 0F 10/11
+ * @MMIODEC_OP_MOVSD_XMM: F2 0F 10/11 ("movsd", as the string MOVSD)
+ * @MMIODEC_OP_MOVUPS: 0F 10/11
+ * @MMIODEC_OP_MOVUPD: 66 0F 10/11
+ * @MMIODEC_OP_MOVAPS: 0F 28/29 (aligned)
+ * @MMIODEC_OP_MOVAPD: 66 0F 28/29 (aligned)
+ * @MMIODEC_OP_MOVDQA: 66 0F 6F/7F (aligned)
+ * @MMIODEC_OP_MOVDQU: F3 0F 6F/7F
+ * @MMIODEC_OP_MOVLPS: 0F 12/13 with memory: the low 8 bytes
+ * @MMIODEC_OP_MOVHPS: 0F 16/17 with memory: the high 8 bytes
+ * @MMIODEC_OP_MOVLPD: 66 0F 12/13
+ * @MMIODEC_OP_MOVHPD: 66 0F 16/17
+ * @MMIODEC_OP_MOVNTDQ: 66 0F E7 (aligned)
+ * @MMIODEC_OP_MOVNTPS: 0F 2B (aligned)
+ * @MMIODEC_OP_MOVNTPD: 66 0F 2B (aligned)
+ * @MMIODEC_OP_MOVNTDQA: 66 0F 38 2A (aligned)
+ * @MMIODEC_OP_VMOVD: the VEX and EVEX forms of MOVD, and so on
+ * @MMIODEC_OP_VMOVQ: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVSS: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVSD: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVUPS: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVUPD: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVAPS: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVAPD: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVDQA: VEX only (EVEX: VMOVDQA32/64)
+ * @MMIODEC_OP_VMOVDQU: VEX only (EVEX: VMOVDQU8/16/32/64)
+ * @MMIODEC_OP_VMOVLPS: loads take the other half from @reg2
+ * @MMIODEC_OP_VMOVHPS: see @MMIODEC_OP_VMOVLPS
+ * @MMIODEC_OP_VMOVLPD: see @MMIODEC_OP_VMOVLPS
+ * @MMIODEC_OP_VMOVHPD: see @MMIODEC_OP_VMOVLPS
+ * @MMIODEC_OP_VMOVNTDQ: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVNTPS: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVNTPD: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVNTDQA: see @MMIODEC_OP_VMOVD
+ * @MMIODEC_OP_VMOVDQU8: EVEX F2 0F 6F/7F W0
+ * @MMIODEC_OP_VMOVDQU16: EVEX F2 0F 6F/7F W1
+ * @MMIODEC_OP_VMOVDQU32: EVEX F3 0F 6F/7F W0
+ * @MMIODEC_OP_VMOVDQU64: EVEX F3 0F 6F/7F W1
+ * @MMIODEC_OP_VMOVDQA32: EVEX 66 0F 6F/7F W0 (aligned)
+ * @MMIODEC_OP_VMOVDQA64: EVEX 66 0F 6F/7F W1 (aligned)
+ * @MMIODEC_OP_MOVDIRI: 0F 38 F9: a direct store of a general register
+ * @MMIODEC_OP_MOVDIR64B: 66 0F 38 F8: 64 bytes from [m] (mem[1]) stored
+ *	as one to ES:[reg] (mem[0], aligned to 64)
+ * @MMIODEC_OP_ENQCMD: F2 0F 38 F8: as MOVDIR64B, a non-posted store whose
+ *	answer sets ZF
+ * @MMIODEC_OP_ENQCMDS: F3 0F 38 F8: the same, privileged
  * @MMIODEC_OP_COUNT: the number of values above
  */
 enum mmiodec_op {
@@ -217,6 +266,52 @@ enum mmiodec_op {
 	MMIODEC_OP_SETCC,
 	MMIODEC_OP_CMOVCC,
 	MMIODEC_OP_MOVBE,
+	MMIODEC_OP_MOVD,
+	MMIODEC_OP_MOVQ,
+	MMIODEC_OP_MOVSS,
+	MMIODEC_OP_MOVSD_XMM,
+	MMIODEC_OP_MOVUPS,
+	MMIODEC_OP_MOVUPD,
+	MMIODEC_OP_MOVAPS,
+	MMIODEC_OP_MOVAPD,
+	MMIODEC_OP_MOVDQA,
+	MMIODEC_OP_MOVDQU,
+	MMIODEC_OP_MOVLPS,
+	MMIODEC_OP_MOVHPS,
+	MMIODEC_OP_MOVLPD,
+	MMIODEC_OP_MOVHPD,
+	MMIODEC_OP_MOVNTDQ,
+	MMIODEC_OP_MOVNTPS,
+	MMIODEC_OP_MOVNTPD,
+	MMIODEC_OP_MOVNTDQA,
+	MMIODEC_OP_VMOVD,
+	MMIODEC_OP_VMOVQ,
+	MMIODEC_OP_VMOVSS,
+	MMIODEC_OP_VMOVSD,
+	MMIODEC_OP_VMOVUPS,
+	MMIODEC_OP_VMOVUPD,
+	MMIODEC_OP_VMOVAPS,
+	MMIODEC_OP_VMOVAPD,
+	MMIODEC_OP_VMOVDQA,
+	MMIODEC_OP_VMOVDQU,
+	MMIODEC_OP_VMOVLPS,
+	MMIODEC_OP_VMOVHPS,
+	MMIODEC_OP_VMOVLPD,
+	MMIODEC_OP_VMOVHPD,
+	MMIODEC_OP_VMOVNTDQ,
+	MMIODEC_OP_VMOVNTPS,
+	MMIODEC_OP_VMOVNTPD,
+	MMIODEC_OP_VMOVNTDQA,
+	MMIODEC_OP_VMOVDQU8,
+	MMIODEC_OP_VMOVDQU16,
+	MMIODEC_OP_VMOVDQU32,
+	MMIODEC_OP_VMOVDQU64,
+	MMIODEC_OP_VMOVDQA32,
+	MMIODEC_OP_VMOVDQA64,
+	MMIODEC_OP_MOVDIRI,
+	MMIODEC_OP_MOVDIR64B,
+	MMIODEC_OP_ENQCMD,
+	MMIODEC_OP_ENQCMDS,
 	MMIODEC_OP_COUNT
 };
 
@@ -323,14 +418,23 @@ enum mmiodec_gpr {
  *	AL..R15B (with a REX prefix, 4..7 are SPL..DIL), AX.., EAX.., RAX..
  * @MMIODEC_REG_KIND_GPR_HIGH8: AH, CH, DH, BH: bits 15:8 of register 0..3
  *	(a byte operand without REX)
+ * @MMIODEC_REG_KIND_MMX: MM0..MM7 (8 bytes)
+ * @MMIODEC_REG_KIND_XMM: XMM0..XMM31 (16 bytes; 16..31 with EVEX)
+ * @MMIODEC_REG_KIND_YMM: YMM0..YMM31 (32 bytes)
+ * @MMIODEC_REG_KIND_ZMM: ZMM0..ZMM31 (64 bytes)
  *
- * New kinds (vector registers) are added here without changing the
- * meaning of the existing ones.
+ * The kind names the register as Zydis does: the low 16 bytes of ZMM3 are
+ * XMM3. New kinds are added here without changing the meaning of the
+ * existing ones.
  */
 enum mmiodec_reg_kind {
 	MMIODEC_REG_KIND_NONE = 0,
 	MMIODEC_REG_KIND_GPR = 1,
 	MMIODEC_REG_KIND_GPR_HIGH8 = 2,
+	MMIODEC_REG_KIND_MMX = 3,
+	MMIODEC_REG_KIND_XMM = 4,
+	MMIODEC_REG_KIND_YMM = 5,
+	MMIODEC_REG_KIND_ZMM = 6,
 };
 
 /**
@@ -348,7 +452,12 @@ enum mmiodec_reg_kind {
  *	which wraps at it
  * @access: enum mmiodec_dir: READ, WRITE or READ_WRITE (read, then
  *	written: a read-modify-write)
- * @reserved: zero
+ * @align: the alignment the CPU requires of the address, in bytes (MOVAPS,
+ *	MOVDQA, MOVNT*: the access width; MOVDIR64B's and ENQCMD's
+ *	destination: 64), or 0: a misaligned address raises #GP before any
+ *	access, which a handler must raise instead of accessing
+ * @element: for a masked access (insn->mask), the size in bytes of the
+ *	elements the mask selects; else 0
  */
 struct mmiodec_mem {
 	int64_t displacement;
@@ -358,7 +467,8 @@ struct mmiodec_mem {
 	uint8_t scale;
 	uint8_t address_size;
 	uint8_t access;
-	uint8_t reserved[2];
+	uint8_t align;
+	uint8_t element;
 };
 
 /**
@@ -374,24 +484,30 @@ struct mmiodec_mem {
  * @length: bytes, 1..15 (OK, NO_MEMORY, UNSUPPORTED)
  * @op: enum mmiodec_op
  * @direction: enum mmiodec_dir
- * @width: bytes per memory access: 1, 2, 4 or 8
+ * @width: bytes per memory access: 1, 2, 4, 8, 16 (CMPXCHG16B, XMM), 32
+ *	(YMM) or 64 (ZMM, MOVDIR64B, ENQCMD)
  * @extend: enum mmiodec_extend
  * @dest_width: width in bytes of the register @reg at which the
  *	instruction uses it: that of the destination of a load (MOVZX eax,
  *	byte: 4), 1 for the count in CL (shifts by CL), 2 for DIV/IDIV's AX
  *	(byte forms), the operand size for IMUL r, m, imm, CMPXCHG8B's EAX
- *	(4) and CMPXCHG16B's RAX (8); else equal to @width
+ *	(4) and CMPXCHG16B's RAX (8), the whole vector register (8 for MMX,
+ *	16, 32, 64: MOVSS xmm, m32 has 16), the address size for
+ *	MOVDIR64B's and ENQCMD's address register; else equal to @width
  * @reg: register number, see @reg_kind: the register operand as Zydis
  *	names it: ModRM.reg where the form has one; CL for a shift by CL;
  *	the accumulator (AL, AX for a byte DIV/IDIV, rAX) for MUL, IMUL,
  *	DIV, IDIV with one operand, CMPXCHG8B/16B (EAX/RAX), STOS, LODS
- *	and A0-A3
+ *	and A0-A3; the vector register of a vector move (XMM16..31 with
+ *	EVEX); the register holding MOVDIR64B's and ENQCMD's destination
+ *	address
  * @reg_kind: enum mmiodec_reg_kind; NONE where there is no register
  *	operand (an immediate store, MOVS, NOT, NEG, INC, DEC, SETcc...)
  * @has_immediate: the instruction has an immediate operand (C6/C7, group
  *	1, TEST imm, IMUL 69/6B, shifts by an immediate or by 1, BT* imm8,
  *	SHLD/SHRD imm8)
- * @mem_count: number of memory operands: 1, or 2 for MOVS
+ * @mem_count: number of memory operands: 1, or 2 for MOVS, MOVDIR64B,
+ *	ENQCMD and ENQCMDS (mem[0] = ES:[reg] written, mem[1] = [m] read)
  * @rep: enum mmiodec_rep, as Zydis attributes it
  * @repeat: the instruction repeats: a REP, REPE or REPNE prefix on a
  *	string instruction (the CPU repeats MOVS/STOS/LODS under either F2 or
@@ -417,7 +533,12 @@ struct mmiodec_mem {
  *	(the loads: MOV r, m, A0/A1, LODS, MOVZX...; ADD r, m; CMP r, m;
  *	IMUL r, m; CMOVcc...), not the memory operand; it matters for CMP,
  *	where it says which is subtracted from which
- * @reserved: zero
+ * @mask: the EVEX opmask register (1..7: k1..k7) that selects the
+ *	elements of mem[0] accessed, or 0 for none; see mmiodec_vector_mask()
+ * @zeroing: with @mask, a load zeroes the register's unselected elements
+ *	(EVEX.z) instead of keeping them
+ * @reg2: for the VEX/EVEX loads VMOVLPS, VMOVHPS, VMOVLPD, VMOVHPD, the
+ *	XMM register (VEX.vvvv) the other 8 bytes come from; else 0
  *
  * Plain data, 64 bytes, no pointer into the input. When status is not
  * MMIODEC_OK only status, and for NO_MEMORY and UNSUPPORTED length and
@@ -448,7 +569,9 @@ struct mmiodec_insn {
 	uint8_t locked;
 	uint8_t condition;
 	uint8_t reg_first;
-	uint8_t reserved[3];
+	uint8_t mask;
+	uint8_t zeroing;
+	uint8_t reg2;
 };
 
 /**
@@ -647,13 +770,21 @@ struct mmiodec_exec {
 };
 
 /**
- * mmiodec_execute() - finish any supported instruction but a string one
+ * mmiodec_execute() - finish any supported instruction but a string or
+ * vector one
  * @insn: a descriptor decoded as MMIODEC_OK
  * @regs: the register state, changed (RFLAGS included)
  * @loaded: what memory returned for mem[0] when insn->direction is READ or
  *	READ_WRITE: loaded[0] holds its low insn->width bytes (loaded[1]
  *	bytes 15:8 of CMPXCHG16B's 16); ignored, and may be NULL, for a store
  * @out: where the store goes, filled on MMIODEC_EXEC_OK (zeroed otherwise)
+ *
+ * Vector loads and stores (reg_kind MMX..ZMM) are NOT_HANDLED: see
+ * mmiodec_vector_complete_load(). MOVDIRI stores its register;
+ * MOVDIR64B, ENQCMD and ENQCMDS only advance RIP (the handler copies the
+ * 64 bytes), ENQCMD(S) setting ZF when loaded[0], the device's answer, is
+ * not 0 (the command was not accepted: retry) and clearing the other
+ * arithmetic flags.
  *
  * Does what the CPU does after the read (if any): computes the result and
  * RFLAGS, writes the destination register(s) with the CPU's register
@@ -669,6 +800,69 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 					 struct mmiodec_regs *regs,
 					 const uint64_t *loaded,
 					 struct mmiodec_exec *out);
+
+/**
+ * struct mmiodec_vregs - the vector registers a handler works on, filled
+ * from (and written back to) its saved FPU/XSAVE state
+ * @zmm: ZMM0..ZMM31, each as 64 little-endian bytes: XMMn is zmm[n][0..15],
+ *	YMMn zmm[n][0..31] (without AVX-512 only XMM0..15/YMM0..15 exist:
+ *	the rest is simply not used)
+ * @k: the opmask registers K0..K7
+ * @mm: MM0..MM7 (the x87 registers' low 64 bits)
+ */
+struct mmiodec_vregs {
+	uint8_t zmm[32][64];
+	uint64_t k[8];
+	uint64_t mm[8];
+};
+
+/**
+ * mmiodec_vector_mask() - which bytes of a vector access are made
+ * @insn: a descriptor decoded as MMIODEC_OK
+ * @vregs: the vector registers (the opmask is read)
+ *
+ * Return: bit i set when byte i of mem[0] (of insn->width) is accessed:
+ * all of them, unless insn->mask selects elements (then only those:
+ * masked-off elements are neither read nor written, and do not fault); 0
+ * when @insn is not OK or either pointer is NULL.
+ */
+uint64_t mmiodec_vector_mask(const struct mmiodec_insn *insn,
+			     const struct mmiodec_vregs *vregs);
+
+/**
+ * mmiodec_vector_store_value() - the bytes a vector store writes
+ * @insn: a descriptor decoded as MMIODEC_OK whose reg_kind is MMX, XMM,
+ *	YMM or ZMM and direction WRITE
+ * @vregs: the vector registers
+ * @data: where the insn->width bytes go (those mmiodec_vector_mask()
+ *	clears are zero)
+ *
+ * Return: true; false, writing nothing, for anything but a vector store.
+ */
+bool mmiodec_vector_store_value(const struct mmiodec_insn *insn,
+				const struct mmiodec_vregs *vregs,
+				uint8_t data[64]);
+
+/**
+ * mmiodec_vector_complete_load() - write a vector load into its register
+ * @insn: a descriptor decoded as MMIODEC_OK whose reg_kind is MMX, XMM,
+ *	YMM or ZMM and direction READ
+ * @vregs: the vector registers, changed
+ * @data: the insn->width bytes read (those mmiodec_vector_mask() clears
+ *	are ignored)
+ *
+ * Writes the register as the CPU does: legacy SSE keeps the bits above
+ * 127 (and MOVSS, MOVSD, MOVD, MOVQ zero the rest of the low 128), VEX and
+ * EVEX zero everything above the operand; MOVLPS/MOVHPS... replace only
+ * their half (the VEX/EVEX forms take the other half from insn->reg2); a
+ * masked load keeps or (insn->zeroing) zeroes the unselected elements;
+ * MOVD/MOVQ into an MMX register zero-extend to 64 bits.
+ *
+ * Return: true; false, changing nothing, for anything but a vector load.
+ */
+bool mmiodec_vector_complete_load(const struct mmiodec_insn *insn,
+				  struct mmiodec_vregs *vregs,
+				  const uint8_t data[64]);
 
 /**
  * mmiodec_status_name() - the name of a status
@@ -704,7 +898,8 @@ const char *mmiodec_mnemonic(const struct mmiodec_insn *insn);
  *
  * For MMIODEC_REG_KIND_GPR the name at @width bytes (1: al..r15b with
  * spl..dil, 2: ax.., 4: eax.., 8: rax..; with @width 8, 4 or 2, number
- * MMIODEC_RIP gives rip, eip or ip); for HIGH8 ah..bh.
+ * MMIODEC_RIP gives rip, eip or ip); for HIGH8 ah..bh; for MMX mm0..mm7,
+ * for XMM, YMM, ZMM xmm0..xmm31... (@width is then not looked at).
  *
  * Return: the name; NULL when there is no such register.
  */
