@@ -147,10 +147,10 @@ void fuzz_print_insn(const char *label, const struct mmiodec_insn *in)
 		fprintf(stderr,
 			"  mem[%u]: segment %u base %u index %u scale %u "
 			"displacement %" PRId64 " address_size %u access %u "
-			"reserved %u %u\n",
+			"align %u element %u\n",
 			i, m->segment, m->base, m->index, m->scale,
 			m->displacement, m->address_size, m->access,
-			m->reserved[0], m->reserved[1]);
+			m->align, m->element);
 	}
 }
 

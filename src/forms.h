@@ -41,6 +41,7 @@ enum mmiodec_op_kind {
 	OK_ACCUMULATE,/* rDX:rAX gets f(rDX:rAX, memory): MUL, DIV... */
 	OK_SET,       /* memory gets a flag condition: SETcc */
 	OK_CMOVE,     /* the register gets memory when a condition holds */
+	OK_COPY,      /* memory to memory, 64 bytes: MOVDIR64B, ENQCMD(S) */
 };
 
 /* Operand patterns, Intel order; M memory, R ModRM.reg, I an immediate,
@@ -118,7 +119,53 @@ enum mmiodec_form_width {
 	X(SHRD,       "shrd",       OK_UPDATE)      \
 	X(SETCC,      "set",        OK_SET)         \
 	X(CMOVCC,     "cmov",       OK_CMOVE)       \
-	X(MOVBE,      "movbe",      OK_MOVE)
+	X(MOVBE,      "movbe",      OK_MOVE)        \
+	X(MOVD,       "movd",       OK_MOVE)        \
+	X(MOVQ,       "movq",       OK_MOVE)        \
+	X(MOVSS,      "movss",      OK_MOVE)        \
+	X(MOVSD_XMM,  "movsd",      OK_MOVE)        \
+	X(MOVUPS,     "movups",     OK_MOVE)        \
+	X(MOVUPD,     "movupd",     OK_MOVE)        \
+	X(MOVAPS,     "movaps",     OK_MOVE)        \
+	X(MOVAPD,     "movapd",     OK_MOVE)        \
+	X(MOVDQA,     "movdqa",     OK_MOVE)        \
+	X(MOVDQU,     "movdqu",     OK_MOVE)        \
+	X(MOVLPS,     "movlps",     OK_MOVE)        \
+	X(MOVHPS,     "movhps",     OK_MOVE)        \
+	X(MOVLPD,     "movlpd",     OK_MOVE)        \
+	X(MOVHPD,     "movhpd",     OK_MOVE)        \
+	X(MOVNTDQ,    "movntdq",    OK_MOVE)        \
+	X(MOVNTPS,    "movntps",    OK_MOVE)        \
+	X(MOVNTPD,    "movntpd",    OK_MOVE)        \
+	X(MOVNTDQA,   "movntdqa",   OK_MOVE)        \
+	X(VMOVD,      "vmovd",      OK_MOVE)        \
+	X(VMOVQ,      "vmovq",      OK_MOVE)        \
+	X(VMOVSS,     "vmovss",     OK_MOVE)        \
+	X(VMOVSD,     "vmovsd",     OK_MOVE)        \
+	X(VMOVUPS,    "vmovups",    OK_MOVE)        \
+	X(VMOVUPD,    "vmovupd",    OK_MOVE)        \
+	X(VMOVAPS,    "vmovaps",    OK_MOVE)        \
+	X(VMOVAPD,    "vmovapd",    OK_MOVE)        \
+	X(VMOVDQA,    "vmovdqa",    OK_MOVE)        \
+	X(VMOVDQU,    "vmovdqu",    OK_MOVE)        \
+	X(VMOVLPS,    "vmovlps",    OK_MOVE)        \
+	X(VMOVHPS,    "vmovhps",    OK_MOVE)        \
+	X(VMOVLPD,    "vmovlpd",    OK_MOVE)        \
+	X(VMOVHPD,    "vmovhpd",    OK_MOVE)        \
+	X(VMOVNTDQ,   "vmovntdq",   OK_MOVE)        \
+	X(VMOVNTPS,   "vmovntps",   OK_MOVE)        \
+	X(VMOVNTPD,   "vmovntpd",   OK_MOVE)        \
+	X(VMOVNTDQA,  "vmovntdqa",  OK_MOVE)        \
+	X(VMOVDQU8,   "vmovdqu8",   OK_MOVE)        \
+	X(VMOVDQU16,  "vmovdqu16",  OK_MOVE)        \
+	X(VMOVDQU32,  "vmovdqu32",  OK_MOVE)        \
+	X(VMOVDQU64,  "vmovdqu64",  OK_MOVE)        \
+	X(VMOVDQA32,  "vmovdqa32",  OK_MOVE)        \
+	X(VMOVDQA64,  "vmovdqa64",  OK_MOVE)        \
+	X(MOVDIRI,    "movdiri",    OK_MOVE)        \
+	X(MOVDIR64B,  "movdir64b",  OK_COPY)        \
+	X(ENQCMD,     "enqcmd",     OK_COPY)        \
+	X(ENQCMDS,    "enqcmds",    OK_COPY)  
 
 /* Condition names as Zydis spells them, by the opcode's low nibble. */
 #define MMIODEC_CONDITIONS(X)                                          \

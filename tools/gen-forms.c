@@ -30,7 +30,7 @@ struct op_desc {
 	enum mmiodec_op_kind kind;
 };
 
-static const struct op_desc ops[] = {
+static const struct op_desc ops[MMIODEC_OP_COUNT] = {
 #define X(op, mnemonic, kind) [MMIODEC_OP_##op] = { #op, mnemonic, kind },
 	MMIODEC_OPS(X)
 #undef X
@@ -353,6 +353,8 @@ static void write_readme(FILE *out)
 	fprintf(out, "| Instruction | Opcodes | Operands | Memory |\n");
 	fprintf(out, "|---|---|---|---|\n");
 	for (unsigned op = 1; op < MMIODEC_OP_COUNT; op++) {
+		if (!ops[op].name)
+			continue;
 		struct text_list opcodes = { 0 }, operands = { 0 }, dirs = { 0 };
 		for (size_t i = 0; i < ROW_COUNT; i++) {
 			char text[48];
@@ -367,6 +369,8 @@ static void write_readme(FILE *out)
 			add_text(&operands, operand_text[forms[i].pattern]);
 			add_text(&dirs, direction_text[direction(&forms[i])]);
 		}
+		if (!opcodes.count)
+			continue;
 		const char *suffix = ops[op].kind == OK_SET || ops[op].kind == OK_CMOVE
 					     ? "cc" : ops[op].kind == OK_STRING ? "b/w/d/q" : "";
 		fprintf(out, "| %s%s | ", ops[op].mnemonic, suffix);

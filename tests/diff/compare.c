@@ -373,9 +373,10 @@ static uint8_t compare_hidden_fields(const struct zydis_answer *zydis,
 		return FIELD_MEMORY - 1; /* "locked": the JSON shows it too */
 	if (insn->mode != mode)
 		return FIELD_DESCRIPTOR_MODE;
-	if (!all_zero(insn->reserved, sizeof(insn->reserved)) ||
-	    !all_zero(insn->mem[0].reserved, sizeof(insn->mem[0].reserved)) ||
-	    !all_zero(insn->mem[1].reserved, sizeof(insn->mem[1].reserved)) ||
+	/* the vector fields: none of the forms compared has them yet */
+	if (insn->mask || insn->zeroing || insn->reg2 ||
+	    insn->mem[0].align || insn->mem[0].element ||
+	    insn->mem[1].align || insn->mem[1].element ||
 	    (insn->mem_count < 2 && !all_zero((const uint8_t *)&insn->mem[1], sizeof(insn->mem[1]))))
 		return FIELD_RESERVED;
 	return FIELD_UNKNOWN;
@@ -1138,7 +1139,7 @@ static const char *first_differing_descriptor_field(const struct mmiodec_insn *a
 		DESCRIPTOR_FIELD(has_immediate), DESCRIPTOR_FIELD(mem_count), DESCRIPTOR_FIELD(rep),
 		DESCRIPTOR_FIELD(repeat), DESCRIPTOR_FIELD(operand_size),
 		DESCRIPTOR_FIELD(address_size), DESCRIPTOR_FIELD(immediate), DESCRIPTOR_FIELD(mem),
-		DESCRIPTOR_FIELD(reserved),
+		DESCRIPTOR_FIELD(mask), DESCRIPTOR_FIELD(zeroing), DESCRIPTOR_FIELD(reg2),
 	};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)

@@ -1004,7 +1004,7 @@ static void test_any_definition(void)
 					bad[MMIODEC_VENDOR_ANY] = insn[MMIODEC_VENDOR_INTEL];
 					bad[MMIODEC_VENDOR_ANY].vendor = MMIODEC_VENDOR_ANY;
 				} else {
-					bad[MMIODEC_VENDOR_ANY].reserved[0] = 1;
+					bad[MMIODEC_VENDOR_ANY].reg2 = 1;
 				}
 				break;
 			}

@@ -184,8 +184,10 @@ static void describe_mem(const struct mmiodec_mem *mem, unsigned insn_asize,
 	add(&t, "]");
 	if (mem->address_size != insn_asize)
 		add(&t, "@a%u", mem->address_size);
-	if (mem->reserved[0] || mem->reserved[1])
-		add(&t, "+reserved?");
+	if (mem->align)
+		add(&t, "+align%u", mem->align);
+	if (mem->element)
+		add(&t, "+element%u", mem->element);
 }
 
 void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
@@ -252,6 +254,18 @@ void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
 		else
 			word(&t, "high8?%u", insn->reg);
 		break;
+	case MMIODEC_REG_KIND_MMX:
+		word(&t, "mm%u", insn->reg);
+		break;
+	case MMIODEC_REG_KIND_XMM:
+		word(&t, "xmm%u", insn->reg);
+		break;
+	case MMIODEC_REG_KIND_YMM:
+		word(&t, "ymm%u", insn->reg);
+		break;
+	case MMIODEC_REG_KIND_ZMM:
+		word(&t, "zmm%u", insn->reg);
+		break;
 	default:
 		word(&t, "kind?%u:%u", insn->reg_kind, insn->reg);
 		break;
@@ -299,9 +313,12 @@ void describe_insn(const struct mmiodec_insn *insn, char *out, size_t size)
 		word(&t, "rfirst");
 	else if (insn->reg_first != 0)
 		word(&t, "reg_first?%u", insn->reg_first);
-	for (unsigned i = 0; i < sizeof insn->reserved; i++)
-		if (insn->reserved[i])
-			word(&t, "reserved[%u]?%u", i, insn->reserved[i]);
+	if (insn->mask)
+		word(&t, "{k%u}%s", insn->mask, insn->zeroing == 1 ? "{z}" : "");
+	if (insn->zeroing && (!insn->mask || insn->zeroing != 1))
+		word(&t, "zeroing?%u", insn->zeroing);
+	if (insn->reg2)
+		word(&t, "reg2=%u", insn->reg2);
 	word(&t, "o%u", insn->operand_size);
 	word(&t, "a%u", insn->address_size);
 	if (insn->vendor_dependent)
@@ -398,6 +415,9 @@ static void stray_fields(const struct mmiodec_insn *got,
 	FIELD(locked);
 	FIELD(condition);
 	FIELD(reg_first);
+	FIELD(mask);
+	FIELD(zeroing);
+	FIELD(reg2);
 #undef FIELD
 	for (unsigned i = 0; i < 2; i++) {
 		if (memcmp(&got->mem[i], &want->mem[i], sizeof(got->mem[i])))
