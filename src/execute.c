@@ -404,6 +404,30 @@ static void update_rflags(struct mmiodec_regs *regs, const struct flags *f,
 	regs->rflags = (regs->rflags & ~(uint64_t)set) | (f->value & set);
 }
 
+/*
+ * MOVDIR64B, ENQCMD, ENQCMDS: the handler copies the 64 bytes (mem[1] to
+ * mem[0]); what is left is RIP and, for ENQCMD(S), the flags: ZF is the
+ * device's answer (loaded[0] not 0: the command was not accepted, retry),
+ * CF, PF, AF, SF and OF are cleared (SDM vol. 2 ENQCMD, Flags Affected).
+ * MOVDIR64B changes no flag.
+ */
+static enum mmiodec_exec_status portal_copy(const struct mmiodec_insn *insn,
+					    struct mmiodec_regs *regs,
+					    const uint64_t *loaded)
+{
+	if (insn->width != 64)
+		return MMIODEC_EXEC_NOT_HANDLED;
+	if (insn->op != MMIODEC_OP_MOVDIR64B) {
+		if (!loaded)
+			return MMIODEC_EXEC_NOT_HANDLED;
+		regs->rflags &= ~(uint64_t)ARITH;
+		if (loaded[0] != 0)
+			regs->rflags |= ZF;
+	}
+	mmiodec_advance_rip(insn, regs);
+	return MMIODEC_EXEC_OK;
+}
+
 enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 					 struct mmiodec_regs *regs,
 					 const uint64_t *loaded,
@@ -428,6 +452,13 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 	uint32_t rflags = (uint32_t)regs->rflags;
 	struct flags f = { 0, 0, 0 };
 
+	/* vector moves: mmiodec_vector_complete_load() and
+	 * mmiodec_vector_store_value() */
+	if (kind >= MMIODEC_REG_KIND_MMX)
+		return MMIODEC_EXEC_NOT_HANDLED;
+	if (op == MMIODEC_OP_MOVDIR64B || op == MMIODEC_OP_ENQCMD ||
+	    op == MMIODEC_OP_ENQCMDS)
+		return portal_copy(insn, regs, loaded);
 	if (op == MMIODEC_OP_NONE || op >= MMIODEC_OP_COUNT ||
 	    op == MMIODEC_OP_MOVS || op == MMIODEC_OP_STOS ||
 	    op == MMIODEC_OP_LODS || (reads && !loaded) ||
@@ -452,6 +483,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 	case MMIODEC_OP_MOVSX:
 	case MMIODEC_OP_MOVSXD:
 	case MMIODEC_OP_MOVNTI:
+	case MMIODEC_OP_MOVDIRI:
 	case MMIODEC_OP_MOVBE:
 		if (op == MMIODEC_OP_MOVBE)
 			src = swap_bytes(to_memory ? src : m, bytes);
