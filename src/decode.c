@@ -71,6 +71,9 @@ struct decode_state {
 	uint8_t pos;            /* the next byte to read */
 	uint8_t imm_kind;       /* enum imm_kind */
 	bool bad_register;      /* VEX family: see vex_form_valid() */
+	/* VEX and EVEX: the payload (P0 in C4's layout, as read_vex_form()
+	 * makes it for C5 too) and the map number (1: 0F, 2: 0F 38) */
+	uint8_t vex_p0, vex_p1, vex_p2, vex_map;
 	uint16_t flags;         /* info->flags */
 	const struct opcode_info *info;  /* NULL for the VEX family */
 };
@@ -300,6 +303,7 @@ static MMIODEC_NOINLINE uint8_t read_vex_form(struct decode_state *d)
 		d->imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
 	} else {
 		d->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
+		d->vex_map = f.kind == VEX_KIND_MVEX ? 0 : f.map;
 		d->imm_kind = f.map == 3 || (f.map == 1 && mmiodec_map0f_has_imm8(opcode))
 					? IMM_B : IMM_NONE;
 	}
@@ -323,6 +327,9 @@ static MMIODEC_NOINLINE uint8_t read_vex_form(struct decode_state *d)
 		d->modrm = bytes[pos++];
 	}
 	d->pos = (uint8_t)pos;
+	d->vex_p0 = p0;
+	d->vex_p1 = p1;
+	d->vex_p2 = p2;
 	bool is_reg = (d->modrm >> 6) == 3;
 	const uint8_t *rule = mmiodec_vex_rule(rules[(is_reg ? 2 : 0) + f.b]);
 	if (!vex_form_valid(d, &f, rule, p0, p1, d->modrm, &d->bad_register))
@@ -475,6 +482,16 @@ enum {
 #define FORM_DIRECTION(f) ((f)->flags & 3)
 #define FORM_EXTEND(f) (((f)->flags >> 2) & 3)
 
+/* A vector or portal form (MMIODEC_VECTOR_FORMS). */
+struct vector_form_info {
+	uint8_t op;          /* enum mmiodec_op */
+	uint8_t pattern;     /* FP_R_M, FP_M_R, FP_R_V_M or FP_COPY */
+	uint8_t width;       /* enum mmiodec_form_width */
+	uint8_t reg;         /* enum mmiodec_form_register */
+	uint8_t element;     /* what an opmask selects, in bytes; 0: no mask */
+	uint8_t aligned;     /* the address must be aligned */
+};
+
 #include "generated/forms.inc"
 
 /* Bytes by enum mmiodec_form_width and operand size 2, 4, 8 (indexed by
@@ -489,9 +506,10 @@ static const uint8_t width_by_rule[7][3] = {
 	[FW_DOUBLE] = { 8, 8, 16 },
 };
 
-/* The form of an opcode (with its ModRM byte, for a group), or 0. The
- * caller rules out 63 outside 64-bit mode (ARPL) and F2 0F 38 F0/F1
- * (CRC32). */
+/* The form of an opcode (with its ModRM byte, for a group), 0, or
+ * FORM_SLOT_BASE + the slot of vector_slots that the mandatory prefix, VEX
+ * or EVEX, and W pick from. The caller rules out 63 outside 64-bit mode
+ * (ARPL) and F2 0F 38 F0/F1 (CRC32). */
 static MMIODEC_ALWAYS_INLINE unsigned form_of(unsigned map, unsigned opcode,
 					      uint8_t modrm)
 {
@@ -500,11 +518,11 @@ static MMIODEC_ALWAYS_INLINE unsigned form_of(unsigned map, unsigned opcode,
 		entry = forms_legacy[opcode];
 	else if (map == MAP_0F)
 		entry = forms_0f[opcode];
-	else if (map == MAP_0F38 && (opcode & 0xFE) == 0xF0)
-		entry = forms_0f38_f0[opcode & 1];
+	else if (map == MAP_0F38)
+		entry = forms_0f38[opcode];
 	else
 		return 0;
-	if (entry >= FORM_GROUP_BASE)
+	if (entry >= FORM_GROUP_BASE && entry < FORM_SLOT_BASE)
 		entry = form_groups[entry - FORM_GROUP_BASE][(modrm >> 3) & 7];
 	return entry;
 }
@@ -748,9 +766,128 @@ static void describe_moffs(const struct decode_state *d, struct mmiodec_insn *in
 static unsigned form_of_state(const struct decode_state *d)
 {
 	if ((d->map == MAP_LEGACY && d->opcode == 0x63 && d->mode != 64) ||
-	    (d->map == MAP_0F38 && mandatory_prefix(&d->p) == PREFIX_F2))
+	    (d->map == MAP_0F38 && (d->opcode & 0xFE) == 0xF0 &&
+	     mandatory_prefix(&d->p) == PREFIX_F2))
 		return 0;
 	return form_of(d->map, d->opcode, d->modrm);
+}
+
+/* The memory operand of ModRM, with its segment and displacement (EVEX's
+ * disp8 scaled by disp8_scale), for the REX (or VEX-family) bits in rex. */
+static void describe_modrm_memory(const struct decode_state *d,
+				  struct mmiodec_mem *m, unsigned rex,
+				  unsigned disp8_scale)
+{
+	if (d->address_size == 16)
+		modrm_memory16(m, d->modrm);
+	else
+		modrm_memory(m, d->modrm, d->has_sib ? d->sib : -1, rex, d->mode == 64);
+	m->segment = effective_segment(d, m->segment);
+	int64_t disp = sign_extend(load_le(d->bytes + d->disp_pos, d->disp_size),
+				   d->disp_size);
+	if (d->disp_size == 1)
+		disp *= (int64_t)disp8_scale;
+	m->displacement = disp;
+	m->address_size = d->address_size;
+}
+
+/*
+ * A vector or portal form (MMIODEC_VECTOR_FORMS): the slot of
+ * vector_slots its opcode has, read as `encoding` (FE_LEGACY, FE_VEX,
+ * FE_EVEX). Returns false when the prefix and W select none of them.
+ */
+static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
+					     struct mmiodec_insn *insn,
+					     unsigned slot, unsigned encoding)
+{
+	bool legacy = encoding == FE_LEGACY, evex = encoding == FE_EVEX;
+	unsigned p0 = d->vex_p0, p1 = d->vex_p1, p2 = d->vex_p2;
+	unsigned prefix = legacy ? mandatory_prefix(&d->p) : (p1 & 3);
+	unsigned w = legacy ? (d->p.rex & REX_W) != 0 : p1 >> 7;
+	const struct vector_form_info *v =
+		&vector_infos[vector_slots[slot][encoding][prefix][w]];
+
+	if (!v->op || !d->has_modrm || (d->modrm >> 6) == 3)
+		return false;
+	/* VEX.R, X, B are REX's, inverted; EVEX.R' adds 16 to ModRM.reg */
+	unsigned rex = legacy ? d->p.rex
+			      : ((~p0 >> 5) & 7) | (w ? REX_W : 0);
+	unsigned reg = ((d->modrm >> 3) & 7) | (rex & REX_R ? 8 : 0);
+	if (evex && !(p0 & 0x10))
+		reg |= 16;
+	unsigned vl = evex ? 16u << ((p2 >> 5) & 3) : legacy ? 16 : 16u << ((p1 >> 2) & 1);
+	unsigned width;
+	switch (v->width) {
+	case FW_4: width = 4; break;
+	case FW_8: width = 8; break;
+	case FW_16: width = 16; break;
+	case FW_64: width = 64; break;
+	case FW_VL: width = vl; break;
+	default: width = width_by_rule[v->width][d->operand_size / 4]; break;
+	}
+
+	*insn = (struct mmiodec_insn){
+		.status = MMIODEC_OK, .length = d->length, .mode = d->mode,
+		.op = v->op, .width = (uint8_t)width, .mem_count = 1,
+		.operand_size = d->operand_size, .address_size = d->address_size,
+	};
+	struct mmiodec_mem *m = &insn->mem[v->pattern == FP_COPY];
+	describe_modrm_memory(d, m, rex, evex ? width : 1);
+	unsigned direction = v->pattern == FP_M_R ? MMIODEC_DIR_WRITE
+			     : v->pattern == FP_COPY ? MMIODEC_DIR_READ_WRITE
+						     : MMIODEC_DIR_READ;
+	insn->direction = (uint8_t)direction;
+	insn->reg_first = direction == MMIODEC_DIR_READ;
+	m->access = (uint8_t)(direction == MMIODEC_DIR_READ_WRITE ? MMIODEC_DIR_READ
+								  : direction);
+	if (v->aligned)
+		m->align = (uint8_t)width;
+	if (evex && (p2 & 7) && v->element) {
+		insn->mask = (uint8_t)(p2 & 7);
+		insn->zeroing = (uint8_t)(p2 >> 7);
+		m->element = v->element;
+	}
+	if (v->pattern == FP_R_V_M)
+		insn->reg2 = (uint8_t)(((~p1 >> 3) & 15) | (evex && !(p2 & 8) ? 16 : 0));
+
+	switch (v->reg) {
+	case FR_MMX:
+		insn->reg_kind = MMIODEC_REG_KIND_MMX;
+		insn->reg = (uint8_t)(reg & 7);
+		insn->dest_width = 8;
+		break;
+	case FR_XMM:
+	case FR_VL: {
+		unsigned size = v->reg == FR_XMM ? 16 : vl;
+		insn->reg_kind = (uint8_t)(size == 64 ? MMIODEC_REG_KIND_ZMM
+					   : size == 32 ? MMIODEC_REG_KIND_YMM
+							: MMIODEC_REG_KIND_XMM);
+		insn->reg = (uint8_t)reg;
+		insn->dest_width = (uint8_t)size;
+		break;
+	}
+	case FR_GPR:
+		set_register(insn, rex, reg, width);
+		insn->dest_width = (uint8_t)width;
+		break;
+	default: {
+		/* MOVDIR64B, ENQCMD: the destination ES:[reg], at the address
+		 * size, aligned to 64; [m] is the source */
+		unsigned asize = d->address_size / 8;
+		set_register(insn, rex, reg, asize);
+		insn->dest_width = (uint8_t)asize;
+		insn->mem_count = 2;
+		insn->mem[0] = (struct mmiodec_mem){
+			.segment = MMIODEC_SEG_ES, .base = (uint8_t)reg,
+			.index = MMIODEC_NO_REG, .address_size = d->address_size,
+			.access = MMIODEC_DIR_WRITE, .align = 64,
+		};
+		insn->mem[1].align = 0;
+		insn->reg_first = false;
+		break;
+	}
+	}
+	return true;
 }
 
 /*
@@ -761,7 +898,10 @@ static unsigned form_of_state(const struct decode_state *d)
 static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 					   struct mmiodec_insn *insn)
 {
-	const struct form_info *f = &form_infos[form_of_state(d)];
+	unsigned entry = form_of_state(d);
+	if (entry >= FORM_SLOT_BASE)
+		return describe_vector(d, insn, entry - FORM_SLOT_BASE, FE_LEGACY);
+	const struct form_info *f = &form_infos[entry];
 	bool moffs = f->pattern == FP_A_MOFFS || f->pattern == FP_MOFFS_A;
 	bool string = f->pattern == FP_STRING;
 
@@ -776,16 +916,7 @@ static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 	} else if (string) {
 		describe_string(d, insn);
 	} else {
-		struct mmiodec_mem *m = &insn->mem[0];
-		if (d->address_size == 16)
-			modrm_memory16(m, d->modrm);
-		else
-			modrm_memory(m, d->modrm, d->has_sib ? d->sib : -1,
-				     d->p.rex, d->mode == 64);
-		m->segment = effective_segment(d, m->segment);
-		m->displacement = sign_extend(load_le(d->bytes + d->disp_pos, d->disp_size),
-					      d->disp_size);
-		m->address_size = d->address_size;
+		describe_modrm_memory(d, &insn->mem[0], d->p.rex, 1);
 		/* AMD's MOVSXD r16, m32: the dword's bits 15:0 land in r16 */
 		unsigned width_rule = d->vendor_effect == VENDOR_READS_DWORD &&
 				      f->width == FW_MOVSXD ? FW_DWORD : f->width;
@@ -1035,6 +1166,14 @@ decode_as(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 
 	if (d.info && describe_mmio(&d, insn))
 		return MMIODEC_OK;
+	if (!d.info && (d.map == MAP_VEX || d.map == MAP_EVEX) &&
+	    (d.vex_map == 1 || d.vex_map == 2)) {
+		unsigned entry = d.vex_map == 1 ? forms_0f[d.opcode] : forms_0f38[d.opcode];
+		if (entry >= FORM_SLOT_BASE &&
+		    describe_vector(&d, insn, entry - FORM_SLOT_BASE,
+				    d.map == MAP_VEX ? FE_VEX : FE_EVEX))
+			return MMIODEC_OK;
+	}
 
 	/* Not an MMIO form: the length, and the mode that RIP wraps in. */
 	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
@@ -1216,6 +1355,8 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 		return FALLBACK;
 
 	unsigned form = form_of(map, opcode, modrm);
+	if (form >= FORM_SLOT_BASE)
+		return FALLBACK;        /* the mandatory prefix decides */
 	if (!form)
 		return finish(insn, flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
 					    ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED,

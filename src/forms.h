@@ -71,6 +71,32 @@ enum mmiodec_form_width {
 	FW_MOVNTI,    /* 4 or 8: MOVNTI has no 16-bit form */
 	FW_DWORD,     /* 4: AMD's MOVSXD r16, m32 (a vendor row) */
 	FW_DOUBLE,    /* 8, or 16 with REX.W: CMPXCHG8B/16B */
+	FW_4,         /* the vector forms: fixed widths ... */
+	FW_8,
+	FW_16,
+	FW_64,
+	FW_VL,        /* ... or the vector length: 16, 32, 64 by VEX.L/EVEX.L'L */
+};
+
+/* The vector forms' operand patterns beyond FP_R_M (a load) and FP_M_R
+ * (a store). */
+enum {
+	FP_R_V_M = FP_STRING + 1,  /* xmm, xmm (vvvv), [m]: VMOVLPS... loads */
+	FP_COPY,                   /* ES:[reg] <- [m], 64 bytes: MOVDIR64B */
+};
+
+/* How a vector form is encoded; the values of the mandatory prefix are
+ * the decoder's (none, 66, F3, F2); W is REX.W for the legacy ones. */
+enum mmiodec_form_encoding { FE_LEGACY, FE_VEX, FE_EVEX };
+enum { FPX_NP, FPX_66, FPX_F3, FPX_F2 };
+enum { FW0, FW1, FWIG };
+/* The register operand of a vector form. */
+enum mmiodec_form_register {
+	FR_MMX,       /* mm0..mm7 */
+	FR_XMM,       /* xmm, whatever the vector length */
+	FR_VL,        /* xmm, ymm or zmm by the vector length */
+	FR_GPR,       /* a general register of the operand size (MOVDIRI) */
+	FR_ADDRESS,   /* a general register of the address size (MOVDIR64B) */
 };
 
 #define MMIODEC_OPS(X)                          \
@@ -305,6 +331,141 @@ enum mmiodec_form_width {
 	Y(op, map, o + 10, reg, p, w) Y(op, map, o + 11, reg, p, w)             \
 	Y(op, map, o + 12, reg, p, w) Y(op, map, o + 13, reg, p, w)             \
 	Y(op, map, o + 14, reg, p, w) Y(op, map, o + 15, reg, p, w)
+
+/*
+ * The forms a mandatory prefix, VEX or EVEX selects (all in the 0F and
+ * 0F 38 maps, all with a ModRM memory operand):
+ *   X(op, encoding, map, prefix, opcode, W, pattern, width, register,
+ *     element, aligned)
+ * element: the size of the elements an EVEX opmask selects (0: the form
+ * takes no mask); aligned: the address must be aligned to the width (for
+ * FP_COPY: the destination to 64), else #GP.
+ */
+#define MMIODEC_VECTOR_FORMS(X)                                                          \
+	/* SSE and MMX */                                                                \
+	X(MOVD,      LEGACY, 0F,   NP, 0x6E, W0,  R_M,   4,  MMX,  0, 0)                 \
+	X(MOVD,      LEGACY, 0F,   NP, 0x7E, W0,  M_R,   4,  MMX,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   NP, 0x6E, W1,  R_M,   8,  MMX,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   NP, 0x7E, W1,  M_R,   8,  MMX,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   NP, 0x6F, WIG, R_M,   8,  MMX,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   NP, 0x7F, WIG, M_R,   8,  MMX,  0, 0)                 \
+	X(MOVD,      LEGACY, 0F,   66, 0x6E, W0,  R_M,   4,  XMM,  0, 0)                 \
+	X(MOVD,      LEGACY, 0F,   66, 0x7E, W0,  M_R,   4,  XMM,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   66, 0x6E, W1,  R_M,   8,  XMM,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   66, 0x7E, W1,  M_R,   8,  XMM,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   F3, 0x7E, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(MOVQ,      LEGACY, 0F,   66, 0xD6, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(MOVSS,     LEGACY, 0F,   F3, 0x10, WIG, R_M,   4,  XMM,  0, 0)                 \
+	X(MOVSS,     LEGACY, 0F,   F3, 0x11, WIG, M_R,   4,  XMM,  0, 0)                 \
+	X(MOVSD_XMM, LEGACY, 0F,   F2, 0x10, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(MOVSD_XMM, LEGACY, 0F,   F2, 0x11, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(MOVUPS,    LEGACY, 0F,   NP, 0x10, WIG, R_M,   16, XMM,  0, 0)                 \
+	X(MOVUPS,    LEGACY, 0F,   NP, 0x11, WIG, M_R,   16, XMM,  0, 0)                 \
+	X(MOVUPD,    LEGACY, 0F,   66, 0x10, WIG, R_M,   16, XMM,  0, 0)                 \
+	X(MOVUPD,    LEGACY, 0F,   66, 0x11, WIG, M_R,   16, XMM,  0, 0)                 \
+	X(MOVAPS,    LEGACY, 0F,   NP, 0x28, WIG, R_M,   16, XMM,  0, 1)                 \
+	X(MOVAPS,    LEGACY, 0F,   NP, 0x29, WIG, M_R,   16, XMM,  0, 1)                 \
+	X(MOVAPD,    LEGACY, 0F,   66, 0x28, WIG, R_M,   16, XMM,  0, 1)                 \
+	X(MOVAPD,    LEGACY, 0F,   66, 0x29, WIG, M_R,   16, XMM,  0, 1)                 \
+	X(MOVDQA,    LEGACY, 0F,   66, 0x6F, WIG, R_M,   16, XMM,  0, 1)                 \
+	X(MOVDQA,    LEGACY, 0F,   66, 0x7F, WIG, M_R,   16, XMM,  0, 1)                 \
+	X(MOVDQU,    LEGACY, 0F,   F3, 0x6F, WIG, R_M,   16, XMM,  0, 0)                 \
+	X(MOVDQU,    LEGACY, 0F,   F3, 0x7F, WIG, M_R,   16, XMM,  0, 0)                 \
+	X(MOVLPS,    LEGACY, 0F,   NP, 0x12, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(MOVLPS,    LEGACY, 0F,   NP, 0x13, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(MOVHPS,    LEGACY, 0F,   NP, 0x16, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(MOVHPS,    LEGACY, 0F,   NP, 0x17, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(MOVLPD,    LEGACY, 0F,   66, 0x12, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(MOVLPD,    LEGACY, 0F,   66, 0x13, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(MOVHPD,    LEGACY, 0F,   66, 0x16, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(MOVHPD,    LEGACY, 0F,   66, 0x17, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(MOVNTDQ,   LEGACY, 0F,   66, 0xE7, WIG, M_R,   16, XMM,  0, 1)                 \
+	X(MOVNTPS,   LEGACY, 0F,   NP, 0x2B, WIG, M_R,   16, XMM,  0, 1)                 \
+	X(MOVNTPD,   LEGACY, 0F,   66, 0x2B, WIG, M_R,   16, XMM,  0, 1)                 \
+	X(MOVNTDQA,  LEGACY, 0F38, 66, 0x2A, WIG, R_M,   16, XMM,  0, 1)                 \
+	/* VEX */                                                                        \
+	X(VMOVD,     VEX,    0F,   66, 0x6E, W0,  R_M,   4,  XMM,  0, 0)                 \
+	X(VMOVD,     VEX,    0F,   66, 0x7E, W0,  M_R,   4,  XMM,  0, 0)                 \
+	X(VMOVQ,     VEX,    0F,   66, 0x6E, W1,  R_M,   8,  XMM,  0, 0)                 \
+	X(VMOVQ,     VEX,    0F,   66, 0x7E, W1,  M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVQ,     VEX,    0F,   F3, 0x7E, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(VMOVQ,     VEX,    0F,   66, 0xD6, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVSS,    VEX,    0F,   F3, 0x10, WIG, R_M,   4,  XMM,  0, 0)                 \
+	X(VMOVSS,    VEX,    0F,   F3, 0x11, WIG, M_R,   4,  XMM,  0, 0)                 \
+	X(VMOVSD,    VEX,    0F,   F2, 0x10, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(VMOVSD,    VEX,    0F,   F2, 0x11, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVUPS,   VEX,    0F,   NP, 0x10, WIG, R_M,   VL, VL,   0, 0)                 \
+	X(VMOVUPS,   VEX,    0F,   NP, 0x11, WIG, M_R,   VL, VL,   0, 0)                 \
+	X(VMOVUPD,   VEX,    0F,   66, 0x10, WIG, R_M,   VL, VL,   0, 0)                 \
+	X(VMOVUPD,   VEX,    0F,   66, 0x11, WIG, M_R,   VL, VL,   0, 0)                 \
+	X(VMOVAPS,   VEX,    0F,   NP, 0x28, WIG, R_M,   VL, VL,   0, 1)                 \
+	X(VMOVAPS,   VEX,    0F,   NP, 0x29, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVAPD,   VEX,    0F,   66, 0x28, WIG, R_M,   VL, VL,   0, 1)                 \
+	X(VMOVAPD,   VEX,    0F,   66, 0x29, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVDQA,   VEX,    0F,   66, 0x6F, WIG, R_M,   VL, VL,   0, 1)                 \
+	X(VMOVDQA,   VEX,    0F,   66, 0x7F, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVDQU,   VEX,    0F,   F3, 0x6F, WIG, R_M,   VL, VL,   0, 0)                 \
+	X(VMOVDQU,   VEX,    0F,   F3, 0x7F, WIG, M_R,   VL, VL,   0, 0)                 \
+	X(VMOVLPS,   VEX,    0F,   NP, 0x12, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVLPS,   VEX,    0F,   NP, 0x13, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVHPS,   VEX,    0F,   NP, 0x16, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVHPS,   VEX,    0F,   NP, 0x17, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVLPD,   VEX,    0F,   66, 0x12, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVLPD,   VEX,    0F,   66, 0x13, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVHPD,   VEX,    0F,   66, 0x16, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVHPD,   VEX,    0F,   66, 0x17, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVNTDQ,  VEX,    0F,   66, 0xE7, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVNTPS,  VEX,    0F,   NP, 0x2B, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVNTPD,  VEX,    0F,   66, 0x2B, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVNTDQA, VEX,    0F38, 66, 0x2A, WIG, R_M,   VL, VL,   0, 1)                 \
+	/* EVEX */                                                                       \
+	X(VMOVD,     EVEX,   0F,   66, 0x6E, W0,  R_M,   4,  XMM,  0, 0)                 \
+	X(VMOVD,     EVEX,   0F,   66, 0x7E, W0,  M_R,   4,  XMM,  0, 0)                 \
+	X(VMOVQ,     EVEX,   0F,   66, 0x6E, W1,  R_M,   8,  XMM,  0, 0)                 \
+	X(VMOVQ,     EVEX,   0F,   66, 0x7E, W1,  M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVQ,     EVEX,   0F,   F3, 0x7E, WIG, R_M,   8,  XMM,  0, 0)                 \
+	X(VMOVQ,     EVEX,   0F,   66, 0xD6, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVSS,    EVEX,   0F,   F3, 0x10, WIG, R_M,   4,  XMM,  4, 0)                 \
+	X(VMOVSS,    EVEX,   0F,   F3, 0x11, WIG, M_R,   4,  XMM,  4, 0)                 \
+	X(VMOVSD,    EVEX,   0F,   F2, 0x10, WIG, R_M,   8,  XMM,  8, 0)                 \
+	X(VMOVSD,    EVEX,   0F,   F2, 0x11, WIG, M_R,   8,  XMM,  8, 0)                 \
+	X(VMOVUPS,   EVEX,   0F,   NP, 0x10, WIG, R_M,   VL, VL,   4, 0)                 \
+	X(VMOVUPS,   EVEX,   0F,   NP, 0x11, WIG, M_R,   VL, VL,   4, 0)                 \
+	X(VMOVUPD,   EVEX,   0F,   66, 0x10, WIG, R_M,   VL, VL,   8, 0)                 \
+	X(VMOVUPD,   EVEX,   0F,   66, 0x11, WIG, M_R,   VL, VL,   8, 0)                 \
+	X(VMOVAPS,   EVEX,   0F,   NP, 0x28, WIG, R_M,   VL, VL,   4, 1)                 \
+	X(VMOVAPS,   EVEX,   0F,   NP, 0x29, WIG, M_R,   VL, VL,   4, 1)                 \
+	X(VMOVAPD,   EVEX,   0F,   66, 0x28, WIG, R_M,   VL, VL,   8, 1)                 \
+	X(VMOVAPD,   EVEX,   0F,   66, 0x29, WIG, M_R,   VL, VL,   8, 1)                 \
+	X(VMOVDQA32, EVEX,   0F,   66, 0x6F, W0,  R_M,   VL, VL,   4, 1)                 \
+	X(VMOVDQA32, EVEX,   0F,   66, 0x7F, W0,  M_R,   VL, VL,   4, 1)                 \
+	X(VMOVDQA64, EVEX,   0F,   66, 0x6F, W1,  R_M,   VL, VL,   8, 1)                 \
+	X(VMOVDQA64, EVEX,   0F,   66, 0x7F, W1,  M_R,   VL, VL,   8, 1)                 \
+	X(VMOVDQU32, EVEX,   0F,   F3, 0x6F, W0,  R_M,   VL, VL,   4, 0)                 \
+	X(VMOVDQU32, EVEX,   0F,   F3, 0x7F, W0,  M_R,   VL, VL,   4, 0)                 \
+	X(VMOVDQU64, EVEX,   0F,   F3, 0x6F, W1,  R_M,   VL, VL,   8, 0)                 \
+	X(VMOVDQU64, EVEX,   0F,   F3, 0x7F, W1,  M_R,   VL, VL,   8, 0)                 \
+	X(VMOVDQU8,  EVEX,   0F,   F2, 0x6F, W0,  R_M,   VL, VL,   1, 0)                 \
+	X(VMOVDQU8,  EVEX,   0F,   F2, 0x7F, W0,  M_R,   VL, VL,   1, 0)                 \
+	X(VMOVDQU16, EVEX,   0F,   F2, 0x6F, W1,  R_M,   VL, VL,   2, 0)                 \
+	X(VMOVDQU16, EVEX,   0F,   F2, 0x7F, W1,  M_R,   VL, VL,   2, 0)                 \
+	X(VMOVLPS,   EVEX,   0F,   NP, 0x12, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVLPS,   EVEX,   0F,   NP, 0x13, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVHPS,   EVEX,   0F,   NP, 0x16, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVHPS,   EVEX,   0F,   NP, 0x17, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVLPD,   EVEX,   0F,   66, 0x12, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVLPD,   EVEX,   0F,   66, 0x13, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVHPD,   EVEX,   0F,   66, 0x16, WIG, R_V_M, 8,  XMM,  0, 0)                 \
+	X(VMOVHPD,   EVEX,   0F,   66, 0x17, WIG, M_R,   8,  XMM,  0, 0)                 \
+	X(VMOVNTDQ,  EVEX,   0F,   66, 0xE7, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVNTPS,  EVEX,   0F,   NP, 0x2B, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVNTPD,  EVEX,   0F,   66, 0x2B, WIG, M_R,   VL, VL,   0, 1)                 \
+	X(VMOVNTDQA, EVEX,   0F38, 66, 0x2A, WIG, R_M,   VL, VL,   0, 1)                 \
+	/* device portals */                                                             \
+	X(MOVDIRI,   LEGACY, 0F38, NP, 0xF9, WIG, M_R,   MOVNTI, GPR, 0, 0)              \
+	X(MOVDIR64B, LEGACY, 0F38, 66, 0xF8, WIG, COPY,  64, ADDRESS, 0, 1)              \
+	X(ENQCMD,    LEGACY, 0F38, F2, 0xF8, WIG, COPY,  64, ADDRESS, 0, 1)              \
+	X(ENQCMDS,   LEGACY, 0F38, F3, 0xF8, WIG, COPY,  64, ADDRESS, 0, 1)
 
 /*
  * Every concrete form: define MMIODEC_FORM(op, map, opcode, reg, pattern,

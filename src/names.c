@@ -23,6 +23,8 @@ static const struct {
 	char ip[4][sizeof "rip"];              /* by log2(width); none at 1 */
 	char seg[6][sizeof "es"];
 	char vendor[3][sizeof "intel"];
+	char mmx[8][sizeof "mm0"];
+	char vector[3][32][sizeof "xmm31"];    /* XMM, YMM, ZMM; number */
 } names = {
 	.status = {
 		[MMIODEC_OK] = "ok",
@@ -62,6 +64,14 @@ static const struct {
 	.high8 = { "ah", "ch", "dh", "bh" },
 	.ip = { "", "ip", "eip", "rip" },
 	.seg = { "es", "cs", "ss", "ds", "fs", "gs" },
+	.mmx = { "mm0", "mm1", "mm2", "mm3", "mm4", "mm5", "mm6", "mm7" },
+#define VECTOR_NAMES(p)                                                        \
+	{ p "0", p "1", p "2", p "3", p "4", p "5", p "6", p "7", p "8", p "9",   \
+	  p "10", p "11", p "12", p "13", p "14", p "15", p "16", p "17", p "18", \
+	  p "19", p "20", p "21", p "22", p "23", p "24", p "25", p "26", p "27", \
+	  p "28", p "29", p "30", p "31" }
+	.vector = { VECTOR_NAMES("xmm"), VECTOR_NAMES("ymm"), VECTOR_NAMES("zmm") },
+#undef VECTOR_NAMES
 	.vendor = {
 		[MMIODEC_VENDOR_ANY] = "any",
 		[MMIODEC_VENDOR_INTEL] = "intel",
@@ -106,6 +116,11 @@ const char *mmiodec_mnemonic(const struct mmiodec_insn *insn)
 const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 			     unsigned width)
 {
+	if (kind == MMIODEC_REG_KIND_MMX)
+		return number < 8 ? names.mmx[number] : NULL;
+	if (kind >= MMIODEC_REG_KIND_XMM && kind <= MMIODEC_REG_KIND_ZMM)
+		return number < 32 ? names.vector[kind - MMIODEC_REG_KIND_XMM][number]
+				   : NULL;
 	if (width != 1 && width != 2 && width != 4 && width != 8)
 		return NULL;
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)

@@ -153,14 +153,41 @@ static struct info info_of(const struct form *f)
 	return (struct info){ f->op, f->pattern, f->width, flags };
 }
 
-/* An opcode's entry: 0, a form below GROUP_BASE, or GROUP_BASE + a group
- * of form_groups (by ModRM.reg). */
-#define GROUP_BASE 0xE0
+/* An opcode's entry: 0, a form below GROUP_BASE, GROUP_BASE + a group of
+ * form_groups (by ModRM.reg), or SLOT_BASE + a slot of vector_slots (by
+ * encoding, mandatory prefix and W). */
+#define GROUP_BASE 0xC0
+#define SLOT_BASE 0xE0
 static struct info infos[GROUP_BASE];
 static unsigned info_count = 1;     /* 0: no form */
 static uint8_t entry[3][256];
-static uint8_t groups[0x100 - GROUP_BASE][8];
+static uint8_t groups[SLOT_BASE - GROUP_BASE][8];
 static unsigned group_count;
+
+/* The vector forms (MMIODEC_VECTOR_FORMS). */
+struct vform {
+	unsigned op, encoding, map, prefix, opcode, w, pattern, width, reg,
+		element, aligned;
+};
+
+#define MAP_OF_0F38 MAP_0F38_
+static const struct vform vforms[] = {
+#define X(op, enc, map, pp, opcode, w, pattern, width, reg, element, aligned) \
+	{ MMIODEC_OP_##op, FE_##enc, MAP_OF_##map, FPX_##pp, (opcode), F##w,   \
+	  FP_##pattern, FW_##width, FR_##reg, (element), (aligned) },
+	MMIODEC_VECTOR_FORMS(X)
+#undef X
+};
+#define VFORM_COUNT (sizeof vforms / sizeof vforms[0])
+
+/* The decoder's record of a vector form (struct vector_form_info). */
+struct vinfo {
+	unsigned op, pattern, width, reg, element, aligned;
+};
+static struct vinfo vinfos[256];
+static unsigned vinfo_count = 1;
+static uint8_t vslots[0x100 - SLOT_BASE][3][4][2];
+static unsigned vslot_count;
 
 static unsigned info_index(struct info in)
 {
@@ -180,6 +207,50 @@ static void fail_duplicate(const struct form *f)
 	fprintf(stderr, "gen-forms: map %u opcode %02X /%u is described twice\n",
 		f->map, f->opcode, f->reg);
 	exit(1);
+}
+
+static unsigned vinfo_index(const struct vform *f)
+{
+	struct vinfo in = { f->op, f->pattern, f->width, f->reg, f->element, f->aligned };
+	for (unsigned i = 1; i < vinfo_count; i++)
+		if (!memcmp(&vinfos[i], &in, sizeof in))
+			return i;
+	if (vinfo_count >= 256)
+		exit(1);
+	vinfos[vinfo_count] = in;
+	return vinfo_count++;
+}
+
+static void build_vector(void)
+{
+	for (size_t i = 0; i < VFORM_COUNT; i++) {
+		const struct vform *f = &vforms[i];
+		unsigned index = vinfo_index(f);
+		uint8_t *e = &entry[f->map][f->opcode];
+		if (*e && *e < SLOT_BASE) {
+			fprintf(stderr, "gen-forms: %02X: a vector form where another is\n",
+				f->opcode);
+			exit(1);
+		}
+		if (!*e) {
+			if (vslot_count >= 0x100 - SLOT_BASE) {
+				fprintf(stderr, "gen-forms: too many vector opcodes\n");
+				exit(1);
+			}
+			*e = (uint8_t)(SLOT_BASE + vslot_count++);
+		}
+		for (unsigned w = 0; w < 2; w++) {
+			uint8_t *slot = &vslots[*e - SLOT_BASE][f->encoding][f->prefix][w];
+			if (f->w != FWIG && f->w != w)
+				continue;
+			if (*slot) {
+				fprintf(stderr, "gen-forms: vector form %02X described twice\n",
+					f->opcode);
+				exit(1);
+			}
+			*slot = (uint8_t)index;
+		}
+	}
 }
 
 static void build(void)
@@ -202,7 +273,7 @@ static void build(void)
 		if (*e && *e < GROUP_BASE)
 			fail_duplicate(f);
 		if (!*e) {
-			if (group_count >= 0x100 - GROUP_BASE) {
+			if (group_count >= SLOT_BASE - GROUP_BASE) {
 				fprintf(stderr, "gen-forms: too many groups\n");
 				exit(1);
 			}
@@ -221,11 +292,17 @@ static const char *const pattern_names[] = {
 	[FP_M_A] = "FP_M_A", [FP_R_M_I] = "FP_R_M_I", [FP_M_R_I] = "FP_M_R_I",
 	[FP_M_R_CL] = "FP_M_R_CL", [FP_A_MOFFS] = "FP_A_MOFFS",
 	[FP_MOFFS_A] = "FP_MOFFS_A", [FP_STRING] = "FP_STRING",
+	[FP_R_V_M] = "FP_R_V_M", [FP_COPY] = "FP_COPY",
 };
 static const char *const width_names[] = {
 	[FW_BYTE] = "FW_BYTE", [FW_WORD] = "FW_WORD", [FW_OPERAND] = "FW_OPERAND",
 	[FW_MOVSXD] = "FW_MOVSXD", [FW_MOVNTI] = "FW_MOVNTI",
-	[FW_DWORD] = "FW_DWORD", [FW_DOUBLE] = "FW_DOUBLE",
+	[FW_DWORD] = "FW_DWORD", [FW_DOUBLE] = "FW_DOUBLE", [FW_4] = "FW_4",
+	[FW_8] = "FW_8", [FW_16] = "FW_16", [FW_64] = "FW_64", [FW_VL] = "FW_VL",
+};
+static const char *const register_names[] = {
+	[FR_MMX] = "FR_MMX", [FR_XMM] = "FR_XMM", [FR_VL] = "FR_VL",
+	[FR_GPR] = "FR_GPR", [FR_ADDRESS] = "FR_ADDRESS",
 };
 
 static const char *const dir_names[] = {
@@ -265,13 +342,13 @@ static void write_tables(FILE *out)
 		fprintf(out, " },\n");
 	}
 	fprintf(out, "};\n\n");
-	fprintf(out, "/* By opcode: 0, a form, or FORM_GROUP_BASE + a group of\n"
-		" * form_groups (by ModRM.reg). */\n"
-		"#define FORM_GROUP_BASE 0x%02X\n", GROUP_BASE);
+	fprintf(out, "/* By opcode: 0, a form, FORM_GROUP_BASE + a group of form_groups\n"
+		" * (by ModRM.reg), or FORM_SLOT_BASE + a slot of vector_slots. */\n"
+		"#define FORM_GROUP_BASE 0x%02X\n#define FORM_SLOT_BASE 0x%02X\n",
+		GROUP_BASE, SLOT_BASE);
 	put_bytes(out, "forms_legacy", entry[MAP_LEGACY_], 256);
 	put_bytes(out, "forms_0f", entry[MAP_0F_], 256);
-	fprintf(out, "/* 0F 38 F0 and F1. */\n");
-	put_bytes(out, "forms_0f38_f0", &entry[MAP_0F38_][0xF0], 2);
+	put_bytes(out, "forms_0f38", entry[MAP_0F38_], 256);
 	fprintf(out, "static const uint8_t form_groups[%u][8] = {\n", group_count);
 	for (unsigned g = 0; g < group_count; g++) {
 		fprintf(out, "\t{");
@@ -279,12 +356,32 @@ static void write_tables(FILE *out)
 			fprintf(out, "%s%u", r ? ", " : " ", groups[g][r]);
 		fprintf(out, " },\n");
 	}
-	fprintf(out, "};\n");
-	for (unsigned o = 0; o < 256; o++)
-		if (entry[MAP_0F38_][o] && o != 0xF0 && o != 0xF1) {
-			fprintf(stderr, "gen-forms: 0F 38 %02X: only F0/F1 are looked up\n", o);
-			exit(1);
+	fprintf(out, "};\n\n");
+	fprintf(out, "/* The vector forms: op, operands, width, register, the element\n"
+		" * an opmask selects (0: none), whether the address is aligned. */\n"
+		"static const struct vector_form_info vector_infos[%u] = {\n"
+		"\t{ 0, 0, 0, 0, 0, 0 },\n", vinfo_count);
+	for (unsigned i = 1; i < vinfo_count; i++)
+		fprintf(out, "\t{ MMIODEC_OP_%s, %s, %s, %s, %u, %u },\n",
+			ops[vinfos[i].op].name, pattern_names[vinfos[i].pattern],
+			width_names[vinfos[i].width], register_names[vinfos[i].reg],
+			vinfos[i].element, vinfos[i].aligned);
+	fprintf(out, "};\n\n");
+	fprintf(out, "/* By slot, encoding (legacy, VEX, EVEX), mandatory prefix (none,\n"
+		" * 66, F3, F2) and W: a vector form, or 0. */\n"
+		"static const uint8_t vector_slots[%u][3][4][2] = {\n", vslot_count);
+	for (unsigned sl = 0; sl < vslot_count; sl++) {
+		fprintf(out, "\t{");
+		for (unsigned e = 0; e < 3; e++) {
+			fprintf(out, "%s{", e ? ", " : " ");
+			for (unsigned pp = 0; pp < 4; pp++)
+				fprintf(out, "%s{ %u, %u }", pp ? ", " : " ",
+					vslots[sl][e][pp][0], vslots[sl][e][pp][1]);
+			fprintf(out, " }");
 		}
+		fprintf(out, " },\n");
+	}
+	fprintf(out, "};\n");
 }
 
 /* README */
@@ -348,6 +445,33 @@ static void row_opcodes(const struct row *r, char *out, size_t cap)
 	}
 }
 
+/* The README's texts of the vector forms of op. */
+static void add_vector_texts(unsigned op, struct text_list *opcodes,
+			     struct text_list *operands, struct text_list *dirs)
+{
+	static const char *const encodings[] = { "", "VEX.", "EVEX." };
+	static const char *const prefixes[] = { "NP", "66", "F3", "F2" };
+	static const char *const ws[] = { ".W0", ".W1", "" };
+	for (size_t i = 0; i < VFORM_COUNT; i++) {
+		const struct vform *f = &vforms[i];
+		char text[48];
+		if (f->op != op)
+			continue;
+		snprintf(text, sizeof text, "%s%s %s%02X%s", encodings[f->encoding],
+			 prefixes[f->prefix], map_text[f->map], f->opcode, ws[f->w]);
+		add_text(opcodes, text);
+		add_text(operands, f->pattern == FP_R_V_M ? "xmm, xmm, m"
+				   : f->pattern == FP_COPY ? "es:[r], m"
+				   : f->pattern == FP_M_R ? "m, r" : "r, m");
+		unsigned dir = f->pattern == FP_M_R ? MMIODEC_DIR_WRITE
+			       : f->pattern == FP_COPY ? MMIODEC_DIR_READ_WRITE
+						       : MMIODEC_DIR_READ;
+		snprintf(text, sizeof text, "%s%s%s", direction_text[dir],
+			 f->aligned ? ", aligned" : "", f->element ? ", masked" : "");
+		add_text(dirs, text);
+	}
+}
+
 static void write_readme(FILE *out)
 {
 	fprintf(out, "| Instruction | Opcodes | Operands | Memory |\n");
@@ -369,6 +493,7 @@ static void write_readme(FILE *out)
 			add_text(&operands, operand_text[forms[i].pattern]);
 			add_text(&dirs, direction_text[direction(&forms[i])]);
 		}
+		add_vector_texts(op, &opcodes, &operands, &dirs);
 		if (!opcodes.count)
 			continue;
 		const char *suffix = ops[op].kind == OK_SET || ops[op].kind == OK_CMOVE
@@ -386,6 +511,7 @@ static void write_readme(FILE *out)
 int main(int argc, char **argv)
 {
 	build();
+	build_vector();
 	if (argc == 2 && !strcmp(argv[1], "--readme")) {
 		write_readme(stdout);
 		return ferror(stdout) ? 1 : 0;

@@ -478,10 +478,10 @@ bool check_case(const struct decode_case *c, const struct case_runner *runner)
 		}
 		for (unsigned i = 0; i < got.mem_count && i < 2; i++) {
 			unsigned access = got.direction;
-			if (got.op == MMIODEC_OP_MOVS)
-				access = MMIODEC_DIR_WRITE;
-			if (i == 1)
-				access = MMIODEC_DIR_READ; /* MOVS's source */
+			/* MOVS, MOVDIR64B, ENQCMD: the destination, then
+			 * the source */
+			if (got.mem_count == 2)
+				access = i == 0 ? MMIODEC_DIR_WRITE : MMIODEC_DIR_READ;
 			if (got.mem[i].access != access) {
 				fail(runner, c, "mem[%u].access %u, expected %u", i,
 				     got.mem[i].access, access);

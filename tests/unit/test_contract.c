@@ -948,7 +948,9 @@ static void test_name_functions(void **state)
 		unsigned number, width;
 	} no_such_reg[] = {
 		{ MMIODEC_REG_KIND_NONE, 0, 8 },
-		{ 3, 0, 8 }, { 255, 0, 1 }, { -1, 0, 4 },
+		{ 7, 0, 8 }, { 255, 0, 1 }, { -1, 0, 4 },
+		{ MMIODEC_REG_KIND_MMX, 8, 8 }, { MMIODEC_REG_KIND_XMM, 32, 16 },
+		{ MMIODEC_REG_KIND_ZMM, UINT_MAX, 64 },
 		{ MMIODEC_REG_KIND_GPR, 16, 1 },
 		{ MMIODEC_REG_KIND_GPR, 17, 8 },
 		{ MMIODEC_REG_KIND_GPR, MMIODEC_NO_REG, 8 },

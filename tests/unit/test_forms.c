@@ -169,10 +169,101 @@ static void test_every_form(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* The vector and portal forms (MMIODEC_VECTOR_FORMS). */
+struct vector_form {
+	const char *name;
+	unsigned op, encoding, map, prefix, opcode, w, pattern, width;
+};
+
+static const struct vector_form vector_forms[] = {
+#define X(op, enc, map, pp, opcode, w, pattern, width, reg, element, aligned) \
+	{ #op, MMIODEC_OP_##op, FE_##enc, MAP_OF_##map, FPX_##pp, (opcode),   \
+	  F##w, FP_##pattern, FW_##width },
+	MMIODEC_VECTOR_FORMS(X)
+#undef X
+};
+
+/* The form with ModRM 03 ([rbx]): legacy prefixes and REX.W, or a VEX
+ * (C4) or EVEX payload with W, the vector length l (0, 1, 2) and vvvv
+ * naming register 0. */
+static size_t encode_vector(const struct vector_form *f, unsigned w,
+			    unsigned l, uint8_t *out)
+{
+	static const uint8_t legacy_prefix[4] = { 0, 0x66, 0xF3, 0xF2 };
+	unsigned map = f->map == MAP_0F38_ ? 2 : 1;
+	size_t n = 0;
+
+	if (f->encoding == FE_LEGACY) {
+		if (f->prefix)
+			out[n++] = legacy_prefix[f->prefix];
+		if (w)
+			out[n++] = 0x48;
+		out[n++] = 0x0F;
+		if (map == 2)
+			out[n++] = 0x38;
+	} else if (f->encoding == FE_VEX) {
+		out[n++] = 0xC4;
+		out[n++] = (uint8_t)(0xE0 | map);
+		out[n++] = (uint8_t)(w << 7 | 0x78 | l << 2 | f->prefix);
+	} else {
+		out[n++] = 0x62;
+		out[n++] = (uint8_t)(0xF0 | map);
+		out[n++] = (uint8_t)(w << 7 | 0x7C | f->prefix);
+		out[n++] = (uint8_t)(l << 5 | 0x08);
+	}
+	out[n++] = (uint8_t)f->opcode;
+	out[n++] = 0x03;
+	return n;
+}
+
+static void test_every_vector_form(void **state)
+{
+	unsigned failures = 0, decoded = 0;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof vector_forms / sizeof vector_forms[0]; i++) {
+		const struct vector_form *f = &vector_forms[i];
+		unsigned lengths = f->width != FW_VL ? 1 : f->encoding == FE_EVEX ? 3 : 2;
+		for (unsigned l = 0; l < lengths; l++) {
+			bool ok = false;
+			for (unsigned w = 0; w < 2 && !ok; w++) {
+				uint8_t bytes[16];
+				struct mmiodec_insn insn;
+				unsigned width = f->width == FW_VL ? 16u << l
+						 : f->width == FW_4 ? 4
+						 : f->width == FW_8 ? 8
+						 : f->width == FW_16 ? 16
+						 : f->width == FW_64 ? 64 : 4u << w;
+				unsigned direction = f->pattern == FP_M_R ? MMIODEC_DIR_WRITE
+						     : f->pattern == FP_COPY ? MMIODEC_DIR_READ_WRITE
+									     : MMIODEC_DIR_READ;
+				if ((f->w == FW0 && w) || (f->w == FW1 && !w))
+					continue;
+				size_t n = encode_vector(f, w, l, bytes);
+				mmiodec_decode_vendor(&insn, bytes, n, MMIODEC_MODE_64,
+						      MMIODEC_VENDOR_INTEL);
+				decoded++;
+				ok = insn.status == MMIODEC_OK && insn.op == f->op &&
+				     insn.width == width && insn.direction == direction;
+			}
+			if (!ok) {
+				failures++;
+				fprintf(stderr, "%s %02X (encoding %u, prefix %u, L %u): "
+					"not decoded as described\n", f->name, f->opcode,
+					f->encoding, f->prefix, l);
+			}
+		}
+	}
+	printf("%zu vector forms, %u decodes\n",
+	       sizeof vector_forms / sizeof vector_forms[0], decoded);
+	assert_int_equal(failures, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_form),
+		cmocka_unit_test(test_every_vector_form),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,7 +107,15 @@ static const struct reg_name_case reg_name_cases[] = {
 	{ MMIODEC_REG_KIND_GPR_HIGH8, 3,  1, "bh" },
 	{ MMIODEC_REG_KIND_GPR_HIGH8, 4,  1, NULL },
 	{ MMIODEC_REG_KIND_NONE,      0,  8, NULL },
-	{ 3,                          0,  8, NULL },
+	{ MMIODEC_REG_KIND_MMX,       0,  8, "mm0" },
+	{ MMIODEC_REG_KIND_MMX,       7,  8, "mm7" },
+	{ MMIODEC_REG_KIND_MMX,       8,  8, NULL },
+	{ MMIODEC_REG_KIND_XMM,       0,  16, "xmm0" },
+	{ MMIODEC_REG_KIND_XMM,       31, 16, "xmm31" },
+	{ MMIODEC_REG_KIND_YMM,       17, 32, "ymm17" },
+	{ MMIODEC_REG_KIND_ZMM,       9,  64, "zmm9" },
+	{ MMIODEC_REG_KIND_ZMM,       32, 64, NULL },
+	{ 7,                          0,  8, NULL },
 };
 
 static void test_reg_name(void **state)
@@ -177,6 +185,13 @@ static const struct mnemonic_case mnemonic_cases[] = {
 	{ 64, "D0 23",                      "shl" },
 	{ 64, "0F BA 2B 05",                "bts" },
 	{ 64, "0F 38 F1 03",                "movbe" },
+	{ 64, "F2 0F 10 03",                "movsd" },
+	{ 64, "66 0F 6F 03",                "movdqa" },
+	{ 64, "C5 FC 11 03",                "vmovups" },
+	{ 64, "62 F1 FF 8F 6F 03",          "vmovdqu16" },
+	{ 64, "62 F1 FD 28 6F 03",          "vmovdqa64" },
+	{ 64, "66 0F 38 F8 0B",             "movdir64b" },
+	{ 64, "F2 0F 38 F8 0B",             "enqcmd" },
 	{ 64, "F0 89 03",                   "" },
 	{ 64, "89",                         "" },
 };

@@ -15,6 +15,7 @@
 #include "contract_cases.h"
 #include "vendor_cases.h"
 #include "tier2_cases.h"
+#include "tier3_cases.h"
 
 struct vector_table {
 	const char *name;                  /* file/table */
@@ -59,6 +60,10 @@ static const struct vector_table vector_tables[] = {
 	VECTOR_TABLE(tier2, bit_shift_cases),
 	VECTOR_TABLE(tier2, condition_cases),
 	VECTOR_TABLE(tier2, lock_cases),
+	VECTOR_TABLE(tier3, sse_cases),
+	VECTOR_TABLE(tier3, vex_cases),
+	VECTOR_TABLE(tier3, evex_cases),
+	VECTOR_TABLE(tier3, portal_cases),
 };
 
 #undef VECTOR_TABLE

@@ -58,9 +58,9 @@ static const struct decode_case contract_rex_cases[] = {
 	/* before VEX, EVEX or XOP */
 	{ 64, "C5 F8 77",             "no-memory" },
 	{ 64, "40 C5 F8 77",          "invalid" },
-	{ 64, "C4 E1 7D 6F 00",       "unsupported" },
+	{ 64, "C4 E1 7D 6F 00",       "vmovdqa ld w32 ymm0 ds:[rax]+align32 rfirst o4 a64" },
 	{ 64, "48 C4 E1 7D 6F 00",    "invalid" },
-	{ 64, "62 F1 7C 48 10 00",    "unsupported" },
+	{ 64, "62 F1 7C 48 10 00",    "vmovups ld w64 zmm0 ds:[rax] rfirst o4 a64" },
 	{ 64, "40 62 F1 7C 48 10 00", "invalid" },
 	{ 64, "8F E9 78 80 C0",       "no-memory" },
 	{ 64, "41 8F E9 78 80 C0",    "invalid" },
