@@ -5,9 +5,10 @@
  * handler decoded it.
  *
  *     mmiotrap-demo            run the driver, print the trace and the result
- *     mmiotrap-demo --refuse   then execute `movups xmm0, [uart+0x80]`, which
- *                              is not emulated: the process dies of SIGSEGV
- *                              after the runtime's message
+ *     mmiotrap-demo --refuse   then execute `addps xmm0, [uart+0x80]`
+ *                              (vector arithmetic), which is not emulated:
+ *                              the process dies of SIGSEGV after the
+ *                              runtime's message
  *
  * The driver is plain C on volatile pointers, built at -O2: the
  * instructions are the compiler's choice, as they would be for real
@@ -193,7 +194,10 @@ static void uart_write(void *ctx, uint64_t offset, const void *data,
 		u->bus_errors++;
 }
 
-static const struct mmiotrap_ops uart_ops = { uart_read, uart_write };
+static const struct mmiotrap_ops uart_ops = {
+	.read = uart_read,
+	.write = uart_write,
+};
 
 /* ---- the driver: what would run against real hardware ---- */
 
@@ -404,10 +408,10 @@ int main(int argc, char **argv)
 	      sequence == 1 && mailbox == (0x1 | 0x2 | 0x8);
 
 	if (refuse) {
-		printf("now `movups xmm0, [uart+0x80]`: not emulated, so the "
+		printf("now `addps xmm0, [uart+0x80]`: not emulated, so the "
 		       "process must die of SIGSEGV\n");
 		fflush(stdout);
-		__asm__ volatile("movups (%0), %%xmm0"
+		__asm__ volatile("addps (%0), %%xmm0"
 				 : : "r"(uart + UART_RAM) : "xmm0", "memory");
 		printf("still alive: the runtime did not refuse\n");
 		return 1;

@@ -13,7 +13,9 @@
  *                           unsigned size) { ... }
  *     static void uart_write(void *ctx, uint64_t offset, const void *data,
  *                            unsigned size) { ... }
- *     static const struct mmiotrap_ops uart_ops = { uart_read, uart_write };
+ *     static const struct mmiotrap_ops uart_ops = {
+ *             .read = uart_read, .write = uart_write,
+ *     };
  *
  *     volatile uint8_t *uart = mmiotrap_map(4096, &uart_ops, &uart_state);
  *     uart[0] = 'h';                // calls uart_write(ctx, 0, "h", 1)
@@ -110,15 +112,35 @@ extern "C" {
 /** How many regions can be mapped at the same time. */
 #define MMIOTRAP_MAX_REGIONS 64
 
-/** The device behind a region. Both callbacks are required. */
+/**
+ * The device behind a region. read and write are required, enqueue is
+ * optional (NULL: ENQCMD is an ordinary write, always accepted).
+ *
+ * The sizes a callback gets: 1, 2, 4 or 8 bytes for the general
+ * instructions, 16 for CMPXCHG16B; a vector move's width for a vector
+ * register (4 or 8 for MOVD/MOVQ/MOVSS/MOVSD/MOVLPS..., 16, 32 or 64 for
+ * a whole XMM, YMM or ZMM register); 64 for MOVDIR64B and ENQCMD. A masked
+ * AVX-512 access (an opmask other than k0) makes one callback per run of
+ * contiguous selected elements, in ascending order, each of any size from
+ * 1 to 64 bytes (a multiple of the element size); masked-off elements are
+ * neither read nor written, and a mask that selects nothing makes no call.
+ */
 struct mmiotrap_ops {
-	/** A load of `size` bytes (1, 2, 4 or 8; 16 for CMPXCHG16B) at
-	 *  `offset` from the start of the region: fill data[0..size-1]
-	 *  (little-endian, as memory). */
+	/** A load of `size` bytes at `offset` from the start of the
+	 *  region: fill data[0..size-1] (little-endian, as memory). */
 	void (*read)(void *ctx, uint64_t offset, void *data, unsigned size);
 	/** A store of data[0..size-1] at `offset`. */
 	void (*write)(void *ctx, uint64_t offset, const void *data,
 		      unsigned size);
+	/** Optional: ENQCMD's 64-byte command at `offset` (which is
+	 *  aligned to 64), as the CPU sends it to an enqueue register
+	 *  (SDM vol. 2, ENQCMD): bits 31:20 of its first doubleword are
+	 *  clear (a user-mode command), bits 19:0 are the source's (the
+	 *  PASID the CPU would put there comes from the IA32_PASID MSR,
+	 *  which user space cannot read). Return 0 when the device accepts
+	 *  the command, nonzero when it does not (the CPU's "retry": the
+	 *  instruction ends with ZF set, else clear). */
+	int (*enqueue)(void *ctx, uint64_t offset, const void *command);
 };
 
 /**

@@ -273,6 +273,7 @@ struct emulation {
 	bool have_operand;
 	uint64_t operand_address;
 	struct mmiotrap_access access;
+	bool retry; /* ENQCMD: the device did not accept the command */
 };
 
 static uint64_t read_segment_base(enum mmiodec_seg seg)
@@ -327,6 +328,213 @@ static void store_registers(const struct emulation *e)
 	gregs[REG_EFL] = (greg_t)e->regs.rflags;
 }
 
+/* ---- the vector registers in the signal frame ---- */
+
+/*
+ * uc_mcontext.fpregs points at the FXSAVE image (SDM vol. 1, 10.5.1)
+ * the kernel saved; when its software-reserved bytes carry
+ * FP_XSTATE_MAGIC1, the XSAVE area in standard format follows it (the
+ * layout of arch/x86/include/uapi/asm/sigcontext.h), with the header's
+ * XSTATE_BV at byte 512 and each component at the offset CPUID leaf 0xD
+ * gives. A component whose XSTATE_BV bit is clear is in its initial state
+ * (zeros), whatever the bytes say.
+ */
+#define FX_FSW 2          /* x87 status word: TOP in bits 13:11 */
+#define FX_FTW 4          /* abridged tag word: bit n, physical register n valid */
+#define FX_ST 32          /* ST0..ST7, 16 bytes apart */
+#define FX_XMM 160        /* XMM0..XMM15 */
+#define FX_SW_BYTES 464   /* struct _fpx_sw_bytes */
+#ifndef FP_XSTATE_MAGIC1 /* <signal.h> has them, as the kernel's header */
+#define FP_XSTATE_MAGIC1 0x46505853u
+#define FP_XSTATE_MAGIC2 0x46505845u
+#endif
+#define XSAVE_HEADER 512  /* XSTATE_BV */
+#define XCOMP_SSE 1
+#define XCOMP_AVX 2       /* YMM0..15 bits 255:128 */
+#define XCOMP_OPMASK 5    /* K0..K7 */
+#define XCOMP_ZMM_HI256 6 /* ZMM0..15 bits 511:256 */
+#define XCOMP_HI16_ZMM 7  /* ZMM16..31 */
+#define XCOMP_COUNT 8
+
+/* Where each component lies in the standard format (CPUID leaf 0xD,
+ * sub-leaf n: EBX the offset, EAX the size); read by install(). */
+static uint32_t xcomp_offset[XCOMP_COUNT], xcomp_size[XCOMP_COUNT];
+
+struct vector_frame {
+	uint8_t *fx;       /* the FXSAVE image; NULL if the frame has none */
+	uint8_t *xsave;    /* the same, when an XSAVE area follows; else NULL */
+	uint32_t usable;   /* the components >= 2 the frame holds */
+};
+
+static void find_vector_frame(const ucontext_t *uc, struct vector_frame *f)
+{
+	uint8_t *fx = (uint8_t *)uc->uc_mcontext.fpregs;
+	uint32_t magic1, magic2, xstate_size;
+	uint64_t xfeatures;
+
+	*f = (struct vector_frame){ fx, NULL, 0 };
+	if (!fx)
+		return;
+	memcpy(&magic1, fx + FX_SW_BYTES, 4);
+	memcpy(&xfeatures, fx + FX_SW_BYTES + 8, 8);
+	memcpy(&xstate_size, fx + FX_SW_BYTES + 16, 4);
+	if (magic1 != FP_XSTATE_MAGIC1 || xstate_size < XSAVE_HEADER + 64)
+		return;
+	memcpy(&magic2, fx + xstate_size, 4);
+	if (magic2 != FP_XSTATE_MAGIC2)
+		return;
+	f->xsave = fx;
+	for (unsigned c = XCOMP_AVX; c < XCOMP_COUNT; c++) {
+		if (((xfeatures >> c) & 1) && xcomp_size[c] &&
+		    xcomp_offset[c] >= XSAVE_HEADER + 64 &&
+		    xcomp_offset[c] + xcomp_size[c] <= xstate_size)
+			f->usable |= 1u << c;
+	}
+}
+
+static bool component_in_use(const struct vector_frame *f, unsigned c)
+{
+	return f->xsave && (f->xsave[XSAVE_HEADER + c / 8] >> (c % 8)) & 1;
+}
+
+/* `count` items of `size` bytes each, component c's in the frame, from or
+ * to `regs` (items `stride` bytes apart there). A component not in use
+ * reads as zeros. */
+static void get_component(const struct vector_frame *f, unsigned c,
+			  unsigned count, unsigned size, uint8_t *regs,
+			  unsigned stride)
+{
+	if (!(f->usable & (1u << c)) || !component_in_use(f, c))
+		return; /* regs stay zero */
+	for (unsigned i = 0; i < count; i++)
+		memcpy(regs + i * stride,
+		       f->xsave + xcomp_offset[c] + i * size, size);
+}
+
+/* Writes component c back if `regs` changed it; false when it changed and
+ * the frame does not hold it. Writing a component not in use writes all
+ * of it (its other registers are zeros) and marks it in use. */
+static bool put_component(const struct vector_frame *f, unsigned c,
+			  unsigned count, unsigned size, const uint8_t *regs,
+			  unsigned stride)
+{
+	static const uint8_t zeros[64];
+	bool in_use = component_in_use(f, c), changed = false;
+
+	for (unsigned i = 0; i < count && !changed; i++)
+		changed = memcmp(regs + i * stride,
+				 in_use ? f->xsave + xcomp_offset[c] + i * size :
+					  zeros, size) != 0;
+	if (!changed)
+		return true;
+	if (!(f->usable & (1u << c)))
+		return false;
+	for (unsigned i = 0; i < count; i++)
+		memcpy(f->xsave + xcomp_offset[c] + i * size,
+		       regs + i * stride, size);
+	f->xsave[XSAVE_HEADER + c / 8] |= (uint8_t)(1u << (c % 8));
+	return true;
+}
+
+/* x87 TOP: MMn is physical register n, which the image holds as
+ * ST((n - TOP) mod 8). */
+static unsigned x87_top(const uint8_t *fx)
+{
+	return (fx[FX_FSW + 1] >> 3) & 7;
+}
+
+/* The registers an instruction needs that the frame does not hold. */
+static bool frame_lacks(const struct vector_frame *f,
+			const struct mmiodec_insn *insn)
+{
+	uint32_t need = 0;
+	unsigned highest = insn->reg > insn->reg2 ? insn->reg : insn->reg2;
+
+	if (!f->fx)
+		return true;
+	if (insn->reg_kind == MMIODEC_REG_KIND_YMM ||
+	    insn->reg_kind == MMIODEC_REG_KIND_ZMM)
+		need |= 1u << XCOMP_AVX;
+	if (insn->reg_kind == MMIODEC_REG_KIND_ZMM)
+		need |= 1u << XCOMP_ZMM_HI256;
+	if (highest >= 16 && insn->reg_kind != MMIODEC_REG_KIND_MMX)
+		need |= 1u << XCOMP_HI16_ZMM;
+	if (insn->mask)
+		need |= 1u << XCOMP_OPMASK;
+	return (need & ~f->usable) != 0;
+}
+
+static void load_vregs(const struct vector_frame *f, struct mmiodec_vregs *v)
+{
+	unsigned top = x87_top(f->fx);
+
+	memset(v, 0, sizeof(*v));
+	for (unsigned i = 0; i < 16; i++)
+		memcpy(v->zmm[i], f->fx + FX_XMM + 16 * i, 16);
+	for (unsigned i = 0; i < 8; i++)
+		memcpy(&v->mm[i], f->fx + FX_ST + 16 * ((i - top) & 7), 8);
+	get_component(f, XCOMP_AVX, 16, 16, &v->zmm[0][16], 64);
+	get_component(f, XCOMP_ZMM_HI256, 16, 32, &v->zmm[0][32], 64);
+	get_component(f, XCOMP_HI16_ZMM, 16, 64, v->zmm[16], 64);
+	get_component(f, XCOMP_OPMASK, 8, 8, (uint8_t *)v->k, 8);
+}
+
+/*
+ * Write the registers back into the frame, the components the
+ * instruction changed. An MMX instruction (MOVD/MOVQ with an MM register,
+ * load or store) also does what every MMX instruction does to the x87
+ * state (SDM vol. 1, 9.5.1): TOP becomes 0 and every register is tagged
+ * valid; the register it writes gets all ones in bits 79:64.
+ */
+static bool store_vregs(const struct vector_frame *f,
+			const struct mmiodec_insn *insn,
+			const struct mmiodec_vregs *v)
+{
+	if (insn->reg_kind == MMIODEC_REG_KIND_MMX) {
+		uint8_t physical[8][16];
+		unsigned top = x87_top(f->fx);
+
+		for (unsigned i = 0; i < 8; i++)
+			memcpy(physical[i], f->fx + FX_ST + 16 * ((i - top) & 7),
+			       16);
+		if (insn->direction == MMIODEC_DIR_READ && insn->reg < 8) {
+			memcpy(physical[insn->reg], &v->mm[insn->reg], 8);
+			physical[insn->reg][8] = physical[insn->reg][9] = 0xff;
+		}
+		memcpy(f->fx + FX_ST, physical, sizeof(physical));
+		f->fx[FX_FSW + 1] &= (uint8_t)~(7u << 3);
+		f->fx[FX_FTW] = 0xff;
+		return true;
+	}
+	for (unsigned i = 0; i < 16; i++)
+		memcpy(f->fx + FX_XMM + 16 * i, v->zmm[i], 16);
+	if (f->xsave)
+		f->xsave[XSAVE_HEADER] |= 1u << XCOMP_SSE;
+	return put_component(f, XCOMP_AVX, 16, 16, &v->zmm[0][16], 64) &&
+	       put_component(f, XCOMP_ZMM_HI256, 16, 32, &v->zmm[0][32], 64) &&
+	       put_component(f, XCOMP_HI16_ZMM, 16, 64, v->zmm[16], 64) &&
+	       put_component(f, XCOMP_OPMASK, 8, 8, (const uint8_t *)v->k, 8);
+}
+
+/* CPUID leaf 0xD: where the components lie (when the CPU has XSAVE). */
+static void read_xsave_layout(void)
+{
+	uint32_t eax, ebx, ecx, edx;
+
+	__asm__ volatile("cpuid"
+			 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+			 : "a"(0u), "c"(0u));
+	if (eax < 0xd)
+		return;
+	for (unsigned c = XCOMP_AVX; c < XCOMP_COUNT; c++) {
+		__asm__ volatile("cpuid"
+				 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
+				 : "a"(0xdu), "c"(c));
+		xcomp_size[c] = eax;
+		xcomp_offset[c] = ebx;
+	}
+}
+
 /* Whether operand `which` of the element that the registers point at
  * covers the fault address and is accessed the way the CPU says. */
 static bool element_faulted(const struct emulation *e,
@@ -369,26 +577,30 @@ static bool fault_is_an_operand(const struct emulation *e)
 	return false;
 }
 
+/* What access_bytes() does. */
+enum access_kind {
+	ACCESS_READ,
+	ACCESS_WRITE,
+	ACCESS_ENQUEUE, /* ENQCMD's command: the enqueue callback, if any */
+};
+
 /*
- * Do a memory access of operand `which` at the current registers: a
- * region's callback, or ordinary memory for the other side of a string
- * instruction. `value` (insn.width bytes, up to 16) holds the data to
- * store, or receives the data loaded. Returns NULL, or why the access
- * cannot be done.
+ * Access `len` bytes at `address`: a region's callback (one call, of `len`
+ * bytes), or ordinary memory (the other side of a string instruction or of
+ * MOVDIR64B, a masked access's run outside the regions). `value` holds the
+ * data to store, or receives the data loaded. Returns NULL, or why the
+ * access cannot be done.
  */
-static const char *access_operand(struct emulation *e,
-				  const struct mmiodec_regs *regs,
-				  unsigned which, bool write, void *value)
+static const char *access_bytes(struct emulation *e, uint64_t address,
+				unsigned len, enum access_kind kind,
+				void *value)
 {
-	unsigned width = e->insn.width;
-	uint64_t address, last;
+	uint64_t last = address + len - 1;
+	bool write = kind != ACCESS_READ;
 	struct slot *slot;
 
-	if (!mmiodec_address(&e->insn, regs, which, &address))
-		return "the decoder gives no address for the operand";
 	e->have_operand = true;
 	e->operand_address = address;
-	last = address + width - 1;
 	if (last < address)
 		return "the operand wraps around the address space";
 
@@ -399,14 +611,16 @@ static const char *access_operand(struct emulation *e,
 			release_region(slot);
 			return "the access straddles the start of a region";
 		}
-		if (write ? !write_own_memory(address, value, width)
-			  : read_own_memory(address, value, width) != width)
+		if (kind == ACCESS_ENQUEUE)
+			return "the destination of ENQCMD is not a region";
+		if (write ? !write_own_memory(address, value, len)
+			  : read_own_memory(address, value, len) != len)
 			return "the operand outside the regions is not accessible";
 		return NULL;
 	}
 
 	uint64_t offset = address - atomic_load(&slot->base);
-	if (offset >= slot->size || slot->size - offset < width) {
+	if (offset >= slot->size || slot->size - offset < len) {
 		release_region(slot);
 		return "the access does not fit inside the region (it crosses "
 		       "or lies beyond its end)";
@@ -414,44 +628,84 @@ static const char *access_operand(struct emulation *e,
 	e->access.address = address;
 	e->access.region = (void *)atomic_load(&slot->base);
 	this_thread = (struct thread_state){ &e->access, slot };
-	if (write) {
-		slot->ops->write(slot->ctx, offset, value, width);
+	if (kind == ACCESS_ENQUEUE && slot->ops->enqueue) {
+		e->retry = slot->ops->enqueue(slot->ctx, offset, value) != 0;
+	} else if (write) {
+		slot->ops->write(slot->ctx, offset, value, len);
 	} else {
-		memset(value, 0, width);
-		slot->ops->read(slot->ctx, offset, value, width);
+		memset(value, 0, len);
+		slot->ops->read(slot->ctx, offset, value, len);
 	}
 	this_thread = (struct thread_state){ NULL, NULL };
 	release_region(slot);
 	return NULL;
 }
 
+/* Operand `which` at the registers `regs`, insn.width bytes. */
+static const char *access_operand(struct emulation *e,
+				  const struct mmiodec_regs *regs,
+				  unsigned which, bool write, void *value)
+{
+	uint64_t address;
+
+	if (!mmiodec_address(&e->insn, regs, which, &address))
+		return "the decoder gives no address for the operand";
+	return access_bytes(e, address, e->insn.width,
+			    write ? ACCESS_WRITE : ACCESS_READ, value);
+}
+
 /*
- * #DE: what the kernel does for a divide error in user mode, done here for
- * the emulated one. The registers stay as they were (RIP on the
- * instruction, as for a fault), and SIGFPE (FPE_INTDIV, si_addr the
- * instruction) is queued to this thread; SIGSEGV's handler returns, the
- * signal mask of the interrupted code comes back, and SIGFPE is delivered
- * before the instruction runs again. As for a real fault, a SIGFPE that is
- * ignored or blocked cannot be escaped: it is reset to its default action
- * (and unblocked), which ends the process.
+ * A fault the CPU would raise instead of the access, done here as the
+ * kernel does it for user mode: the registers stay as they were (RIP on
+ * the instruction), and the signal is queued to this thread; this
+ * handler returns, the signal mask of the interrupted code comes back,
+ * and the signal is delivered before the instruction runs again. As for a
+ * real fault, a signal that is ignored or blocked cannot be escaped: it is
+ * reset to its default action (and unblocked), which ends the process.
+ *   #DE: SIGFPE, si_code FPE_INTDIV, si_addr the instruction;
+ *   #GP: SIGSEGV, si_code SI_KERNEL, si_addr 0 (a misaligned MOVAPS,
+ *        ENQCMDS in user mode). SIGSEGV is this handler's own: when it
+ *        comes back with SI_KERNEL it is not a region's fault and goes to
+ *        the disposition in place before the first region (pass_on()).
  */
-static void raise_divide_error(struct emulation *e)
+static void raise_fault(struct emulation *e, int sig, int code, uint64_t addr)
 {
 	siginfo_t info;
 	struct sigaction now;
 
-	if (sigaction(SIGFPE, NULL, &now) == 0 &&
-	    (sigismember(&e->uc->uc_sigmask, SIGFPE) == 1 ||
+	if (sigaction(sig, NULL, &now) == 0 &&
+	    (sigismember(&e->uc->uc_sigmask, sig) == 1 ||
 	     (!(now.sa_flags & SA_SIGINFO) && now.sa_handler == SIG_IGN))) {
-		set_default_action(SIGFPE);
-		sigdelset(&e->uc->uc_sigmask, SIGFPE);
+		set_default_action(sig);
+		sigdelset(&e->uc->uc_sigmask, sig);
 	}
 	memset(&info, 0, sizeof(info));
-	info.si_signo = SIGFPE;
-	info.si_code = FPE_INTDIV;
-	info.si_addr = (void *)(uintptr_t)e->regs.rip;
-	syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), SIGFPE,
+	info.si_signo = sig;
+	info.si_code = code;
+	info.si_addr = (void *)(uintptr_t)addr;
+	syscall(SYS_rt_tgsigqueueinfo, getpid(), syscall(SYS_gettid), sig,
 		&info);
+}
+
+static void raise_divide_error(struct emulation *e)
+{
+	raise_fault(e, SIGFPE, FPE_INTDIV, e->regs.rip);
+}
+
+static void raise_general_protection(struct emulation *e)
+{
+	raise_fault(e, SIGSEGV, SI_KERNEL, 0);
+}
+
+/* Whether operand `which` breaks the alignment its instruction requires
+ * (SDM vol. 1, 14.9 and 15.7: #GP before any access). */
+static bool misaligned(const struct emulation *e, unsigned which)
+{
+	unsigned align = e->insn.mem[which].align;
+	uint64_t address;
+
+	return align && mmiodec_address(&e->insn, &e->regs, which, &address) &&
+	       (address & (align - 1)) != 0;
 }
 
 /*
@@ -491,6 +745,131 @@ static const char *emulate_single(struct emulation *e)
 	}
 	store_registers(e);
 	return NULL;
+}
+
+/*
+ * A vector move (MMX, XMM, YMM, ZMM register): #GP if the address breaks
+ * the alignment the form requires; else the bytes mmiodec_vector_mask()
+ * selects are read or written, one callback per run of contiguous
+ * selected bytes in ascending order (all of them for an unmasked access:
+ * one callback of the width), and the register file is finished by
+ * mmiodec_vector_complete_load() and written back into the signal frame.
+ */
+static const char *emulate_vector(struct emulation *e)
+{
+	struct vector_frame frame;
+	struct mmiodec_vregs vregs;
+	uint8_t data[64];
+	uint64_t address, bytes;
+	bool load = e->insn.direction == MMIODEC_DIR_READ;
+
+	if (e->insn.width > sizeof(data) ||
+	    (e->insn.direction != MMIODEC_DIR_READ &&
+	     e->insn.direction != MMIODEC_DIR_WRITE) ||
+	    !mmiodec_address(&e->insn, &e->regs, 0, &address))
+		return "mmiodec gives no vector access for this instruction";
+	if (misaligned(e, 0)) {
+		raise_general_protection(e);
+		return NULL;
+	}
+	find_vector_frame(e->uc, &frame);
+	if (frame_lacks(&frame, &e->insn))
+		return "the signal frame does not hold the vector registers "
+		       "the instruction uses";
+	load_vregs(&frame, &vregs);
+	bytes = mmiodec_vector_mask(&e->insn, &vregs);
+	memset(data, 0, sizeof(data));
+	if (!load && !mmiodec_vector_store_value(&e->insn, &vregs, data))
+		return "mmiodec cannot give the bytes of this vector store";
+	for (unsigned start = 0; start < e->insn.width;) {
+		unsigned end = start;
+		const char *problem;
+
+		if (!((bytes >> start) & 1)) {
+			start++;
+			continue;
+		}
+		while (end < e->insn.width && ((bytes >> end) & 1))
+			end++;
+		problem = access_bytes(e, address + start, end - start,
+				       load ? ACCESS_READ : ACCESS_WRITE,
+				       data + start);
+		if (problem)
+			return problem;
+		start = end;
+	}
+	if (load && !mmiodec_vector_complete_load(&e->insn, &vregs, data))
+		return "mmiodec cannot complete this vector load";
+	if (!store_vregs(&frame, &e->insn, &vregs))
+		return "the signal frame does not hold a register the "
+		       "instruction changed";
+	mmiodec_advance_rip(&e->insn, &e->regs);
+	store_registers(e);
+	return NULL;
+}
+
+/*
+ * MOVDIR64B, ENQCMD, ENQCMDS: 64 bytes read from the source (mem[1]: a
+ * region's one 64-byte read callback, or ordinary memory), then stored as
+ * one to the destination (mem[0], ES:[reg], aligned to 64, else #GP): a
+ * region's one 64-byte write callback, or ordinary memory for MOVDIR64B.
+ * ENQCMD's command is what the CPU makes of the source: bits 31:20 of its
+ * first doubleword cleared (a user-mode command; bits 19:0 would be the
+ * PASID of the IA32_PASID MSR, which user space cannot read: they are the
+ * source's), passed to the region's enqueue callback (or, without one,
+ * its write callback, and accepted); mmiodec_execute() sets ZF when the
+ * device asks for a retry. ENQCMDS is privileged: #GP here.
+ */
+static const char *emulate_portal(struct emulation *e)
+{
+	uint8_t command[64];
+	uint64_t source, destination, loaded[2] = { 0, 0 };
+	struct mmiodec_exec out;
+	bool enqueue = e->insn.op != MMIODEC_OP_MOVDIR64B;
+	const char *problem;
+
+	if (e->insn.width != sizeof(command) || e->insn.mem_count != 2 ||
+	    !mmiodec_address(&e->insn, &e->regs, 0, &destination) ||
+	    !mmiodec_address(&e->insn, &e->regs, 1, &source))
+		return "mmiodec gives no 64-byte copy for this instruction";
+	if (e->insn.op == MMIODEC_OP_ENQCMDS || misaligned(e, 0) ||
+	    misaligned(e, 1)) {
+		raise_general_protection(e);
+		return NULL;
+	}
+	problem = access_bytes(e, source, sizeof(command), ACCESS_READ,
+			       command);
+	if (problem)
+		return problem;
+	if (enqueue) {
+		command[2] &= 0x0f;
+		command[3] = 0;
+	}
+	e->retry = false;
+	problem = access_bytes(e, destination, sizeof(command),
+			       enqueue ? ACCESS_ENQUEUE : ACCESS_WRITE, command);
+	if (problem)
+		return problem;
+	loaded[0] = e->retry;
+	if (mmiodec_execute(&e->insn, &e->regs, loaded, &out) !=
+	    MMIODEC_EXEC_OK)
+		return "mmiodec cannot execute this instruction";
+	store_registers(e);
+	return NULL;
+}
+
+static bool is_vector(const struct mmiodec_insn *insn)
+{
+	return insn->reg_kind == MMIODEC_REG_KIND_MMX ||
+	       insn->reg_kind == MMIODEC_REG_KIND_XMM ||
+	       insn->reg_kind == MMIODEC_REG_KIND_YMM ||
+	       insn->reg_kind == MMIODEC_REG_KIND_ZMM;
+}
+
+static bool is_portal(const struct mmiodec_insn *insn)
+{
+	return insn->op == MMIODEC_OP_MOVDIR64B ||
+	       insn->op == MMIODEC_OP_ENQCMD || insn->op == MMIODEC_OP_ENQCMDS;
 }
 
 /* One element of MOVS, STOS or LODS. */
@@ -581,7 +960,13 @@ static const char *emulate(struct emulation *e)
 		return "the fault address is not an operand of the instruction";
 	e->access.insn = &e->insn;
 	e->access.rip = e->regs.rip;
-	return is_string(&e->insn) ? emulate_string(e) : emulate_single(e);
+	if (is_string(&e->insn))
+		return emulate_string(e);
+	if (is_vector(&e->insn))
+		return emulate_vector(e);
+	if (is_portal(&e->insn))
+		return emulate_portal(e);
+	return emulate_single(e);
 }
 
 static void add_vendor(struct text *t, const struct emulation *e)
@@ -622,6 +1007,11 @@ static void describe_decoded(struct text *t, const struct emulation *e)
 					 "-byte read-modify-write");
 	if (insn->locked)
 		add_str(t, ", locked");
+	if (insn->mask) {
+		add_str(t, ", masked by k");
+		add_dec(t, insn->mask);
+		add_str(t, insn->zeroing ? " (zeroing)" : "");
+	}
 	if (insn->reg_kind != MMIODEC_REG_KIND_NONE) {
 		unsigned width = insn->direction == MMIODEC_DIR_READ ?
 					 insn->dest_width : insn->width;
@@ -751,6 +1141,7 @@ static void install(void)
 	page_size = (size_t)sysconf(_SC_PAGESIZE);
 	/* CPUID now, not in the handler (where it would work too). */
 	(void)mmiotrap_vendor();
+	read_xsave_layout();
 	have_fsgsbase = (getauxval(AT_HWCAP2) & HWCAP2_FSGSBASE) != 0;
 	if (sigaction(SIGSEGV, NULL, &previous_action) != 0) {
 		install_error = errno;

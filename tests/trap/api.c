@@ -80,8 +80,14 @@ static void cells_write(void *ctx, uint64_t offset, const void *data,
 	atomic_store(&c->cell[offset / 8], v);
 }
 
-static const struct mmiotrap_ops cells_ops = { cells_read, cells_write };
-static const struct mmiotrap_ops no_write = { cells_read, NULL };
+static const struct mmiotrap_ops cells_ops = {
+	.read = cells_read,
+	.write = cells_write,
+};
+static const struct mmiotrap_ops no_write = {
+	.read = cells_read,
+	.write = NULL,
+};
 
 static struct cells shared_cells;
 static volatile uint64_t *shared;
@@ -244,7 +250,10 @@ static void probe_write(void *ctx, uint64_t offset, const void *data,
 	atomic_fetch_add(&p->calls, 1);
 }
 
-static const struct mmiotrap_ops probe_ops = { probe_read, probe_write };
+static const struct mmiotrap_ops probe_ops = {
+	.read = probe_read,
+	.write = probe_write,
+};
 
 /*
  * Under each vendor setting: a plain MOV is emulated, and MOVSXD with a

@@ -78,7 +78,10 @@ static void region_write(void *ctx, uint64_t offset, const void *data,
 		memcpy(a->backing + offset, data, size);
 }
 
-const struct mmiotrap_ops region_ops = { region_read, region_write };
+const struct mmiotrap_ops region_ops = {
+	.read = region_read,
+	.write = region_write,
+};
 
 /* ---- running and comparing ---- */
 
