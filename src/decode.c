@@ -71,16 +71,14 @@ struct decode_state {
 	uint8_t pos;            /* the next byte to read */
 	uint8_t imm_kind;       /* enum imm_kind */
 	bool bad_register;      /* VEX family: see vex_form_valid() */
-	/* VEX and EVEX: the payload (P0 in C4's layout, as read_vex_form()
-	 * makes it for C5 too) and the map number (1: 0F, 2: 0F 38) */
-	uint8_t vex_p0, vex_p1, vex_p2, vex_map;
+	uint8_t vex_at;         /* VEX and EVEX: where the payload starts */
 	uint16_t flags;         /* info->flags */
 	const struct opcode_info *info;  /* NULL for the VEX family */
 };
 
 /* Little-endian unsigned value of `size` (0, 1, 2, 4 or 8: displacements,
  * immediates and offsets) bytes, spelled out so that each is one load. */
-static uint64_t load_le(const uint8_t *p, unsigned size)
+static MMIODEC_ALWAYS_INLINE uint64_t load_le(const uint8_t *p, unsigned size)
 {
 	switch (size) {
 	case 1:
@@ -256,6 +254,7 @@ static MMIODEC_NOINLINE uint8_t read_vex_form(struct decode_state *d)
 		return MMIODEC_INVALID;
 	if (pos + payload > avail)
 		return OUT_OF_BYTES;
+	d->vex_at = (uint8_t)pos;
 	p0 = bytes[pos];
 	if (lead == 0xC5) {
 		f.kind = VEX_KIND_VEX;
@@ -303,7 +302,6 @@ static MMIODEC_NOINLINE uint8_t read_vex_form(struct decode_state *d)
 		d->imm_kind = f.map == 8 ? IMM_B : f.map == 10 ? IMM_D : IMM_NONE;
 	} else {
 		d->map = f.kind == VEX_KIND_VEX ? MAP_VEX : MAP_EVEX;
-		d->vex_map = f.kind == VEX_KIND_MVEX ? 0 : f.map;
 		d->imm_kind = f.map == 3 || (f.map == 1 && mmiodec_map0f_has_imm8(opcode))
 					? IMM_B : IMM_NONE;
 	}
@@ -327,9 +325,6 @@ static MMIODEC_NOINLINE uint8_t read_vex_form(struct decode_state *d)
 		d->modrm = bytes[pos++];
 	}
 	d->pos = (uint8_t)pos;
-	d->vex_p0 = p0;
-	d->vex_p1 = p1;
-	d->vex_p2 = p2;
 	bool is_reg = (d->modrm >> 6) == 3;
 	const uint8_t *rule = mmiodec_vex_rule(rules[(is_reg ? 2 : 0) + f.b]);
 	if (!vex_form_valid(d, &f, rule, p0, p1, d->modrm, &d->bad_register))
@@ -670,7 +665,7 @@ static const uint8_t index16[8] = {
 };
 
 /* The same in 16-bit addressing (SDM vol. 2 table 2-1). */
-static void modrm_memory16(struct mmiodec_mem *m, uint8_t modrm)
+static MMIODEC_ALWAYS_INLINE void modrm_memory16(struct mmiodec_mem *m, uint8_t modrm)
 {
 	unsigned mod = modrm >> 6, rm = modrm & 7;
 
@@ -774,7 +769,7 @@ static unsigned form_of_state(const struct decode_state *d)
 
 /* The memory operand of ModRM, with its segment and displacement (EVEX's
  * disp8 scaled by disp8_scale), for the REX (or VEX-family) bits in rex. */
-static void describe_modrm_memory(const struct decode_state *d,
+static MMIODEC_ALWAYS_INLINE void describe_modrm_memory(const struct decode_state *d,
 				  struct mmiodec_mem *m, unsigned rex,
 				  unsigned disp8_scale)
 {
@@ -791,6 +786,29 @@ static void describe_modrm_memory(const struct decode_state *d,
 	m->address_size = d->address_size;
 }
 
+/* The payload of a VEX (C5 as C4: P0 = R X B map, P1 = W vvvv L pp) or
+ * EVEX instruction, read again from where read_vex_form() found it. */
+static void vex_payload(const struct decode_state *d, unsigned *p0,
+			unsigned *p1, unsigned *p2)
+{
+	const uint8_t *p = d->bytes + d->vex_at;
+	if (p[-1] == 0xC5) {
+		*p0 = (p[0] & 0x80) | 0x61;
+		*p1 = p[0] & 0x7F;
+	} else {
+		*p0 = p[0];
+		*p1 = p[1];
+		*p2 = p[-1] == 0x62 ? p[2] : 0;
+	}
+}
+
+/* The VEX or EVEX map (1: 0F, 2: 0F 38...) of the instruction. */
+static unsigned vex_map_of(const struct decode_state *d)
+{
+	const uint8_t *p = d->bytes + d->vex_at;
+	return p[-1] == 0xC5 ? 1 : p[0] & (p[-1] == 0x62 ? 0x0F : 0x1F);
+}
+
 /*
  * A vector or portal form (MMIODEC_VECTOR_FORMS): the slot of
  * vector_slots its opcode has, read as `encoding` (FE_LEGACY, FE_VEX,
@@ -801,7 +819,9 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 					     unsigned slot, unsigned encoding)
 {
 	bool legacy = encoding == FE_LEGACY, evex = encoding == FE_EVEX;
-	unsigned p0 = d->vex_p0, p1 = d->vex_p1, p2 = d->vex_p2;
+	unsigned p0 = 0, p1 = 0, p2 = 0;
+	if (!legacy)
+		vex_payload(d, &p0, &p1, &p2);
 	unsigned prefix = legacy ? mandatory_prefix(&d->p) : (p1 & 3);
 	unsigned w = legacy ? (d->p.rex & REX_W) != 0 : p1 >> 7;
 	const struct vector_form_info *v =
@@ -898,6 +918,16 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 					   struct mmiodec_insn *insn)
 {
+	if (!d->info) {
+		/* VEX and EVEX: the vector forms of maps 1 (0F) and 2 (0F 38) */
+		unsigned map = d->map == MAP_VEX || d->map == MAP_EVEX ? vex_map_of(d) : 0;
+		unsigned entry = map == 1 ? forms_0f[d->opcode]
+				 : map == 2 ? forms_0f38[d->opcode] : 0;
+		if (entry < FORM_SLOT_BASE)
+			return false;
+		return describe_vector(d, insn, entry - FORM_SLOT_BASE,
+				       d->map == MAP_VEX ? FE_VEX : FE_EVEX);
+	}
 	unsigned entry = form_of_state(d);
 	if (entry >= FORM_SLOT_BASE)
 		return describe_vector(d, insn, entry - FORM_SLOT_BASE, FE_LEGACY);
@@ -1164,16 +1194,8 @@ decode_as(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 	if (status != NEXT_STAGE)
 		return finish_general(insn, status, 0, 0);
 
-	if (d.info && describe_mmio(&d, insn))
+	if (describe_mmio(&d, insn))
 		return MMIODEC_OK;
-	if (!d.info && (d.map == MAP_VEX || d.map == MAP_EVEX) &&
-	    (d.vex_map == 1 || d.vex_map == 2)) {
-		unsigned entry = d.vex_map == 1 ? forms_0f[d.opcode] : forms_0f38[d.opcode];
-		if (entry >= FORM_SLOT_BASE &&
-		    describe_vector(&d, insn, entry - FORM_SLOT_BASE,
-				    d.map == MAP_VEX ? FE_VEX : FE_EVEX))
-			return MMIODEC_OK;
-	}
 
 	/* Not an MMIO form: the length, and the mode that RIP wraps in. */
 	bool modrm_mem = d.has_modrm && (d.modrm >> 6) != 3;
