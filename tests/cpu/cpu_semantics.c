@@ -20,6 +20,12 @@
  * must be set exactly when the CPU writes (faults on the read-only view):
  * a shift by 0, a failed CMPXCHG and a BTS of a set bit write too.
  *
+ * Then the vector moves and the portal stores (MMIODEC_VECTOR_FORMS):
+ * every form the CPU has (CPUID and XCR0; the others are skipped with a
+ * note), every register, vector length and opmask, run natively with all
+ * vector registers loaded and saved, and emulated with the vector
+ * functions; see "the vector forms" below.
+ *
  * usage: mmiodec-cpu-semantics [-v] [-n CASES_PER_GROUP]
  *
  * Exit status: 0 all agree, 1 a mismatch, 77 skipped (not x86-64 Linux,
@@ -735,6 +741,817 @@ static unsigned run_variant(struct variant v, unsigned n)
 	return done;
 }
 
+/* ---- the vector forms and the portal stores ----------------------------- */
+
+/*
+ * The vector moves of MMIODEC_VECTOR_FORMS (src/forms.h) run natively
+ * from a second stub, vec_run(), which loads every vector register the CPU
+ * has from a struct vec_state (ZMM0..31 and K0..7 with AVX-512, else
+ * YMM0..15 with AVX, else XMM0..15; MM0..7 always), RFLAGS and five GPRs,
+ * and saves them all after; random registers, masks ({z} too) and memory,
+ * the operand at every offset (aligned forms: misaligned one case in
+ * four, which must fault as mem[0].align predicts) and, for masked forms,
+ * across the end of the buffer into a PROT_NONE page (the CPU must fault
+ * exactly when mmiodec_vector_mask() selects a byte there). The same bytes
+ * decoded are emulated on a copy with mmiodec_vector_complete_load() /
+ * mmiodec_vector_store_value() (the bytes mmiodec_vector_mask() selects
+ * read from, or written to, a copy of the buffer) and every register and
+ * the buffer are compared bit for bit. MOVDIRI and MOVDIR64B (on RAM) go
+ * through mmiodec_execute(), the handler's 64-byte copy done on the copy.
+ * EVEX forms whose W the table leaves open (WIG) are assembled with both
+ * W values: the one the decoder refuses must be #UD natively.
+ */
+#ifdef MMIODEC_VECTOR_FORMS
+
+struct vec_state {
+	uint8_t zmm[32][64];   /*    0 */
+	uint64_t k[8];         /* 2048 */
+	uint64_t mm[8];        /* 2112 */
+	uint64_t gpr[8];       /* 2176: rax, rcx, rdx, rbx (unused), -, -, rsi, rdi */
+	uint64_t rflags;       /* 2240 */
+	uint64_t level;        /* 2248: 0 SSE, 1 AVX, 2 AVX-512 */
+};
+
+void vec_run(struct vec_state *state, const void *code);
+extern const char vec_return[];
+
+/* vec_run(state, code): MM0..7, then by level ZMM0..31 and K0..7, YMM0..15
+ * or XMM0..15, RFLAGS, RAX, RCX, RDX, RSI and last RDI loaded from state,
+ * then a jump to code, which jumps back to vec_return; there everything
+ * is stored again (EMMS after the MMX registers). RSP and the callee-saved
+ * registers are never touched: the instruction under test changes only
+ * vector registers, memory and (ENQCMD) RFLAGS. */
+__asm__(
+	"	.text\n"
+	"	.globl vec_run\n"
+	"	.type vec_run, @function\n"
+	"vec_run:\n"
+	"	mov %rdi, vec_saved_state(%rip)\n"
+	"	mov %rsi, vec_code(%rip)\n"
+	"	.irp n, 0,1,2,3,4,5,6,7\n"
+	"	movq 2112+\\n*8(%rdi), %mm\\n\n"
+	"	.endr\n"
+	"	cmpq $2, 2248(%rdi)\n"
+	"	jb 1f\n"
+	"	.irp n, 0,1,2,3,4,5,6,7\n"
+	"	kmovq 2048+\\n*8(%rdi), %k\\n\n"
+	"	.endr\n"
+	"	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+	"	vmovdqu64 \\n*64(%rdi), %zmm\\n\n"
+	"	.endr\n"
+	"	jmp 3f\n"
+	"1:	cmpq $1, 2248(%rdi)\n"
+	"	jb 2f\n"
+	"	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+	"	vmovdqu \\n*64(%rdi), %ymm\\n\n"
+	"	.endr\n"
+	"	jmp 3f\n"
+	"2:\n"
+	"	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+	"	movdqu \\n*64(%rdi), %xmm\\n\n"
+	"	.endr\n"
+	"3:	pushq 2240(%rdi)\n"
+	"	popfq\n"
+	"	mov 2176(%rdi), %rax\n mov 2184(%rdi), %rcx\n mov 2192(%rdi), %rdx\n"
+	"	mov 2224(%rdi), %rsi\n mov 2232(%rdi), %rdi\n"
+	"	jmp *vec_code(%rip)\n"
+	"	.globl vec_return\n"
+	"vec_return:\n"
+	"	pushfq\n"
+	"	mov %rdi, vec_saved_rdi(%rip)\n"
+	"	mov vec_saved_state(%rip), %rdi\n"
+	"	popq 2240(%rdi)\n"
+	"	mov %rax, 2176(%rdi)\n mov %rcx, 2184(%rdi)\n mov %rdx, 2192(%rdi)\n"
+	"	mov %rsi, 2224(%rdi)\n"
+	"	mov vec_saved_rdi(%rip), %rax\n"
+	"	mov %rax, 2232(%rdi)\n"
+	"	.irp n, 0,1,2,3,4,5,6,7\n"
+	"	movq %mm\\n, 2112+\\n*8(%rdi)\n"
+	"	.endr\n"
+	"	emms\n"
+	"	cmpq $2, 2248(%rdi)\n"
+	"	jb 1f\n"
+	"	.irp n, 0,1,2,3,4,5,6,7\n"
+	"	kmovq %k\\n, 2048+\\n*8(%rdi)\n"
+	"	.endr\n"
+	"	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31\n"
+	"	vmovdqu64 %zmm\\n, \\n*64(%rdi)\n"
+	"	.endr\n"
+	"	vzeroupper\n"
+	"	ret\n"
+	"1:	cmpq $1, 2248(%rdi)\n"
+	"	jb 2f\n"
+	"	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+	"	vmovdqu %ymm\\n, \\n*64(%rdi)\n"
+	"	.endr\n"
+	"	vzeroupper\n"
+	"	ret\n"
+	"2:\n"
+	"	.irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+	"	movdqu %xmm\\n, \\n*64(%rdi)\n"
+	"	.endr\n"
+	"	ret\n"
+	"	.size vec_run, . - vec_run\n"
+	"	.bss\n"
+	"	.balign 8\n"
+	"vec_saved_state: .skip 8\n"
+	"vec_saved_rdi: .skip 8\n"
+	"vec_code: .skip 8\n"
+	"	.text\n");
+
+/* What the CPU and the OS (XCR0) give. */
+struct vec_features {
+	bool sse41, avx, avx2, avx512, movdiri, movdir64b, enqcmd;
+	unsigned level;   /* vec_state.level */
+};
+
+static void cpuid_sub(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(sub));
+}
+
+static void read_vec_features(struct vec_features *f)
+{
+	uint32_t r[4], r7[4] = { 0, 0, 0, 0 };
+	uint64_t xcr0 = 0;
+
+	memset(f, 0, sizeof(*f));
+	cpuid_sub(0, 0, r);
+	uint32_t max = r[0];
+	cpuid_sub(1, 0, r);
+	f->sse41 = (r[2] >> 19) & 1;
+	bool osxsave = (r[2] >> 27) & 1, avx = (r[2] >> 28) & 1;
+	if (osxsave) {
+		uint32_t lo, hi;
+		__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+		xcr0 = (uint64_t)hi << 32 | lo;
+	}
+	if (max >= 7)
+		cpuid_sub(7, 0, r7);
+	f->avx = avx && (xcr0 & 6) == 6;
+	f->avx2 = f->avx && ((r7[1] >> 5) & 1);
+	/* F, BW (64-bit masks: VMOVDQU8) and VL (the 128/256-bit forms) */
+	f->avx512 = f->avx && (xcr0 & 0xE6) == 0xE6 && ((r7[1] >> 16) & 1) &&
+		    ((r7[1] >> 30) & 1) && ((r7[1] >> 31) & 1);
+	f->movdiri = (r7[2] >> 27) & 1;
+	f->movdir64b = (r7[2] >> 28) & 1;
+	f->enqcmd = (r7[2] >> 29) & 1;
+	f->level = f->avx512 ? 2 : f->avx ? 1 : 0;
+}
+
+enum { ENC_LEGACY = FE_LEGACY, ENC_VEX = FE_VEX, ENC_EVEX = FE_EVEX };
+
+struct vform {
+	unsigned op, encoding, map, prefix, opcode, w, pattern, width, reg,
+		element, aligned;
+};
+
+static const struct vform vforms[] = {
+#define X(op, enc, map, prefix, opcode, w, pattern, width, reg, element, aligned) \
+	{ MMIODEC_OP_##op, FE_##enc, MAP_OF_##map, FPX_##prefix, opcode, F##w, \
+	  FP_##pattern, FW_##width, FR_##reg, element, aligned },
+	MMIODEC_VECTOR_FORMS(X)
+#undef X
+};
+#define NVFORMS (sizeof(vforms) / sizeof(vforms[0]))
+
+/* One concrete instruction of a vector form. */
+struct vvariant {
+	const struct vform *form;
+	unsigned reg;       /* the register operand (for MOVDIR64B the address
+			       register: 0..2, rax..rdx) */
+	unsigned reg2;      /* vvvv of VMOVLPS... loads */
+	unsigned vl;        /* 16, 32, 64 for FW_VL forms; else 16 */
+	unsigned w;         /* the W bit to encode */
+	unsigned mask, zeroing;
+	bool short_vex;     /* C5 rather than C4 where it can be */
+	unsigned osize;     /* MOVDIRI: 4 or 8 */
+};
+
+static unsigned vform_width(const struct vvariant *v)
+{
+	switch (v->form->width) {
+	case FW_4: return 4;
+	case FW_8: return 8;
+	case FW_16: return 16;
+	case FW_64: return 64;
+	case FW_VL: return v->vl;
+	default: return v->osize;   /* FW_MOVNTI: MOVDIRI */
+	}
+}
+
+/* ModRM with mod 00: [rdi] (rm 7), or MOVDIR64B's source [rsi] (rm 6). */
+static size_t vassemble(const struct vvariant *v, uint8_t *out)
+{
+	static const uint8_t prefixes[4] = { 0, 0x66, 0xF3, 0xF2 };
+	const struct vform *f = v->form;
+	unsigned rm = f->pattern == FP_COPY ? 6 : 7, r = v->reg;
+	unsigned pp = f->prefix, mm = f->map == MAP_0F38_ ? 2 : 1;
+	size_t n = 0;
+
+	if (f->encoding == ENC_LEGACY) {
+		unsigned rex = 0x40 | (v->w ? 8 : 0) |
+			       (f->reg != FR_MMX && r >= 8 ? 4 : 0);
+		if (pp)
+			out[n++] = prefixes[pp];
+		if (rex != 0x40)
+			out[n++] = (uint8_t)rex;
+		out[n++] = 0x0F;
+		if (f->map == MAP_0F38_)
+			out[n++] = 0x38;
+	} else if (f->encoding == ENC_VEX) {
+		unsigned vvvv = f->pattern == FP_R_V_M ? v->reg2 : 0;
+		unsigned l = v->vl == 32 ? 1 : 0;
+		if (v->short_vex && mm == 1 && !v->w) {
+			out[n++] = 0xC5;
+			out[n++] = (uint8_t)((r & 8 ? 0 : 0x80) |
+					     ((~vvvv & 15) << 3) | l << 2 | pp);
+		} else {
+			out[n++] = 0xC4;
+			out[n++] = (uint8_t)((r & 8 ? 0 : 0x80) | 0x60 | mm);
+			out[n++] = (uint8_t)(v->w << 7 | ((~vvvv & 15) << 3) |
+					     l << 2 | pp);
+		}
+	} else {
+		unsigned vvvv = f->pattern == FP_R_V_M ? v->reg2 : 0;
+		unsigned ll = v->vl == 64 ? 2 : v->vl == 32 ? 1 : 0;
+		out[n++] = 0x62;
+		out[n++] = (uint8_t)((r & 8 ? 0 : 0x80) | 0x60 |
+				     (r & 16 ? 0 : 0x10) | mm);
+		out[n++] = (uint8_t)(v->w << 7 | ((~vvvv & 15) << 3) | 4 | pp);
+		out[n++] = (uint8_t)(v->zeroing << 7 | ll << 5 |
+				     (vvvv & 16 ? 0 : 8) | v->mask);
+	}
+	out[n++] = (uint8_t)f->opcode;
+	out[n++] = (uint8_t)(((r & 7) << 3) | rm);
+	return n;
+}
+
+struct vstats {
+	unsigned long cases, loads, stores, masked, faults_expected,
+		guard_cases, guard_faults, refused_w, portal, mismatches,
+		none_selected_faults, none_selected_no_fault;
+	unsigned long skipped_forms;
+};
+
+static struct vstats vst;
+
+/* The buffer the vector forms use: VMEM_PAGES read-write pages and a
+ * PROT_NONE page after them; the operand is in the middle page, or
+ * across the end into the guard page. */
+#define VMEM_PAGES 3
+#define VMEM_SIZE (VMEM_PAGES * 4096)
+#define VMEM_OPERAND 4096
+static uint8_t *vmem, *vemu;
+static struct vec_features vfeat;
+
+static int run_vec_native(struct vec_state *state, const uint8_t *bytes,
+			  size_t len)
+{
+	uint64_t back = (uint64_t)(uintptr_t)vec_return;
+
+	memcpy(code_page, bytes, len);
+	memcpy(code_page + len, "\xFF\x25\x00\x00\x00\x00", 6);
+	memcpy(code_page + len + 6, &back, 8);
+	fault_signal = 0;
+	if (sigsetjmp(fault_jump, 0) == 0)
+		vec_run(state, code_page);
+	else
+		__asm__ volatile("emms");   /* the MMX registers were loaded */
+	return fault_signal;
+}
+
+static void vreport(const struct mmiodec_insn *insn, const uint8_t *bytes,
+		    size_t len, const struct vvariant *v, uint64_t k,
+		    unsigned off, const char *what)
+{
+	vst.mismatches++;
+	if (only_op && strcmp(only_op, op_names[v->form->op]))
+		return;
+	if (++reported > max_reports)
+		return;
+	printf("MISMATCH %s (%s, width %u, reg %u, reg2 %u, k%u=0x%" PRIx64
+	       "%s, operand at +%u):", what, op_names[v->form->op],
+	       vform_width(v), v->reg, v->reg2, v->mask, k,
+	       v->zeroing ? " {z}" : "", off);
+	for (size_t i = 0; i < len; i++)
+		printf(" %02x", bytes[i]);
+	if (insn)
+		printf("\n  decoded: op %s width %u reg %u kind %u dest_width %u "
+		       "mask %u zeroing %u reg2 %u align %u element %u",
+		       op_names[insn->op], insn->width, insn->reg,
+		       insn->reg_kind, insn->dest_width, insn->mask,
+		       insn->zeroing, insn->reg2, insn->mem[0].align,
+		       insn->mem[0].element);
+	printf("\n");
+}
+
+/* The registers the CPU has, compared; the first difference printed. */
+static bool vregs_equal(const struct vec_state *native,
+			const struct mmiodec_vregs *emu, bool print)
+{
+	unsigned nregs = vfeat.level == 2 ? 32 : 16;
+	unsigned size = vfeat.level == 2 ? 64 : vfeat.level == 1 ? 32 : 16;
+
+	for (unsigned n = 0; n < nregs; n++)
+		if (memcmp(native->zmm[n], emu->zmm[n], size)) {
+			if (print) {
+				printf("  zmm%u native  ", n);
+				for (unsigned i = 0; i < size; i++)
+					printf("%02x", native->zmm[n][i]);
+				printf("\n  zmm%u emulated", n);
+				for (unsigned i = 0; i < size; i++)
+					printf("%02x", emu->zmm[n][i]);
+				printf("\n");
+			}
+			return false;
+		}
+	if (vfeat.level == 2 && memcmp(native->k, emu->k, sizeof(emu->k))) {
+		if (print)
+			printf("  opmask registers differ\n");
+		return false;
+	}
+	for (unsigned n = 0; n < 8; n++)
+		if (native->mm[n] != emu->mm[n]) {
+			if (print)
+				printf("  mm%u native 0x%016" PRIx64 " emulated 0x%016"
+				       PRIx64 "\n", n, native->mm[n], emu->mm[n]);
+			return false;
+		}
+	return true;
+}
+
+/*
+ * One case of a vector move: the operand at vmem + off. Returns false
+ * when the bytes do not decode as the form (the caller decides whether
+ * that is expected).
+ */
+static bool run_vector_case(const struct vvariant *v, unsigned off,
+			    bool print_decode_failure)
+{
+	uint8_t bytes[16];
+	size_t len = vassemble(v, bytes);
+	struct mmiodec_insn insn;
+	unsigned width = vform_width(v);
+
+	if (mmiodec_decode_vendor(&insn, bytes, len, MMIODEC_MODE_64,
+				  cpu.vendor) != MMIODEC_OK ||
+	    insn.op != v->form->op || insn.length != len) {
+		if (print_decode_failure)
+			vreport(NULL, bytes, len, v, 0, off, "decode");
+		return false;
+	}
+
+	/* random registers and memory */
+	struct vec_state in, native;
+	struct mmiodec_vregs emu;
+	for (unsigned n = 0; n < 32; n++)
+		for (unsigned i = 0; i < 64; i += 8) {
+			uint64_t r = rnd();
+			memcpy(&in.zmm[n][i], &r, 8);
+		}
+	for (unsigned n = 0; n < 8; n++) {
+		in.k[n] = rnd();
+		in.mm[n] = rnd();
+	}
+	/* registers the CPU lacks are not loaded: zero them for both */
+	if (vfeat.level < 2) {
+		memset(in.k, 0, sizeof(in.k));
+		for (unsigned n = 0; n < 32; n++)
+			memset(in.zmm[n] + (vfeat.level ? 32 : 16), 0,
+			       vfeat.level ? 32 : 48);
+		memset(in.zmm[16], 0, 16 * 64);
+	}
+	/* sparse masks too: a few elements, none, all */
+	if (v->mask) {
+		switch (rnd() % 8) {
+		case 0: in.k[v->mask] = 0; break;
+		case 1: in.k[v->mask] = ~0ull; break;
+		case 2: in.k[v->mask] = 1ull << (rnd() % 64); break;
+		default: break;
+		}
+	}
+	for (unsigned i = 0; i < 8; i++)
+		in.gpr[i] = rnd();
+	in.rflags = pick_flags((unsigned)rnd());
+	in.level = vfeat.level;
+	uint64_t addr = (uint64_t)(uintptr_t)(vmem + off);
+	in.gpr[MMIODEC_RDI] = addr;
+	for (unsigned i = 0; i < VMEM_SIZE; i += 8) {
+		uint64_t r = rnd();
+		memcpy(vmem + i, &r, 8);
+	}
+	memcpy(vemu, vmem, VMEM_SIZE);
+	native = in;
+	int sig = run_vec_native(&native, bytes, len);
+
+	memcpy(emu.zmm, in.zmm, sizeof(emu.zmm));
+	memcpy(emu.k, in.k, sizeof(emu.k));
+	memcpy(emu.mm, in.mm, sizeof(emu.mm));
+	struct mmiodec_regs regs;
+	memset(&regs, 0, sizeof(regs));
+	regs.gpr[MMIODEC_RDI] = addr;
+	regs.rflags = in.rflags;
+	uint64_t linear = 0;
+	mmiodec_address(&insn, &regs, 0, &linear);
+	vst.cases++;
+	st.op_cases[insn.op]++;
+	if (linear != addr) {
+		vreport(&insn, bytes, len, v, in.k[v->mask], off, "address");
+		return true;
+	}
+
+	/* mmiodec_execute() leaves vector moves to the vector functions */
+	struct mmiodec_exec out;
+	uint64_t loaded[2] = { 0, 0 };
+	struct mmiodec_regs before = regs;
+	if (mmiodec_execute(&insn, &regs, loaded, &out) != MMIODEC_EXEC_NOT_HANDLED ||
+	    memcmp(&regs, &before, sizeof(regs)))
+		vreport(&insn, bytes, len, v, in.k[v->mask], off,
+			"execute handles a vector move");
+
+	/* the fault the descriptor predicts: misalignment (#GP, before any
+	 * access), or a selected byte in the guard page (#PF) */
+	uint64_t selected = mmiodec_vector_mask(&insn, &emu);
+	bool misaligned = insn.mem[0].align && addr % insn.mem[0].align;
+	bool guard = false;
+	for (unsigned i = 0; i < width; i++)
+		if (((selected >> i) & 1) && off + i >= VMEM_SIZE)
+			guard = true;
+	if (misaligned && selected == 0) {
+		/* every element masked off: measured on Intel (family 6
+		 * model 207), no #GP; either answer is counted, not held
+		 * against the descriptor, and with no fault the registers
+		 * are compared as usual */
+		if (sig == SIGSEGV || sig == SIGBUS) {
+			vst.none_selected_faults++;
+			return true;
+		}
+		vst.none_selected_no_fault++;
+	} else if (misaligned || guard) {
+		vst.faults_expected++;
+		if (sig != SIGSEGV && sig != SIGBUS)
+			vreport(&insn, bytes, len, v, in.k[v->mask], off,
+				misaligned ? "misaligned, the CPU does not fault"
+					   : "a selected byte in the guard page, "
+					     "the CPU does not fault");
+		vst.guard_faults += guard && !misaligned;
+		return true;
+	}
+	if (sig) {
+		vreport(&insn, bytes, len, v, in.k[v->mask], off,
+			sig == SIGILL ? "native SIGILL" : "native fault, "
+			"none predicted");
+		return true;
+	}
+	if (insn.mask)
+		vst.masked++;
+
+	uint8_t data[64];
+	if (insn.direction == MMIODEC_DIR_READ) {
+		vst.loads++;
+		/* only the selected bytes are read: the others are garbage */
+		for (unsigned i = 0; i < 64; i++)
+			data[i] = i < width && ((selected >> i) & 1) ? vemu[off + i]
+								     : 0xCC;
+		if (!mmiodec_vector_complete_load(&insn, &emu, data)) {
+			vreport(&insn, bytes, len, v, in.k[v->mask], off,
+				"complete_load refused");
+			return true;
+		}
+	} else {
+		vst.stores++;
+		memset(data, 0xCC, sizeof(data));
+		if (!mmiodec_vector_store_value(&insn, &emu, data)) {
+			vreport(&insn, bytes, len, v, in.k[v->mask], off,
+				"store_value refused");
+			return true;
+		}
+		for (unsigned i = 0; i < width; i++)
+			if ((selected >> i) & 1)
+				vemu[off + i] = data[i];
+	}
+	bool regs_ok = vregs_equal(&native, &emu, false);
+	bool mem_ok = !memcmp(vmem, vemu, VMEM_SIZE);
+	bool gprs_ok = !memcmp(native.gpr, in.gpr, sizeof(in.gpr)) &&
+		       native.rflags == in.rflags;
+	if (!regs_ok || !mem_ok || !gprs_ok) {
+		vreport(&insn, bytes, len, v, in.k[v->mask], off,
+			!regs_ok ? "vector registers" : !mem_ok ? "memory"
+			: "general registers or RFLAGS changed");
+		if (reported <= max_reports) {
+			vregs_equal(&native, &emu, true);
+			for (unsigned i = 0; i < VMEM_SIZE && !mem_ok; i++)
+				if (vmem[i] != vemu[i]) {
+					printf("  memory +%u: native %02x emulated %02x\n",
+					       i, vmem[i], vemu[i]);
+					break;
+				}
+		}
+	}
+	return true;
+}
+
+/* Whether the CPU (and OS) can run the form at this vector length. */
+static const char *vform_missing(const struct vform *f, unsigned vl)
+{
+	if (f->encoding == ENC_EVEX)
+		return vfeat.avx512 ? NULL : "AVX-512 F/BW/VL";
+	if (f->encoding == ENC_VEX) {
+		if (!vfeat.avx)
+			return "AVX";
+		if (f->op == MMIODEC_OP_VMOVNTDQA && vl == 32 && !vfeat.avx2)
+			return "AVX2";
+		return NULL;
+	}
+	if (f->op == MMIODEC_OP_MOVNTDQA && !vfeat.sse41)
+		return "SSE4.1";
+	if (f->op == MMIODEC_OP_MOVDIRI && !vfeat.movdiri)
+		return "MOVDIRI";
+	if (f->op == MMIODEC_OP_MOVDIR64B && !vfeat.movdir64b)
+		return "MOVDIR64B";
+	if (f->op == MMIODEC_OP_ENQCMD || f->op == MMIODEC_OP_ENQCMDS)
+		return vfeat.enqcmd ? "a PASID and a device portal (ENQCMD "
+				      "from user space; ENQCMDS is ring 0)"
+				    : "ENQCMD";
+	return NULL;
+}
+
+/* An offset for the operand: aligned forms on their width three times in
+ * four, any byte else; masked forms sometimes across the guard page. */
+static unsigned pick_offset(const struct vform *f, unsigned width,
+			    bool masked, bool *misaligned)
+{
+	unsigned off;
+
+	*misaligned = false;
+	if (masked && rnd() % 4 == 0) {
+		/* the last element or more past the end of the buffer */
+		vst.guard_cases++;
+		return VMEM_SIZE - width + 1 + (unsigned)(rnd() % width);
+	}
+	if (f->aligned) {
+		off = VMEM_OPERAND + width * (unsigned)(rnd() % 4);
+		if (rnd() % 4 == 0) {
+			off += 1 + (unsigned)(rnd() % (width - 1));
+			*misaligned = true;
+		}
+		return off;
+	}
+	return VMEM_OPERAND + (unsigned)(rnd() % 128);
+}
+
+/* MOVDIRI [rdi], reg and MOVDIR64B reg, [rsi] on RAM through
+ * mmiodec_execute(). */
+static void run_portal_case(const struct vvariant *v)
+{
+	uint8_t bytes[16];
+	size_t len = vassemble(v, bytes);
+	struct mmiodec_insn insn;
+	bool copy = v->form->pattern == FP_COPY;
+
+	if (mmiodec_decode_vendor(&insn, bytes, len, MMIODEC_MODE_64,
+				  cpu.vendor) != MMIODEC_OK ||
+	    insn.op != v->form->op || insn.length != len) {
+		vreport(NULL, bytes, len, v, 0, 0, "decode");
+		return;
+	}
+	struct vec_state in, native;
+	memset(&in, 0, sizeof(in));
+	in.level = vfeat.level;
+	for (unsigned i = 0; i < 8; i++)
+		in.gpr[i] = pick(8);
+	in.rflags = pick_flags((unsigned)rnd());
+	for (unsigned i = 0; i < VMEM_SIZE; i += 8) {
+		uint64_t r = rnd();
+		memcpy(vmem + i, &r, 8);
+	}
+	memcpy(vemu, vmem, VMEM_SIZE);
+	unsigned dst = VMEM_OPERAND + 64 * (unsigned)(rnd() % 8), src = 0;
+	bool misaligned = false;
+	if (copy) {
+		/* the source anywhere, the destination 64-aligned three
+		 * times in four */
+		src = VMEM_OPERAND + 1024 + (unsigned)(rnd() % 512);
+		if (rnd() % 4 == 0) {
+			dst += 1 + (unsigned)(rnd() % 63);
+			misaligned = true;
+		}
+		in.gpr[v->reg] = (uint64_t)(uintptr_t)(vmem + dst);
+		in.gpr[MMIODEC_RSI] = (uint64_t)(uintptr_t)(vmem + src);
+	} else {
+		dst += (unsigned)(rnd() % 64);
+		in.gpr[MMIODEC_RDI] = (uint64_t)(uintptr_t)(vmem + dst);
+	}
+	native = in;
+	int sig = run_vec_native(&native, bytes, len);
+
+	struct mmiodec_regs regs;
+	memset(&regs, 0, sizeof(regs));
+	for (unsigned i = 0; i < 8; i++)
+		regs.gpr[i] = in.gpr[i];
+	regs.rflags = in.rflags;
+	regs.rip = 0x7000fffff000ull;
+	uint64_t a0 = 0, a1 = 0;
+	mmiodec_address(&insn, &regs, 0, &a0);
+	vst.cases++;
+	vst.portal++;
+	st.op_cases[insn.op]++;
+	if (a0 != (uint64_t)(uintptr_t)(vmem + dst) ||
+	    (copy && (!mmiodec_address(&insn, &regs, 1, &a1) ||
+		      a1 != (uint64_t)(uintptr_t)(vmem + src)))) {
+		vreport(&insn, bytes, len, v, 0, dst, "address");
+		return;
+	}
+	bool predicted = insn.mem[0].align && a0 % insn.mem[0].align;
+	if (predicted != misaligned || (misaligned && sig != SIGSEGV)) {
+		vreport(&insn, bytes, len, v, 0, dst,
+			"alignment: the CPU's #GP and mem[0].align disagree");
+		return;
+	}
+	if (misaligned) {
+		vst.faults_expected++;
+		return;
+	}
+	if (sig) {
+		vreport(&insn, bytes, len, v, 0, dst, "native fault");
+		return;
+	}
+	struct mmiodec_exec out;
+	uint64_t loaded[2] = { 0, 0 };
+	if (mmiodec_execute(&insn, &regs, NULL, &out) != MMIODEC_EXEC_OK) {
+		vreport(&insn, bytes, len, v, 0, dst, "execute status");
+		return;
+	}
+	(void)loaded;
+	if (copy) {
+		if (out.writes)
+			vreport(&insn, bytes, len, v, 0, dst,
+				"execute writes for MOVDIR64B");
+		memcpy(vemu + dst, vemu + src, 64);
+	} else if (out.writes) {
+		memcpy(vemu + dst, out.store, insn.width);
+	} else {
+		vreport(&insn, bytes, len, v, 0, dst, "MOVDIRI does not write");
+	}
+	bool ok = regs.rip == 0x7000fffff000ull + len &&
+		  regs.rflags == native.rflags &&
+		  !memcmp(vmem, vemu, VMEM_SIZE);
+	for (unsigned i = 0; i < 8; i++)
+		ok = ok && regs.gpr[i] == native.gpr[i];
+	if (!ok)
+		vreport(&insn, bytes, len, v, 0, dst,
+			"registers, RIP, RFLAGS or memory");
+}
+
+/* An encoding the decoder refuses (the other W of an EVEX form) is #UD
+ * natively. */
+static void check_refused_w(const struct vvariant *v, unsigned off)
+{
+	uint8_t bytes[16];
+	size_t len = vassemble(v, bytes);
+	struct mmiodec_insn insn;
+	struct vec_state s;
+
+	if (mmiodec_decode_vendor(&insn, bytes, len, MMIODEC_MODE_64,
+				  cpu.vendor) == MMIODEC_OK)
+		return;   /* another form */
+	memset(&s, 0, sizeof(s));
+	s.level = vfeat.level;
+	s.rflags = RFLAGS_BASE;
+	s.gpr[MMIODEC_RDI] = (uint64_t)(uintptr_t)(vmem + off);
+	vst.refused_w++;
+	if (run_vec_native(&s, bytes, len) != SIGILL)
+		vreport(NULL, bytes, len, v, 0, off,
+			"the decoder refuses, the CPU runs it");
+}
+
+/* Every vector form: registers, vector lengths, masks; n cases each. */
+static unsigned run_vector_forms(unsigned n)
+{
+	unsigned untested = 0;
+
+	read_vec_features(&vfeat);
+	printf("vector: %s%s%s%s%s%s (XCR0 and CPUID); vector registers compared: "
+	       "%s\n", "SSE2 MMX", vfeat.sse41 ? " SSE4.1" : "",
+	       vfeat.avx ? " AVX" : "", vfeat.avx2 ? " AVX2" : "",
+	       vfeat.avx512 ? " AVX-512F/BW/VL" : "",
+	       vfeat.movdiri ? (vfeat.movdir64b ? " MOVDIRI MOVDIR64B"
+						: " MOVDIRI") : "",
+	       vfeat.level == 2 ? "zmm0-31 k0-7 mm0-7"
+	       : vfeat.level == 1 ? "ymm0-15 mm0-7" : "xmm0-15 mm0-7");
+	uint8_t *map = mmap(NULL, VMEM_SIZE + 4096, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vemu = malloc(VMEM_SIZE);
+	if (map == MAP_FAILED || !vemu ||
+	    mprotect(map + VMEM_SIZE, 4096, PROT_NONE) != 0) {
+		perror("vector buffer");
+		return 1;
+	}
+	vmem = map;
+
+	for (size_t fi = 0; fi < NVFORMS; fi++) {
+		const struct vform *f = &vforms[fi];
+		unsigned covered = 0;
+		static const unsigned vls[3] = { 16, 32, 64 };
+		unsigned nvl = f->width != FW_VL ? 1
+			       : f->encoding == ENC_EVEX ? 3 : 2;
+
+		if (only_op && strcmp(only_op, op_names[f->op]))
+			continue;
+		for (unsigned li = 0; li < nvl; li++) {
+			unsigned vl = f->width == FW_VL ? vls[li] : 16;
+			const char *missing = vform_missing(f, vl);
+			if (missing) {
+				printf("vector: %s (%s, opcode %02x) skipped: the "
+				       "CPU lacks %s\n", op_names[f->op],
+				       f->encoding == ENC_EVEX ? "EVEX"
+				       : f->encoding == ENC_VEX ? "VEX" : "legacy",
+				       f->opcode, missing);
+				vst.skipped_forms++;
+				covered = 1;   /* not a decoder gap */
+				continue;
+			}
+			if (f->pattern == FP_COPY || f->reg == FR_GPR) {
+				/* MOVDIRI: 4 and 8 bytes, sources rax..rdx, rsi;
+				 * MOVDIR64B: address in rax, rcx, rdx */
+				static const unsigned srcs[4] = { 0, 1, 2, 6 };
+				for (unsigned i = 0; i < 8 * n; i++) {
+					struct vvariant v = { .form = f, .vl = 16 };
+					v.osize = (i & 1) ? 8 : 4;
+					v.w = f->pattern == FP_COPY ? 0 : v.osize == 8;
+					v.reg = f->pattern == FP_COPY ? (unsigned)(rnd() % 3)
+						: srcs[rnd() % 4];
+					run_portal_case(&v);
+					covered++;
+				}
+				continue;
+			}
+			unsigned nregs = f->reg == FR_MMX ? 8
+					 : f->encoding == ENC_EVEX ? 32 : 16;
+			bool store = f->pattern == FP_M_R;
+			for (unsigned r = 0; r < nregs; r++) {
+				for (unsigned i = 0; i < n; i++) {
+					struct vvariant v = { .form = f, .reg = r, .vl = vl };
+					bool misaligned;
+					v.w = f->w == FW1 ? 1 : f->w == FW0 ? 0
+					      : (unsigned)(rnd() & 1);
+					v.short_vex = rnd() & 1;
+					if (f->pattern == FP_R_V_M)
+						v.reg2 = (unsigned)(rnd() % nregs);
+					if (f->encoding == ENC_EVEX && f->element &&
+					    rnd() % 4) {
+						v.mask = 1 + (unsigned)(rnd() % 7);
+						v.zeroing = !store && (rnd() & 1);
+					}
+					unsigned width = f->width == FW_VL ? vl
+							 : vform_width(&v);
+					unsigned off = pick_offset(f, width, v.mask != 0,
+								   &misaligned);
+					if (f->encoding == ENC_EVEX && f->w == FWIG) {
+						/* EVEX has a W per form: the one the
+						 * decoder refuses must be #UD */
+						struct vvariant o = v;
+						o.w ^= 1;
+						if (!run_vector_case(&v, off, false)) {
+							if (!run_vector_case(&o, off, true))
+								continue;
+							o.w ^= 1;
+						}
+						if (i == 0)
+							check_refused_w(&o, off);
+					} else if (!run_vector_case(&v, off, true)) {
+						continue;
+					}
+					covered++;
+					(void)misaligned;
+				}
+			}
+		}
+		if (!covered) {
+			printf("NOT COVERED: %s (opcode %02x)\n", op_names[f->op],
+			       f->opcode);
+			untested++;
+		}
+	}
+	printf("vector: %lu cases (%lu loads, %lu stores, %lu masked, %lu "
+	       "MOVDIRI/MOVDIR64B; %lu faults predicted and seen, %lu of "
+	       "them a masked access reaching the guard page, of %lu placed "
+	       "across it; %lu EVEX encodings with the other W refused and "
+	       "#UD), %lu mismatches, %lu forms skipped, %u not covered\n",
+	       vst.cases, vst.loads, vst.stores, vst.masked, vst.portal,
+	       vst.faults_expected, vst.guard_faults, vst.guard_cases,
+	       vst.refused_w, vst.mismatches, vst.skipped_forms, untested);
+	printf("vector: aligned EVEX forms at a misaligned address with every "
+	       "element masked off: %lu ran without a fault, %lu faulted "
+	       "(mem[0].align says #GP)\n", vst.none_selected_no_fault,
+	       vst.none_selected_faults);
+	return untested;
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	unsigned per_variant = 150;
@@ -823,6 +1640,13 @@ int main(int argc, char **argv)
 			untested++;
 		}
 	}
+
+#ifdef MMIODEC_VECTOR_FORMS
+	untested += run_vector_forms(per_variant >= 10 ? per_variant / 10 : 1);
+	st.mismatches += vst.mismatches;
+#else
+	printf("vector: no MMIODEC_VECTOR_FORMS in src/forms.h: not run\n");
+#endif
 
 	printf("%lu cases (%lu divide errors, %lu with a memory write; "
 	       "%lu run on read-only memory too), %lu mismatches (%lu of "
