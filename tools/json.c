@@ -202,6 +202,10 @@ static void put_memory_operand(struct json_out *out, const struct mmiodec_mem *m
 	put_unsigned(out, mem->address_size);
 	put(out, ",\"access\":");
 	put_name(out, direction_name(mem->access));
+	put(out, ",\"align\":");
+	put_unsigned(out, mem->align);
+	put(out, ",\"element\":");
+	put_unsigned(out, mem->element);
 	put(out, "}");
 }
 
@@ -214,6 +218,30 @@ static const char *register_name(const struct mmiodec_insn *insn)
 		return NULL;
 	return name_or_unknown(mmiodec_reg_name((enum mmiodec_reg_kind)insn->reg_kind,
 						insn->reg, insn->dest_width));
+}
+
+/* Whether the descriptor's reg2 names a register: only the VEX/EVEX
+ * loads VMOVLPS, VMOVHPS, VMOVLPD, VMOVHPD have one (reg2 0 is then
+ * XMM0, not "none"). */
+static bool has_reg2(const struct mmiodec_insn *insn)
+{
+	switch (insn->op) {
+	case MMIODEC_OP_VMOVLPS:
+	case MMIODEC_OP_VMOVHPS:
+	case MMIODEC_OP_VMOVLPD:
+	case MMIODEC_OP_VMOVHPD:
+		return insn->direction == MMIODEC_DIR_READ;
+	default:
+		return false;
+	}
+}
+
+/* k1..k7; "?" for a number no opmask register has. */
+static const char *mask_name(uint8_t mask)
+{
+	static const char *const names[8] = { "k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7" };
+
+	return mask < 8 ? names[mask] : "?";
 }
 
 static void put_access(struct json_out *out, const struct mmiodec_insn *insn)
@@ -236,6 +264,15 @@ static void put_access(struct json_out *out, const struct mmiodec_insn *insn)
 	put(out, ",\"rep\":");
 	put_name(out, rep_name(insn->rep));
 	put(out, insn->locked ? ",\"locked\":true" : ",\"locked\":false");
+	/* The EVEX opmask (k1..k7; k0 is no mask), EVEX.z, and the register
+	 * the VEX/EVEX loads VMOVLPS... take their other half from. */
+	put(out, ",\"mask\":");
+	put_name(out, insn->mask ? mask_name(insn->mask) : NULL);
+	put(out, insn->zeroing ? ",\"zeroing\":true" : ",\"zeroing\":false");
+	put(out, ",\"reg2\":");
+	put_name(out, has_reg2(insn) ? name_or_unknown(mmiodec_reg_name(MMIODEC_REG_KIND_XMM,
+									  insn->reg2, 16))
+				     : NULL);
 	put(out, ",\"memory\":[");
 	for (unsigned i = 0; i < insn->mem_count && i < 2; i++) {
 		if (i > 0)

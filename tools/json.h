@@ -23,9 +23,14 @@
  *   unsupported; vendor-dependent when both vendors agree on it),
  *   then for ok only: mnemonic, direction, width, extend, register
  *   (named at dest_width: the width the instruction uses it at),
- *   immediate, rep, locked (true or false), memory[] of {segment, base,
- *   index, scale, displacement, address_size, access}. direction and
- *   access are "read", "write" or "read-write".
+ *   immediate, rep, locked (true or false), mask ("k1".."k7", or null:
+ *   no opmask), zeroing (true or false: EVEX.z), reg2 (the XMM register
+ *   VMOVLPS/VMOVHPS/VMOVLPD/VMOVHPD loads take their other half from,
+ *   else null), memory[] of {segment, base, index, scale, displacement,
+ *   address_size, access, align, element}. direction and access are
+ *   "read", "write" or "read-write"; align is the alignment the CPU
+ *   requires in bytes (0: none), element the size of the elements a mask
+ *   selects (0: unmasked).
  * A register or segment the library cannot name (a bad descriptor) shows
  * as "?", never as null, which means there is none.
  */

@@ -46,9 +46,9 @@ static struct mmiodec_insn store_insn(void)
 static const char store_json[] =
 	"{\"bytes\":\"67c7448bfc78563412\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":9,"
 	"\"mnemonic\":\"mov\",\"direction\":\"write\",\"width\":4,\"extend\":\"none\","
-	"\"register\":null,\"immediate\":305419896,\"rep\":null,\"locked\":false,\"memory\":["
+	"\"register\":null,\"immediate\":305419896,\"rep\":null,\"locked\":false,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":["
 	"{\"segment\":\"ds\",\"base\":\"ebx\",\"index\":\"ecx\",\"scale\":4,"
-	"\"displacement\":-4,\"address_size\":32,\"access\":\"write\"}]}";
+	"\"displacement\":-4,\"address_size\":32,\"access\":\"write\",\"align\":0,\"element\":0}]}";
 
 static void immediate_store(void **state)
 {
@@ -79,9 +79,9 @@ static void load_names_register_at_dest_width(void **state)
 		    "{\"bytes\":\"480fbf06\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":4,"
 		    "\"mnemonic\":\"movsx\",\"direction\":\"read\",\"width\":2,"
 		    "\"extend\":\"sign\",\"register\":\"rax\",\"immediate\":null,"
-		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"rsi\","
+		    "\"rep\":null,\"locked\":false,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rsi\","
 		    "\"index\":null,\"scale\":0,\"displacement\":0,"
-		    "\"address_size\":64,\"access\":\"read\"}]}");
+		    "\"address_size\":64,\"access\":\"read\",\"align\":0,\"element\":0}]}");
 }
 
 /* F2 A5 in 32-bit mode: repne movsd, two operands, destination first. */
@@ -107,11 +107,11 @@ static void string_move_has_two_operands(void **state)
 		    "{\"bytes\":\"f2a5\",\"mode\":32,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"movsd\",\"direction\":\"read-write\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":null,\"immediate\":null,"
-		    "\"rep\":\"repne\",\"locked\":false,\"memory\":["
+		    "\"rep\":\"repne\",\"locked\":false,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":["
 		    "{\"segment\":\"es\",\"base\":\"edi\",\"index\":null,\"scale\":0,"
-		    "\"displacement\":0,\"address_size\":32,\"access\":\"write\"},"
+		    "\"displacement\":0,\"address_size\":32,\"access\":\"write\",\"align\":0,\"element\":0},"
 		    "{\"segment\":\"ds\",\"base\":\"esi\",\"index\":null,\"scale\":0,"
-		    "\"displacement\":0,\"address_size\":32,\"access\":\"read\"}]}");
+		    "\"displacement\":0,\"address_size\":32,\"access\":\"read\",\"align\":0,\"element\":0}]}");
 }
 
 /* 8B 05 disp32 with 67 in 64-bit mode: mov eax, [eip+0x10]. */
@@ -133,9 +133,9 @@ static void rip_base_at_address_size(void **state)
 		    "{\"bytes\":\"678b0510000000\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":7,"
 		    "\"mnemonic\":\"mov\",\"direction\":\"read\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"eax\",\"immediate\":null,"
-		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"eip\","
+		    "\"rep\":null,\"locked\":false,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"eip\","
 		    "\"index\":null,\"scale\":0,\"displacement\":16,"
-		    "\"address_size\":32,\"access\":\"read\"}]}");
+		    "\"address_size\":32,\"access\":\"read\",\"align\":0,\"element\":0}]}");
 }
 
 /* F0 01 08: lock add [rax], ecx: a read-modify-write, locked. */
@@ -158,9 +158,9 @@ static void locked_read_modify_write(void **state)
 		    "{\"bytes\":\"f00108\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":3,"
 		    "\"mnemonic\":\"add\",\"direction\":\"read-write\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"ecx\",\"immediate\":null,"
-		    "\"rep\":null,\"locked\":true,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+		    "\"rep\":null,\"locked\":true,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
 		    "\"index\":null,\"scale\":0,\"displacement\":0,"
-		    "\"address_size\":64,\"access\":\"read-write\"}]}");
+		    "\"address_size\":64,\"access\":\"read-write\",\"align\":0,\"element\":0}]}");
 }
 
 /* The register is named at dest_width, whatever the access width: D3 20
@@ -184,9 +184,9 @@ static void register_at_its_own_width(void **state)
 		    "{\"bytes\":\"d320\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"shl\",\"direction\":\"read-write\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"cl\",\"immediate\":null,"
-		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+		    "\"rep\":null,\"locked\":false,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
 		    "\"index\":null,\"scale\":0,\"displacement\":0,"
-		    "\"address_size\":64,\"access\":\"read-write\"}]}");
+		    "\"address_size\":64,\"access\":\"read-write\",\"align\":0,\"element\":0}]}");
 	insn.op = MMIODEC_OP_DIV;
 	insn.direction = insn.mem[0].access = MMIODEC_DIR_READ;
 	insn.width = 1;
@@ -196,9 +196,9 @@ static void register_at_its_own_width(void **state)
 		    "{\"bytes\":\"f630\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"div\",\"direction\":\"read\",\"width\":1,"
 		    "\"extend\":\"none\",\"register\":\"ax\",\"immediate\":null,"
-		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
+		    "\"rep\":null,\"locked\":false,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\","
 		    "\"index\":null,\"scale\":0,\"displacement\":0,"
-		    "\"address_size\":64,\"access\":\"read\"}]}");
+		    "\"address_size\":64,\"access\":\"read\",\"align\":0,\"element\":0}]}");
 }
 
 static void string_escapes(void **state)
@@ -230,9 +230,9 @@ static void unnameable_register_is_not_null(void **state)
 		    "{\"bytes\":\"8b07\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"vendor_dependent\":false,\"length\":2,"
 		    "\"mnemonic\":\"mov\",\"direction\":\"read\",\"width\":4,"
 		    "\"extend\":\"none\",\"register\":\"?\",\"immediate\":null,"
-		    "\"rep\":null,\"locked\":false,\"memory\":[{\"segment\":\"?\",\"base\":\"?\","
+		    "\"rep\":null,\"locked\":false,\"mask\":null,\"zeroing\":false,\"reg2\":null,\"memory\":[{\"segment\":\"?\",\"base\":\"?\","
 		    "\"index\":null,\"scale\":0,\"displacement\":0,"
-		    "\"address_size\":64,\"access\":\"read\"}]}");
+		    "\"address_size\":64,\"access\":\"read\",\"align\":0,\"element\":0}]}");
 }
 
 /* Only status and (for the three valid statuses) length are shown; stray

@@ -162,7 +162,8 @@ bool diff_run_failed(const struct diff_run *run)
 /* ---- Which field of the JSON line differs ---- */
 
 #define FIELD_UNKNOWN 255
-#define FIELD_MEMORY_FIRST 32 /* + element * 8 + subfield */
+#define FIELD_MEMORY_FIRST 32 /* + element * MEMORY_STRIDE + subfield */
+#define MEMORY_STRIDE 16
 
 /* The keys of the JSON line, in order, then the descriptor fields it does
  * not show (compared as fields, see compare_hidden_fields()). */
@@ -170,7 +171,7 @@ static const char *const top_fields[] = {
 	"bytes", "mode", "vendor", "status", "vendor_dependent", "length", "mnemonic",
 	"direction", "width", "extend", "register", "immediate", "rep", "locked", "memory",
 	"dest_width", "operand_size", "address_size", "repeat", "condition", "reg_first",
-	"descriptor mode", "reserved", "descriptor",
+	"descriptor mode", "reserved", "descriptor", "mask", "zeroing", "reg2",
 };
 #define FIELD_VENDOR 2
 #define FIELD_STATUS 3
@@ -185,10 +186,16 @@ static const char *const top_fields[] = {
 #define FIELD_DESCRIPTOR_MODE 21
 #define FIELD_RESERVED 22
 #define FIELD_DESCRIPTOR 23
+#define FIELD_MASK 24
+#define FIELD_ZEROING 25
+#define FIELD_REG2 26
 
 static const char *const memory_fields[] = {
 	"segment", "base", "index", "scale", "displacement", "address_size", "access",
+	"align", "element",
 };
+#define MEMORY_ALIGN 7
+#define MEMORY_ELEMENT 8
 
 static uint8_t field_id(bool in_memory, int element, const char *key)
 {
@@ -202,19 +209,19 @@ static uint8_t field_id(bool in_memory, int element, const char *key)
 		return FIELD_MEMORY;
 	for (unsigned i = 0; i < sizeof(memory_fields) / sizeof(memory_fields[0]); i++)
 		if (strcmp(key, memory_fields[i]) == 0)
-			return (uint8_t)(FIELD_MEMORY_FIRST + element * 8 + i);
+			return (uint8_t)(FIELD_MEMORY_FIRST + element * MEMORY_STRIDE + i);
 	return FIELD_MEMORY;
 }
 
 void diff_field_name(uint8_t field, char *out, size_t cap)
 {
-	unsigned sub = (field - FIELD_MEMORY_FIRST) % 8u;
+	unsigned sub = (field - FIELD_MEMORY_FIRST) % MEMORY_STRIDE;
 
 	if (field < sizeof(top_fields) / sizeof(top_fields[0]))
 		snprintf(out, cap, "%s", top_fields[field]);
-	else if (field >= FIELD_MEMORY_FIRST && field < FIELD_MEMORY_FIRST + 16 &&
+	else if (field >= FIELD_MEMORY_FIRST && field < FIELD_MEMORY_FIRST + 2 * MEMORY_STRIDE &&
 		 sub < sizeof(memory_fields) / sizeof(memory_fields[0]))
-		snprintf(out, cap, "memory[%u].%s", (field - FIELD_MEMORY_FIRST) / 8u,
+		snprintf(out, cap, "memory[%u].%s", (field - FIELD_MEMORY_FIRST) / MEMORY_STRIDE,
 			 memory_fields[sub]);
 	else
 		snprintf(out, cap, "?");
@@ -355,8 +362,10 @@ static uint8_t compare_hidden_fields(const struct zydis_answer *zydis,
 				     const struct mmiodec_insn *insn, unsigned mode)
 {
 	struct zydis_fields want;
+	struct mmiodec_insn whole;
 
 	zydis_expected_fields(zydis, mode, &want);
+	zydis_expected_descriptor(zydis, mode, &whole);
 	if (insn->dest_width != want.dest_width)
 		return FIELD_DEST_WIDTH;
 	if (insn->operand_size != want.operand_size)
@@ -373,11 +382,21 @@ static uint8_t compare_hidden_fields(const struct zydis_answer *zydis,
 		return FIELD_MEMORY - 1; /* "locked": the JSON shows it too */
 	if (insn->mode != mode)
 		return FIELD_DESCRIPTOR_MODE;
-	/* the vector fields: none of the forms compared has them yet */
-	if (insn->mask || insn->zeroing || insn->reg2 ||
-	    insn->mem[0].align || insn->mem[0].element ||
-	    insn->mem[1].align || insn->mem[1].element ||
-	    (insn->mem_count < 2 && !all_zero((const uint8_t *)&insn->mem[1], sizeof(insn->mem[1]))))
+	/* The vector fields (the JSON line shows reg2 only as Zydis's second
+	 * vector register: compared here as the descriptor has it). */
+	if (insn->mask != whole.mask)
+		return FIELD_MASK;
+	if (insn->zeroing != whole.zeroing)
+		return FIELD_ZEROING;
+	if (insn->reg2 != whole.reg2)
+		return FIELD_REG2;
+	for (unsigned m = 0; m < 2; m++) {
+		if (insn->mem[m].align != whole.mem[m].align)
+			return (uint8_t)(FIELD_MEMORY_FIRST + m * MEMORY_STRIDE + MEMORY_ALIGN);
+		if (insn->mem[m].element != whole.mem[m].element)
+			return (uint8_t)(FIELD_MEMORY_FIRST + m * MEMORY_STRIDE + MEMORY_ELEMENT);
+	}
+	if (insn->mem_count < 2 && !all_zero((const uint8_t *)&insn->mem[1], sizeof(insn->mem[1])))
 		return FIELD_RESERVED;
 	return FIELD_UNKNOWN;
 }

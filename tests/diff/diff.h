@@ -21,7 +21,7 @@
 
 #define MODE_COUNT 3 /* 16, 32, 64 */
 /* At least zydis_form_count(). */
-#define DIFF_FORM_MAX 256
+#define DIFF_FORM_MAX 512
 /* Indexed by enum mmiodec_vendor: ANY, INTEL, AMD. */
 #define VENDOR_COUNT ZYDIS_VENDOR_COUNT
 #define VENDOR_BIT(vendor) ZYDIS_VENDOR_BIT(vendor)

@@ -407,6 +407,263 @@ static bool walk_forms(struct diff_run *run)
 	return true;
 }
 
+/* ---- The vector and portal forms (MMIODEC_VECTOR_FORMS of src/forms.h) ----
+ *
+ * Each form as its encoding writes it, with what changes its meaning
+ * around it: for the legacy ones the mandatory prefix among other
+ * prefixes (66 against F2/F3, which one is last) and REX (W picks MOVD or
+ * MOVQ; R, X, B extend the register, index, base); for VEX the two- and
+ * three-byte forms, L, W, R, X, B and vvvv; for EVEX the opmask (aaa),
+ * zeroing (z), b, L'L, W, R' (XMM16..31), V', X and vvvv, with mod 1
+ * displacements (disp8*N: the displacement is scaled by the access width,
+ * or the element size with a mask) and the register forms, which are no
+ * memory access. Prefixes before VEX/EVEX (66, F2, F3, LOCK, REX) make it
+ * #UD.
+ */
+
+struct vector_input {
+	uint8_t encoding; /* enum mmiodec_form_encoding */
+	uint8_t map;      /* 1: 0F, 2: 0F 38 (VEX.mmmmm, EVEX.mm) */
+	uint8_t prefix;   /* FPX_*, also VEX/EVEX.pp */
+	uint8_t opcode;
+	uint8_t w;        /* FW0, FW1, FWIG */
+};
+
+enum { VECTOR_MAP_0F = 1, VECTOR_MAP_0F38 = 2 };
+
+#define VECTOR_INPUT(op, encoding, map, prefix, opcode, w, pattern, width, reg, element, aligned) \
+	{ FE_##encoding, VECTOR_MAP_##map, FPX_##prefix, (uint8_t)(opcode), F##w },
+static const struct vector_input vector_inputs[] = { MMIODEC_VECTOR_FORMS(VECTOR_INPUT) };
+#undef VECTOR_INPUT
+
+#define VECTOR_INPUT_COUNT (sizeof(vector_inputs) / sizeof(vector_inputs[0]))
+
+/* ModRM (with the register field set) and SIB: mod 0, RIP-relative, mod 1
+ * with SIB and without (disp8*N for EVEX), mod 2, a scaled index, and a
+ * register form. */
+static const uint8_t vector_modrms[][2] = {
+	{ 0x00, 0 }, { 0x0d, 0 }, { 0x54, 0x88 }, { 0x9c, 0x25 }, { 0x7e, 0 },
+	{ 0x44, 0xc8 }, { 0x87, 0 }, { 0xc1, 0 },
+};
+#define VECTOR_MODRMS (sizeof(vector_modrms) / sizeof(vector_modrms[0]))
+
+static const uint8_t mandatory_bytes[4] = { 0, 0x66, 0xf3, 0xf2 };
+
+/* ModRM, SIB, then the tail (displacement bytes); returns false when the
+ * run is out of time. */
+static bool check_with_modrm(struct diff_run *run, uint8_t *buf, size_t at, size_t k,
+			     unsigned variant, unsigned mode)
+{
+	const uint8_t *modrm = vector_modrms[k % VECTOR_MODRMS];
+	size_t tail_at = at + 1;
+
+	if (at >= MAX_LEN)
+		return true;
+	buf[at] = modrm[0];
+	if ((modrm[0] & 7) == 4 && (modrm[0] >> 6) != 3 && tail_at < MAX_LEN)
+		buf[tail_at++] = modrm[1];
+	fill_tail(buf, tail_at, variant);
+	return diff_check(run, SOURCE_EXHAUSTIVE, buf, MAX_LEN, mode);
+}
+
+static bool walk_vector_legacy(struct diff_run *run, const struct vector_input *f, unsigned m)
+{
+	/* Around the mandatory prefix: other prefixes before it (66 with
+	 * F2/F3: the last F2/F3 decides, 66 is then the operand size) and
+	 * after it. */
+	static const uint8_t others[][2] = {
+		{ 0, 0 }, { 1, 0x67 }, { 1, 0x66 }, { 1, 0xf2 }, { 1, 0xf3 }, { 1, 0x64 },
+		{ 1, 0x26 }, { 1, 0xf0 },
+	};
+	static const uint8_t rex_w0[] = { 0, 0x41, 0x42, 0x44, 0x47, 0x48 };
+	static const uint8_t rex_w1[] = { 0x48, 0x49, 0x4a, 0x4c, 0x4f, 0x40 };
+	const uint8_t *rexes = f->w == FW1 ? rex_w1 : rex_w0;
+	unsigned mode = mode_of_index(m);
+	size_t rex_count = mode == 64 ? sizeof(rex_w0) : 1;
+	uint8_t buf[MAX_LEN];
+
+	for (size_t o = 0; o < sizeof(others) / sizeof(others[0]); o++) {
+		for (int after = 0; after < (o ? 2 : 1); after++) {
+			for (size_t r = 0; r < rex_count; r++) {
+				uint8_t rex = mode == 64 ? rexes[r] : 0;
+				size_t at = 0;
+
+				if (o && !after)
+					buf[at++] = others[o][1];
+				if (f->prefix != FPX_NP)
+					buf[at++] = mandatory_bytes[f->prefix];
+				if (o && after)
+					buf[at++] = others[o][1];
+				if (rex)
+					buf[at++] = rex;
+				buf[at++] = 0x0f;
+				if (f->map == VECTOR_MAP_0F38)
+					buf[at++] = 0x38;
+				buf[at++] = f->opcode;
+				/* Every addressing form without other prefixes,
+				 * a few with them. */
+				for (size_t k = 0; k < VECTOR_MODRMS; k++) {
+					if ((o || r) && k % 3 != (o + r) % 3)
+						continue;
+					if (!check_with_modrm(run, buf, at, k, (unsigned)(o + r + k), mode))
+						return false;
+				}
+			}
+		}
+	}
+	return true;
+}
+
+/* VEX: C5 (R, vvvv, L, pp; map 0F, no X/B/W) or C4 (R, X, B, map, W,
+ * vvvv, L, pp); R, X, B, vvvv stored inverted. */
+static size_t put_vex(uint8_t *buf, size_t at, const struct vector_input *f, bool three,
+		      unsigned rxb, unsigned w, unsigned vvvv, unsigned l)
+{
+	if (!three) {
+		buf[at++] = 0xc5;
+		buf[at++] = (uint8_t)((~rxb & 4) << 5 | (~vvvv & 15) << 3 | l << 2 | f->prefix);
+	} else {
+		buf[at++] = 0xc4;
+		buf[at++] = (uint8_t)((~rxb & 7) << 5 | f->map);
+		buf[at++] = (uint8_t)(w << 7 | (~vvvv & 15) << 3 | l << 2 | f->prefix);
+	}
+	buf[at++] = f->opcode;
+	return at;
+}
+
+static bool walk_vector_vex(struct diff_run *run, const struct vector_input *f, unsigned m)
+{
+	static const uint8_t before[] = { 0, 0x66, 0xf3, 0xf0, 0x67, 0x40, 0x64 };
+	unsigned mode = mode_of_index(m);
+	unsigned w_form = f->w == FW1 ? 1 : 0;
+	uint8_t buf[MAX_LEN];
+
+	for (unsigned three = 0; three < 2; three++) {
+		if (!three && (f->map != VECTOR_MAP_0F || f->w == FW1))
+			continue;
+		for (unsigned rxb = 0; rxb < (three ? 8u : 8u); rxb += three ? 1 : 4)
+			for (unsigned w = 0; w < (three ? 2u : 1u); w++)
+				for (unsigned v = 0; v < 3; v++)
+					for (unsigned l = 0; l < 2; l++) {
+						static const uint8_t vvvvs[] = { 0, 15, 5 };
+						size_t at = put_vex(buf, 0, f, three, rxb, three ? w : w_form,
+								    vvvvs[v], l);
+
+						for (size_t k = 0; k < VECTOR_MODRMS; k++)
+							if (!check_with_modrm(run, buf, at, k, rxb + w + v + l, mode))
+								return false;
+					}
+	}
+	/* A prefix before the escape. */
+	for (size_t b = 1; b < sizeof(before); b++) {
+		size_t at = 0;
+
+		if (before[b] == 0x40 && mode != 64)
+			continue;
+		buf[at++] = before[b];
+		at = put_vex(buf, at, f, true, 0, w_form, 0, 0);
+		for (size_t k = 0; k < 3; k++)
+			if (!check_with_modrm(run, buf, at, k, (unsigned)b, mode))
+				return false;
+	}
+	return true;
+}
+
+/* EVEX: 62, P0 = R X B R' 0 0 m m, P1 = W vvvv 1 pp, P2 = z L'L b V' aaa;
+ * R, X, B, R', vvvv, V' stored inverted. ext: bit 0 R, 1 X, 2 B, 3 R',
+ * 4 V' (set: the extension is on). */
+static size_t put_evex(uint8_t *buf, size_t at, const struct vector_input *f, unsigned ext,
+		       unsigned w, unsigned vvvv, unsigned z, unsigned ll, unsigned b, unsigned aaa)
+{
+	buf[at++] = 0x62;
+	buf[at++] = (uint8_t)((~ext & 1) << 7 | (~ext & 2) << 5 | (~ext & 4) << 3 | (~ext & 8) << 1 |
+			      f->map);
+	buf[at++] = (uint8_t)(w << 7 | (~vvvv & 15) << 3 | 4 | f->prefix);
+	buf[at++] = (uint8_t)(z << 7 | ll << 5 | b << 4 | (~ext & 16) >> 1 | aaa);
+	buf[at++] = f->opcode;
+	return at;
+}
+
+static bool walk_vector_evex(struct diff_run *run, const struct vector_input *f, unsigned m)
+{
+	static const uint8_t aaas[] = { 0, 1, 7 };
+	static const uint8_t exts[] = { 0, 1, 2, 4, 8, 16, 31 };
+	static const uint8_t before[] = { 0x66, 0xf2, 0xf0, 0x67, 0x41, 0x65 };
+	unsigned mode = mode_of_index(m);
+	unsigned w_form = f->w == FW1 ? 1 : 0;
+	bool full = !run->options.short_run;
+	uint8_t buf[MAX_LEN];
+
+	/* The payload's own bits, crossed: mask, zeroing, b, L'L, W; with
+	 * a mod 1 displacement (disp8*N) and mod 0, or every addressing
+	 * form in the full run. */
+	for (unsigned a = 0; a < sizeof(aaas); a++)
+		for (unsigned z = 0; z < 2; z++)
+			for (unsigned b = 0; b < 2; b++)
+				for (unsigned ll = 0; ll < 4; ll++)
+					for (unsigned w = 0; w < 2; w++) {
+						size_t at = put_evex(buf, 0, f, 0, w, 0, z, ll, b, aaas[a]);
+
+						for (size_t k = 0; k < VECTOR_MODRMS; k++) {
+							if (!full && k != 0 && k != 4)
+								continue;
+							if (!check_with_modrm(run, buf, at, k, a + z + b + ll + w,
+									      mode))
+								return false;
+						}
+					}
+	/* The register extensions and vvvv, at every addressing form, with
+	 * no mask and with k1, at each vector length (the full run: every
+	 * combination of the five bits). */
+	for (unsigned e = 0; e < (full ? 32u : sizeof(exts)); e++)
+		for (unsigned v = 0; v < 2; v++)
+			for (unsigned a = 0; a < 2; a++)
+				for (unsigned ll = 0; ll < 3; ll++) {
+					unsigned ext = full ? e : exts[e];
+					size_t at = put_evex(buf, 0, f, ext, w_form, v ? 10 : 0, 0, ll, 0, a);
+
+					for (size_t k = 0; k < VECTOR_MODRMS; k++) {
+						if (!full && ll != (k % 3))
+							continue;
+						if (!check_with_modrm(run, buf, at, k, ext + v + a + ll, mode))
+							return false;
+					}
+				}
+	for (size_t p = 0; p < sizeof(before); p++) {
+		size_t at = 0;
+
+		if ((before[p] & 0xf0) == 0x40 && mode != 64)
+			continue;
+		buf[at++] = before[p];
+		at = put_evex(buf, at, f, 0, w_form, 0, 0, 2, 0, 1);
+		for (size_t k = 0; k < 2; k++)
+			if (!check_with_modrm(run, buf, at, k * 4, (unsigned)p, mode))
+				return false;
+	}
+	return true;
+}
+
+static bool walk_vector_forms(struct diff_run *run)
+{
+	for (unsigned m = MODE_COUNT; m-- > 0;) {
+		if (!run->options.modes[m])
+			continue;
+		for (size_t i = 0; i < VECTOR_INPUT_COUNT; i++) {
+			const struct vector_input *f = &vector_inputs[i];
+			bool finished;
+
+			switch (f->encoding) {
+			case FE_VEX: finished = walk_vector_vex(run, f, m); break;
+			case FE_EVEX: finished = walk_vector_evex(run, f, m); break;
+			default: finished = walk_vector_legacy(run, f, m); break;
+			}
+			if (!finished)
+				return false;
+		}
+	}
+	return true;
+}
+
 /* ---- VEX, EVEX, XOP: opcode x ModRM x a bounded share of the payloads ---- */
 
 struct payload_family {
@@ -697,6 +954,7 @@ void diff_exhaustive(struct diff_run *run)
 	} walks[] = {
 		{ "where Intel and AMD differ", walk_vendor_forms },
 		{ "supported forms x prefixes x addressing", walk_forms },
+		{ "vector and portal forms x prefixes x payloads", walk_vector_forms },
 		{ "opcode x ModRM x prefixes", walk_modrm },
 		{ "SIB", walk_sib },
 		{ "VEX/EVEX/XOP payloads", walk_payloads },

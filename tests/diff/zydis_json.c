@@ -68,7 +68,11 @@ bool zydis_vendors_init(struct zydis_vendors *oracles, unsigned mode)
  * ARPL (63 outside 64-bit mode), CRC32 (F2 0F 38 F0), the other members of
  * 0F C7, the SSE moves... */
 
-enum { FORM_REG_ANY = 8, FORM_MNEMONICS = 3, FORM_MAX = 256 };
+enum { FORM_REG_ANY = 8, FORM_MNEMONICS = 3, FORM_MAX = 512 };
+/* A legacy row of src/forms.h: any mandatory prefix (the prefixes mean
+ * what they mean for a general-register form), no register kind of its
+ * own. */
+enum { FORM_PREFIX_ANY = 0xff, FORM_REGISTER_GENERAL = 0xff };
 
 /* The map tokens of src/forms.h, as Zydis's maps. */
 enum {
@@ -78,18 +82,30 @@ enum {
 };
 
 struct form_pin {
-	uint8_t op;      /* enum mmiodec_op */
-	uint8_t map;     /* ZydisOpcodeMap */
+	uint8_t op;       /* enum mmiodec_op */
+	uint8_t map;      /* ZydisOpcodeMap */
 	uint8_t opcode;
-	uint8_t reg;     /* ModRM.reg, or FORM_REG_ANY */
-	uint8_t pattern; /* enum mmiodec_form_pattern */
-	uint8_t width;   /* enum mmiodec_form_width */
+	uint8_t reg;      /* ModRM.reg, or FORM_REG_ANY */
+	uint8_t pattern;  /* enum mmiodec_form_pattern, FP_R_V_M, FP_COPY */
+	uint8_t width;    /* enum mmiodec_form_width */
+	uint8_t encoding; /* enum mmiodec_form_encoding */
+	uint8_t prefix;   /* FPX_*: the mandatory prefix, or FORM_PREFIX_ANY */
+	uint8_t w;        /* FW0, FW1 or FWIG */
+	uint8_t vreg;     /* enum mmiodec_form_register, or FORM_REGISTER_GENERAL */
 };
 
 #define ANY FORM_REG_ANY
-#define MMIODEC_FORM(op, map, opcode, reg, pattern, width) \
-	{ MMIODEC_OP_##op, FORM_MAP_##map, (uint8_t)(opcode), (reg), (pattern), (width) },
-static const struct form_pin form_pins[] = { MMIODEC_EACH_FORM };
+#define MMIODEC_FORM(op, map, opcode, reg, pattern, width)                                 \
+	{ MMIODEC_OP_##op, FORM_MAP_##map, (uint8_t)(opcode), (reg), (pattern), (width),   \
+	  FE_LEGACY, FORM_PREFIX_ANY, FWIG, FORM_REGISTER_GENERAL },
+/* Only what pins the form to Zydis's answer is kept: the element size and
+ * the alignment of a row are what the harness checks (from Zydis's operands
+ * and the SDM), so they are not taken from the description. */
+#define VECTOR_FORM(op, encoding, map, prefix, opcode, w, pattern, width, reg, element, aligned) \
+	{ MMIODEC_OP_##op, FORM_MAP_##map, (uint8_t)(opcode), FORM_REG_ANY, FP_##pattern,  \
+	  FW_##width, FE_##encoding, FPX_##prefix, F##w, FR_##reg },
+static const struct form_pin form_pins[] = { MMIODEC_EACH_FORM MMIODEC_VECTOR_FORMS(VECTOR_FORM) };
+#undef VECTOR_FORM
 #undef MMIODEC_FORM
 #undef ANY
 
@@ -113,7 +129,7 @@ static struct {
 	bool ready;
 	ZydisMnemonic mnemonics[FORM_MAX][FORM_MNEMONICS];
 	uint16_t first[3 * 256 + 1]; /* into by_opcode, by map * 256 + opcode */
-	uint8_t by_opcode[FORM_MAX];
+	uint16_t by_opcode[FORM_MAX];
 } form_index;
 
 static int map_slot(unsigned map)
@@ -193,27 +209,100 @@ static bool build_form_index(void)
 	for (unsigned i = 0; i < FORM_COUNT; i++) {
 		unsigned b = (unsigned)map_slot(form_pins[i].map) * 256 + form_pins[i].opcode;
 
-		form_index.by_opcode[form_index.first[b] + count[b]++] = (uint8_t)i;
+		form_index.by_opcode[form_index.first[b] + count[b]++] = (uint16_t)i;
 	}
 	form_index.ready = true;
 	return true;
 }
 
-/* The form Zydis decoded, + 1; 0 when it is none of src/forms.h. */
+/* How Zydis says the instruction is encoded, as src/forms.h's FE_*; -1
+ * for XOP, MVEX, 3DNow!. */
+static int form_encoding(const ZydisDecodedInstruction *insn)
+{
+	switch (insn->encoding) {
+	case ZYDIS_INSTRUCTION_ENCODING_LEGACY: return FE_LEGACY;
+	case ZYDIS_INSTRUCTION_ENCODING_VEX: return FE_VEX;
+	case ZYDIS_INSTRUCTION_ENCODING_EVEX: return FE_EVEX;
+	default: return -1;
+	}
+}
+
+/* The mandatory prefix as FPX_*: VEX.pp and EVEX.pp (none, 66, F3, F2,
+ * in that order: SDM vol. 2 table 2-9), or the legacy prefix Zydis marks
+ * mandatory. */
+static unsigned mandatory_prefix(const ZydisDecodedInstruction *insn)
+{
+	switch (insn->encoding) {
+	case ZYDIS_INSTRUCTION_ENCODING_VEX:
+		return insn->raw.vex.pp;
+	case ZYDIS_INSTRUCTION_ENCODING_EVEX:
+		return insn->raw.evex.pp;
+	default:
+		break;
+	}
+	for (unsigned i = 0; i < insn->raw.prefix_count; i++) {
+		if (insn->raw.prefixes[i].type != ZYDIS_PREFIX_TYPE_MANDATORY)
+			continue;
+		switch (insn->raw.prefixes[i].value) {
+		case 0x66: return FPX_66;
+		case 0xf3: return FPX_F3;
+		case 0xf2: return FPX_F2;
+		default: break;
+		}
+	}
+	return FPX_NP;
+}
+
+/* REX.W, VEX.W or EVEX.W as the instruction has it. */
+static unsigned raw_w(const ZydisDecodedInstruction *insn)
+{
+	switch (insn->encoding) {
+	case ZYDIS_INSTRUCTION_ENCODING_VEX: return insn->raw.vex.W;
+	case ZYDIS_INSTRUCTION_ENCODING_EVEX: return insn->raw.evex.W;
+	default: return insn->raw.rex.W;
+	}
+}
+
+/*
+ * Whether W pins the row. MOVD/MOVQ and VMOVD/VMOVQ at 0F 6E/7E are told
+ * apart by W only in 64-bit mode: outside it VEX.W and EVEX.W are ignored
+ * there ("W1 ... in 64-bit mode only"; SDM vol. 2 MOVD/MOVQ), and Zydis
+ * decodes W1 as VMOVD. The W1 rows then do not exist (zydis_form_exists()).
+ */
+static bool w_pins(const struct form_pin *f, const ZydisDecodedInstruction *insn)
+{
+	if (f->w == FWIG)
+		return false;
+	if (insn->machine_mode != ZYDIS_MACHINE_MODE_LONG_64 &&
+	    (f->opcode == 0x6e || f->opcode == 0x7e) && f->map == ZYDIS_OPCODE_MAP_0F)
+		return false;
+	return true;
+}
+
+/* The form Zydis decoded, + 1; 0 when it is none of src/forms.h. Each
+ * row is pinned by encoding, map, opcode, ModRM.reg (group members), the
+ * mandatory prefix and W (the vector rows), and the mnemonic. */
 static uint16_t find_form(const ZydisDecodedInstruction *insn)
 {
 	int slot = map_slot(insn->opcode_map);
+	int encoding = form_encoding(insn);
 	unsigned b;
 
-	if (insn->encoding != ZYDIS_INSTRUCTION_ENCODING_LEGACY || slot < 0 || !form_index.ready)
+	if (encoding < 0 || slot < 0 || !form_index.ready)
 		return 0;
 	b = (unsigned)slot * 256 + insn->opcode;
 	for (unsigned k = form_index.first[b]; k < form_index.first[b + 1]; k++) {
 		unsigned i = form_index.by_opcode[k];
 		const struct form_pin *f = &form_pins[i];
 
+		if (f->encoding != (unsigned)encoding)
+			continue;
 		if (f->reg != FORM_REG_ANY &&
 		    (!(insn->attributes & ZYDIS_ATTRIB_HAS_MODRM) || insn->raw.modrm.reg != f->reg))
+			continue;
+		if (f->prefix != FORM_PREFIX_ANY && mandatory_prefix(insn) != f->prefix)
+			continue;
+		if (w_pins(f, insn) && raw_w(insn) != (f->w == FW1 ? 1u : 0u))
 			continue;
 		for (unsigned m = 0; m < FORM_MNEMONICS; m++)
 			if (form_index.mnemonics[i][m] != ZYDIS_MNEMONIC_INVALID &&
@@ -242,6 +331,16 @@ void zydis_form_name(unsigned index, char *out, size_t cap)
 	f = &form_pins[index];
 	slot = map_slot(f->map);
 	form_mnemonic_names(index, names);
+	if (f->prefix != FORM_PREFIX_ANY) {
+		static const char *const encodings[] = { "", "vex ", "evex " };
+		static const char *const prefixes[] = { "np ", "66 ", "f3 ", "f2 " };
+		static const char *const ws[] = { " w0", " w1", "" };
+
+		snprintf(out, cap, "%s %s%s%s%02x%s", names[0], encodings[f->encoding % 3],
+			 prefixes[f->prefix & 3], maps[slot < 0 ? 0 : slot], f->opcode,
+			 ws[f->w < 3 ? f->w : 2]);
+		return;
+	}
 	if (f->reg == FORM_REG_ANY)
 		snprintf(out, cap, "%s%s %s%02x", names[0], op_kinds[f->op] == OK_STRING &&
 			 f->width != FW_BYTE ? "/d/q" : "", maps[slot < 0 ? 0 : slot], f->opcode);
@@ -254,7 +353,9 @@ void zydis_form_name(unsigned index, char *out, size_t cap)
  * Where a form is no instruction: 82 (group 1 with an imm8) is invalid in
  * 64-bit mode (SDM vol. 2 table A-2, "i64"); 63 is ARPL outside 64-bit
  * mode (MOVSXD only in 64-bit mode); CMPXCHG16B needs REX.W, which only
- * 64-bit mode has.
+ * 64-bit mode has; so do the W1 rows at 0F 6E/7E (MOVQ and VMOVQ with a
+ * general register or m64: "64-bit mode only", SDM vol. 2 MOVD/MOVQ; see
+ * w_pins()).
  */
 bool zydis_form_exists(unsigned index, unsigned mode)
 {
@@ -265,6 +366,8 @@ bool zydis_form_exists(unsigned index, unsigned mode)
 	f = &form_pins[index];
 	if (mode == 64)
 		return !(f->map == ZYDIS_OPCODE_MAP_DEFAULT && f->opcode == 0x82);
+	if (f->w == FW1 && f->map == ZYDIS_OPCODE_MAP_0F && (f->opcode == 0x6e || f->opcode == 0x7e))
+		return false;
 	return f->op != MMIODEC_OP_MOVSXD && f->op != MMIODEC_OP_CMPXCHG16B;
 }
 
@@ -663,6 +766,60 @@ static bool correct_no_svm(const struct zydis_oracle *oracle, const uint8_t *byt
 	return true;
 }
 
+/* The hidden destination operand of MOVDIR64B, or NULL. */
+static const ZydisDecodedOperand *portal_destination(const struct zydis_answer *answer)
+{
+	for (unsigned i = 0; i < answer->insn.operand_count; i++)
+		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		    answer->operands[i].visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
+		    (answer->operands[i].actions & ZYDIS_OPERAND_ACTION_WRITE))
+			return &answer->operands[i];
+	return NULL;
+}
+
+/*
+ * MOVDIR64B writes ES:[reg]: "the destination operand is ... specified by
+ * a general-purpose register ... in the ES segment; the ES segment cannot
+ * be overridden" (SDM vol. 2 MOVDIR64B). Zydis 4.0.0 gives its hidden
+ * destination operand DS in 64-bit mode, and the override's segment when
+ * there is one (64 66 0F 38 F8 08: fs:[rcx]). Corrected in the descriptor
+ * and the JSON line (gather_access()), for both vendors; counted where the
+ * segment Zydis gives is not ES.
+ */
+static bool correct_portal_es(const struct zydis_oracle *oracle, const uint8_t *bytes,
+			      size_t len, struct zydis_answer *answer)
+{
+	const ZydisDecodedOperand *destination;
+
+	(void)oracle;
+	(void)bytes;
+	(void)len;
+	if (answer->status != MMIODEC_OK || answer->insn.mnemonic != ZYDIS_MNEMONIC_MOVDIR64B)
+		return false;
+	destination = portal_destination(answer);
+	return destination && destination->mem.segment != ZYDIS_REGISTER_ES;
+}
+
+/*
+ * ENQCMD and ENQCMDS write their 64-byte command to ES:[reg] (SDM vol. 2
+ * ENQCMD, ENQCMDS: "the destination operand is ... in the ES segment",
+ * aligned to 64 bytes, as MOVDIR64B's). Zydis 4.0.0 lists the register and
+ * the source but no destination memory operand. Corrected in the
+ * descriptor and the JSON line (gather_access() adds the operand), for
+ * both vendors.
+ */
+static bool correct_enqcmd_destination(const struct zydis_oracle *oracle, const uint8_t *bytes,
+				       size_t len, struct zydis_answer *answer)
+{
+	(void)oracle;
+	(void)bytes;
+	(void)len;
+	return answer->status == MMIODEC_OK &&
+	       (answer->insn.mnemonic == ZYDIS_MNEMONIC_ENQCMD ||
+		answer->insn.mnemonic == ZYDIS_MNEMONIC_ENQCMDS) &&
+	       portal_destination(answer) == NULL;
+}
+
 #define BOTH (ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_INTEL) | ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_AMD))
 #define INTEL ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_INTEL)
 #define AMD ZYDIS_VENDOR_BIT(MMIODEC_VENDOR_AMD)
@@ -687,6 +844,10 @@ const struct zydis_correction_info zydis_corrections[CORRECTION_COUNT] = {
 				     "APM vol. 3 appendix A (no VMX)", AMD },
 	[CORRECTION_NO_SVM] = { "D9 SVM invalid",
 				"SDM vol. 2 appendix A (0F 01 D8-DF undefined)", INTEL },
+	[CORRECTION_PORTAL_ES] = { "MOVDIR64B writes ES:[reg] (no override)",
+				   "SDM vol. 2 MOVDIR64B", BOTH },
+	[CORRECTION_ENQCMD_DESTINATION] = { "ENQCMD(S) write ES:[reg] (Zydis omits it)",
+					    "SDM vol. 2 ENQCMD, ENQCMDS", BOTH },
 };
 
 static bool (*const correction_functions[CORRECTION_COUNT])(const struct zydis_oracle *,
@@ -701,6 +862,8 @@ static bool (*const correction_functions[CORRECTION_COUNT])(const struct zydis_o
 	[CORRECTION_UD0_NO_MODRM] = correct_ud0_no_modrm,
 	[CORRECTION_NO_VMX_REST] = correct_no_vmx_rest,
 	[CORRECTION_NO_SVM] = correct_no_svm,
+	[CORRECTION_PORTAL_ES] = correct_portal_es,
+	[CORRECTION_ENQCMD_DESTINATION] = correct_enqcmd_destination,
 };
 
 #undef BOTH
@@ -984,6 +1147,19 @@ static bool is_general_register(ZydisRegister reg)
 	}
 }
 
+static bool is_vector_register(ZydisRegister reg)
+{
+	switch (ZydisRegisterGetClass(reg)) {
+	case ZYDIS_REGCLASS_MMX:
+	case ZYDIS_REGCLASS_XMM:
+	case ZYDIS_REGCLASS_YMM:
+	case ZYDIS_REGCLASS_ZMM:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static bool is_accumulator(ZydisRegister reg)
 {
 	return reg == ZYDIS_REGISTER_AL || reg == ZYDIS_REGISTER_AX ||
@@ -991,9 +1167,11 @@ static bool is_accumulator(ZydisRegister reg)
 }
 
 /* The register the instruction moves to or from memory: the visible
- * general register operand (explicit, or implicit as AL in A0), else the
- * accumulator STOS and LODS name only as a hidden operand. MOVS and the
- * immediate stores have none. */
+ * general or vector register operand (explicit, or implicit as AL in A0;
+ * the first of a VMOVLPS load's two XMM registers, its destination; the
+ * address register of MOVDIR64B and ENQCMD), else the accumulator STOS and
+ * LODS name only as a hidden operand. MOVS and the immediate stores have
+ * none. */
 static ZydisRegister data_register(const struct zydis_answer *answer)
 {
 	const ZydisDecodedOperand *ops = answer->operands;
@@ -1002,7 +1180,7 @@ static ZydisRegister data_register(const struct zydis_answer *answer)
 	for (unsigned i = 0; i < count; i++)
 		if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER &&
 		    ops[i].visibility != ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
-		    is_general_register(ops[i].reg.value))
+		    (is_general_register(ops[i].reg.value) || is_vector_register(ops[i].reg.value)))
 			return ops[i].reg.value;
 	for (unsigned i = 0; i < count; i++)
 		if (ops[i].type == ZYDIS_OPERAND_TYPE_REGISTER &&
@@ -1045,9 +1223,132 @@ static bool is_locked(const struct zydis_answer *answer)
 	       answer->insn.mnemonic == ZYDIS_MNEMONIC_XCHG;
 }
 
-static void put_memory_operand(struct json_text *text, const struct zydis_answer *answer,
-			       const ZydisDecodedOperand *op)
+/*
+ * The memory side of a supported form, as both the JSON line and the
+ * descriptor show it: the memory operands (destination first, as
+ * mmiodec's mem[0]), with the portal corrections applied; and the vector
+ * fields.
+ */
+struct zydis_access {
+	const ZydisDecodedOperand *memory[2];
+	unsigned memory_count;
+	/* MOVDIR64B's and ENQCMD's destination, corrected or made (see
+	 * correct_portal_es(), correct_enqcmd_destination()). */
+	ZydisDecodedOperand destination;
+	unsigned width;
+	ZydisRegister reg;
+	/* The opmask: k1..k7, or NONE (k0, which Zydis lists for an unmasked
+	 * EVEX form, selects every element: SDM vol. 1 15.6.1). */
+	ZydisRegister mask;
+	bool zeroing;
+	/* The second vector register of a VMOVLPS/VMOVHPS/VMOVLPD/VMOVHPD
+	 * load (VEX.vvvv), else NONE. */
+	ZydisRegister reg2;
+	uint8_t align[2];
+	uint8_t element[2];
+};
+
+/*
+ * The alignment the CPU requires of a memory operand, which Zydis does not
+ * tell: taken from the mnemonic, by the SDM's words for each. MOVAPS,
+ * MOVAPD, MOVDQA and their VEX/EVEX forms (VMOVDQA32/64 included), and the
+ * non-temporal MOVNTDQ, MOVNTPS, MOVNTPD, MOVNTDQA and their VEX/EVEX
+ * forms: "the operand must be aligned on a 16-byte (32 for VEX.256, 64
+ * for EVEX.512) boundary or a #GP is generated", the width of the access
+ * (SDM vol. 2 MOVAPS ... MOVNTDQA; a masked EVEX access still needs the
+ * whole width aligned). MOVDIR64B, ENQCMD, ENQCMDS: the destination to 64
+ * bytes, the source not at all (SDM vol. 2 MOVDIR64B, ENQCMD). The rest:
+ * none (0), as the unaligned moves and MOVDIRI have.
+ */
+static unsigned required_alignment(ZydisMnemonic mnemonic, unsigned which, unsigned width)
 {
+	switch (mnemonic) {
+	case ZYDIS_MNEMONIC_MOVAPS: case ZYDIS_MNEMONIC_MOVAPD: case ZYDIS_MNEMONIC_MOVDQA:
+	case ZYDIS_MNEMONIC_MOVNTDQ: case ZYDIS_MNEMONIC_MOVNTPS: case ZYDIS_MNEMONIC_MOVNTPD:
+	case ZYDIS_MNEMONIC_MOVNTDQA:
+	case ZYDIS_MNEMONIC_VMOVAPS: case ZYDIS_MNEMONIC_VMOVAPD: case ZYDIS_MNEMONIC_VMOVDQA:
+	case ZYDIS_MNEMONIC_VMOVDQA32: case ZYDIS_MNEMONIC_VMOVDQA64:
+	case ZYDIS_MNEMONIC_VMOVNTDQ: case ZYDIS_MNEMONIC_VMOVNTPS: case ZYDIS_MNEMONIC_VMOVNTPD:
+	case ZYDIS_MNEMONIC_VMOVNTDQA:
+		return which == 0 ? width : 0;
+	case ZYDIS_MNEMONIC_MOVDIR64B: case ZYDIS_MNEMONIC_ENQCMD: case ZYDIS_MNEMONIC_ENQCMDS:
+		return which == 0 ? 64 : 0;
+	default:
+		return 0;
+	}
+}
+
+static void gather_access(const struct zydis_answer *answer, struct zydis_access *acc)
+{
+	const ZydisDecodedInstruction *insn = &answer->insn;
+	const ZydisDecodedOperand *ops = answer->operands;
+	unsigned vectors = 0;
+
+	memset(acc, 0, sizeof(*acc));
+	acc->reg = data_register(answer);
+	if ((answer->corrections & (1u << CORRECTION_ENQCMD_DESTINATION)) &&
+	    acc->reg != ZYDIS_REGISTER_NONE) {
+		/* ES:[reg], 64 bytes, written. */
+		acc->destination.type = ZYDIS_OPERAND_TYPE_MEMORY;
+		acc->destination.visibility = ZYDIS_OPERAND_VISIBILITY_HIDDEN;
+		acc->destination.actions = ZYDIS_OPERAND_ACTION_WRITE;
+		acc->destination.size = 512;
+		acc->destination.mem.type = ZYDIS_MEMOP_TYPE_MEM;
+		acc->destination.mem.segment = ZYDIS_REGISTER_ES;
+		acc->destination.mem.base = acc->reg;
+		acc->destination.mem.index = ZYDIS_REGISTER_NONE;
+		acc->memory[acc->memory_count++] = &acc->destination;
+	}
+	/* The destination first, as in mmiodec's mem[0]. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned i = 0; i < insn->operand_count; i++) {
+			const ZydisDecodedOperand *op = &ops[i];
+
+			if (!is_memory_access(op) || writes(op) != (pass == 0))
+				continue;
+			if (insn->mnemonic == ZYDIS_MNEMONIC_MOVDIR64B && pass == 0) {
+				acc->destination = *op;
+				acc->destination.mem.segment = ZYDIS_REGISTER_ES;
+				op = &acc->destination;
+			}
+			if (acc->memory_count < 2)
+				acc->memory[acc->memory_count] = op;
+			acc->memory_count++;
+		}
+	}
+	acc->width = acc->memory_count ? acc->memory[0]->size / 8u : 0;
+	/* See correct_movsxd_word(). */
+	if (answer->corrections & (1u << CORRECTION_MOVSXD_WORD))
+		acc->width = 2;
+	for (unsigned i = 0; i < insn->operand_count; i++) {
+		if (ops[i].type != ZYDIS_OPERAND_TYPE_REGISTER ||
+		    ops[i].visibility == ZYDIS_OPERAND_VISIBILITY_HIDDEN)
+			continue;
+		if (ZydisRegisterGetClass(ops[i].reg.value) == ZYDIS_REGCLASS_MASK &&
+		    ops[i].reg.value != ZYDIS_REGISTER_K0 && acc->mask == ZYDIS_REGISTER_NONE)
+			acc->mask = ops[i].reg.value;
+		if (is_vector_register(ops[i].reg.value) && vectors++ == 1)
+			acc->reg2 = ops[i].reg.value;
+	}
+	/* EVEX.z as Zydis decodes it: the zeroing mask mode, which it gives
+	 * only with a mask (EVEX.z with k0 is #UD: SDM vol. 2 2.7.6). */
+	acc->zeroing = insn->encoding == ZYDIS_INSTRUCTION_ENCODING_EVEX &&
+		       insn->avx.mask.mode == ZYDIS_MASK_MODE_ZEROING;
+	for (unsigned m = 0; m < 2 && m < acc->memory_count; m++) {
+		unsigned width = acc->memory[m]->size / 8u;
+
+		acc->align[m] = (uint8_t)required_alignment(insn->mnemonic, m, width);
+		/* The elements the mask selects are the memory operand's
+		 * (Zydis's element size: 8 for VMOVDQU8, 32 for VMOVSS...). */
+		if (acc->mask != ZYDIS_REGISTER_NONE && m == 0)
+			acc->element[m] = (uint8_t)(acc->memory[m]->element_size / 8u);
+	}
+}
+
+static void put_memory_operand(struct json_text *text, const struct zydis_answer *answer,
+			       const struct zydis_access *acc, unsigned which)
+{
+	const ZydisDecodedOperand *op = acc->memory[which];
 	bool has_index = op->mem.index != ZYDIS_REGISTER_NONE;
 	ZydisRegister base = op->mem.base;
 	int64_t displacement = op->mem.disp.value;
@@ -1073,6 +1374,10 @@ static void put_memory_operand(struct json_text *text, const struct zydis_answer
 	put_unsigned(text, answer->insn.address_width);
 	put(text, ",\"access\":");
 	put_name(text, access_name(op));
+	put(text, ",\"align\":");
+	put_unsigned(text, acc->align[which]);
+	put(text, ",\"element\":");
+	put_unsigned(text, acc->element[which]);
 	put(text, "}");
 }
 
@@ -1080,53 +1385,37 @@ static void put_memory_operand(struct json_text *text, const struct zydis_answer
 static void put_access(struct json_text *text, const struct zydis_answer *answer)
 {
 	const ZydisDecodedInstruction *insn = &answer->insn;
-	const ZydisDecodedOperand *memory[2] = { NULL, NULL };
 	const ZydisDecodedOperand *immediate = NULL;
-	unsigned memory_count = 0, width;
+	struct zydis_access acc;
 	const char *direction;
 
-	/* The destination first, as in mmiodec's mem[0]. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned i = 0; i < insn->operand_count; i++) {
-			const ZydisDecodedOperand *op = &answer->operands[i];
-
-			if (!is_memory_access(op) || writes(op) != (pass == 0))
-				continue;
-			if (memory_count < 2)
-				memory[memory_count] = op;
-			memory_count++;
-		}
-	}
+	gather_access(answer, &acc);
 	for (unsigned i = 0; i < insn->operand_count; i++)
 		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE)
 			immediate = &answer->operands[i];
 
-	/* Two memory operands (MOVS) are read-write, as one that is both
-	 * read and written. */
-	if (memory_count >= 2)
+	/* Two memory operands (MOVS, MOVDIR64B, ENQCMD) are read-write, as
+	 * one that is both read and written. */
+	if (acc.memory_count >= 2)
 		direction = "read-write";
-	else if (memory_count == 1)
-		direction = access_name(memory[0]);
+	else if (acc.memory_count == 1)
+		direction = access_name(acc.memory[0]);
 	else
 		direction = "read";
-	width = memory_count ? memory[0]->size / 8u : 0;
-	/* See correct_movsxd_word(). */
-	if (answer->corrections & (1u << CORRECTION_MOVSXD_WORD))
-		width = 2;
 
 	put(text, ",\"mnemonic\":");
 	put_name(text, ZydisMnemonicGetString(insn->mnemonic));
 	put(text, ",\"direction\":");
 	put_name(text, direction);
 	put(text, ",\"width\":");
-	put_unsigned(text, width);
+	put_unsigned(text, acc.width);
 	put(text, ",\"extend\":");
 	put_name(text, extend_name(insn->mnemonic));
 	put(text, ",\"register\":");
-	put_register(text, data_register(answer));
+	put_register(text, acc.reg);
 	put(text, ",\"immediate\":");
 	if (immediate) {
-		uint64_t mask = width >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * width)) - 1;
+		uint64_t mask = acc.width >= 8 ? UINT64_MAX : (UINT64_C(1) << (8 * acc.width)) - 1;
 
 		put_unsigned(text, immediate->imm.value.u & mask);
 	} else {
@@ -1135,11 +1424,16 @@ static void put_access(struct json_text *text, const struct zydis_answer *answer
 	put(text, ",\"rep\":");
 	put_rep(text, insn->attributes);
 	put(text, is_locked(answer) ? ",\"locked\":true" : ",\"locked\":false");
+	put(text, ",\"mask\":");
+	put_register(text, acc.mask);
+	put(text, acc.zeroing ? ",\"zeroing\":true" : ",\"zeroing\":false");
+	put(text, ",\"reg2\":");
+	put_register(text, acc.reg2);
 	put(text, ",\"memory\":[");
-	for (unsigned i = 0; i < memory_count && i < 2; i++) {
+	for (unsigned i = 0; i < acc.memory_count && i < 2; i++) {
 		if (i > 0)
 			put(text, ",");
-		put_memory_operand(text, answer, memory[i]);
+		put_memory_operand(text, answer, &acc, i);
 	}
 	put(text, "]");
 }
@@ -1243,6 +1537,27 @@ static uint8_t operand_size(const ZydisDecodedInstruction *insn, unsigned mode)
 	return opsize ? 2 : 4;
 }
 
+/*
+ * The vector and portal forms have no general operand of the operand size
+ * (MOVDIRI aside), and Zydis's operand width for them is its own
+ * bookkeeping (32 for MOVUPS, 64 with a VEX.W1 it ignores). Theirs is the
+ * operand size the legacy prefixes select, as for any instruction (SDM
+ * vol. 1 3.6.1): REX.W; else a 66 that is an operand-size prefix, not the
+ * mandatory prefix of the form (SDM vol. 2 2.1.2: a mandatory 66 is part
+ * of the opcode), which Zydis tells by HAS_OPERANDSIZE; against the mode's
+ * default. VEX.W and EVEX.W are not REX.W.
+ */
+static uint8_t prefix_operand_size(const ZydisDecodedInstruction *insn, unsigned mode)
+{
+	bool opsize = insn->attributes & ZYDIS_ATTRIB_HAS_OPERANDSIZE;
+
+	if (mode == 64 && insn->encoding == ZYDIS_INSTRUCTION_ENCODING_LEGACY && insn->raw.rex.W)
+		return 8;
+	if (mode == 16)
+		return opsize ? 4 : 2;
+	return opsize ? 2 : 4;
+}
+
 /* The index of the condition in a SETcc/CMOVcc mnemonic, after `stem`. */
 static uint8_t condition_of(ZydisMnemonic mnemonic, const char *stem)
 {
@@ -1276,7 +1591,9 @@ void zydis_expected_fields(const struct zydis_answer *answer, unsigned mode,
 	fields->dest_width = reg != ZYDIS_REGISTER_NONE ? (uint8_t)(ZydisRegisterGetWidth(
 				     (ZydisMachineMode)insn->machine_mode, reg) / 8)
 						    : (uint8_t)width;
-	fields->operand_size = operand_size(insn, mode);
+	fields->operand_size = f && f->prefix != FORM_PREFIX_ANY && f->vreg != FR_GPR
+				       ? prefix_operand_size(insn, mode)
+				       : operand_size(insn, mode);
 	fields->address_size = (uint8_t)insn->address_width;
 	fields->repeat = f && op_kinds[f->op] == OK_STRING &&
 			 (insn->attributes & (ZYDIS_ATTRIB_HAS_REP | ZYDIS_ATTRIB_HAS_REPE |
@@ -1292,6 +1609,20 @@ void zydis_expected_fields(const struct zydis_answer *answer, unsigned mode,
 }
 
 /* ---- The whole descriptor ---- */
+
+/* A vector or opmask register as mmiodec numbers it: Zydis's id in its
+ * class (xmm17 is 17; the kind says xmm, ymm or zmm). */
+static void vector_number(ZydisRegister reg, uint8_t *number, uint8_t *kind)
+{
+	switch (ZydisRegisterGetClass(reg)) {
+	case ZYDIS_REGCLASS_MMX: *kind = MMIODEC_REG_KIND_MMX; break;
+	case ZYDIS_REGCLASS_XMM: *kind = MMIODEC_REG_KIND_XMM; break;
+	case ZYDIS_REGCLASS_YMM: *kind = MMIODEC_REG_KIND_YMM; break;
+	case ZYDIS_REGCLASS_ZMM: *kind = MMIODEC_REG_KIND_ZMM; break;
+	default: *kind = MMIODEC_REG_KIND_NONE; break;
+	}
+	*number = (uint8_t)ZydisRegisterGetId(reg);
+}
 
 /* A general register as mmiodec numbers it: AL..BL 0..3, AH..BH HIGH8
  * 0..3, SPL..DIL 4..7, R8B.. 8..; the 16/32/64-bit ones by Zydis's id. */
@@ -1344,10 +1675,8 @@ void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
 			       struct mmiodec_insn *out)
 {
 	const ZydisDecodedInstruction *insn = &answer->insn;
-	const ZydisDecodedOperand *memory[2] = { NULL, NULL };
-	ZydisRegister reg = data_register(answer);
+	struct zydis_access acc;
 	struct zydis_fields fields;
-	unsigned memory_count = 0;
 
 	memset(out, 0, sizeof(*out));
 	out->status = (uint8_t)answer->status;
@@ -1358,31 +1687,21 @@ void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
 		out->mode = answer->length ? (uint8_t)mode : 0;
 		return;
 	}
-	/* The destination first, as in the JSON line. */
-	for (int pass = 0; pass < 2; pass++)
-		for (unsigned i = 0; i < insn->operand_count; i++) {
-			const ZydisDecodedOperand *op = &answer->operands[i];
-
-			if (!is_memory_access(op) || writes(op) != (pass == 0))
-				continue;
-			if (memory_count < 2)
-				memory[memory_count] = op;
-			memory_count++;
-		}
+	gather_access(answer, &acc);
 	zydis_expected_fields(answer, mode, &fields);
 	out->length = answer->length;
 	out->op = form_pins[answer->form - 1].op;
-	out->direction = memory_count >= 2 ? MMIODEC_DIR_READ_WRITE
-			 : memory_count ? access_value(memory[0]) : MMIODEC_DIR_READ;
-	out->width = memory_count ? (uint8_t)(memory[0]->size / 8u) : 0;
-	if (answer->corrections & (1u << CORRECTION_MOVSXD_WORD))
-		out->width = 2;
+	out->direction = acc.memory_count >= 2 ? MMIODEC_DIR_READ_WRITE
+			 : acc.memory_count ? access_value(acc.memory[0]) : MMIODEC_DIR_READ;
+	out->width = (uint8_t)acc.width;
 	out->extend = insn->mnemonic == ZYDIS_MNEMONIC_MOVZX ? MMIODEC_EXTEND_ZERO
 		      : insn->mnemonic == ZYDIS_MNEMONIC_MOVSX || insn->mnemonic == ZYDIS_MNEMONIC_MOVSXD
 			      ? MMIODEC_EXTEND_SIGN : MMIODEC_EXTEND_NONE;
 	out->dest_width = fields.dest_width;
-	if (reg != ZYDIS_REGISTER_NONE)
-		gpr_number(reg, &out->reg, &out->reg_kind);
+	if (acc.reg != ZYDIS_REGISTER_NONE && is_vector_register(acc.reg))
+		vector_number(acc.reg, &out->reg, &out->reg_kind);
+	else if (acc.reg != ZYDIS_REGISTER_NONE)
+		gpr_number(acc.reg, &out->reg, &out->reg_kind);
 	for (unsigned i = 0; i < insn->operand_count; i++)
 		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
 			unsigned w = out->width;
@@ -1391,9 +1710,9 @@ void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
 			out->immediate = answer->operands[i].imm.value.u & mask;
 			out->has_immediate = 1;
 		}
-	out->mem_count = (uint8_t)(memory_count < 2 ? memory_count : 2);
+	out->mem_count = (uint8_t)(acc.memory_count < 2 ? acc.memory_count : 2);
 	for (unsigned i = 0; i < out->mem_count; i++) {
-		const ZydisDecodedOperand *op = memory[i];
+		const ZydisDecodedOperand *op = acc.memory[i];
 		struct mmiodec_mem *mem = &out->mem[i];
 
 		mem->segment = segment_number(op->mem.segment);
@@ -1409,6 +1728,8 @@ void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
 		}
 		mem->address_size = (uint8_t)insn->address_width;
 		mem->access = access_value(op);
+		mem->align = acc.align[i];
+		mem->element = acc.element[i];
 	}
 	out->rep = insn->attributes & ZYDIS_ATTRIB_HAS_REP     ? MMIODEC_REP_REP
 		   : insn->attributes & ZYDIS_ATTRIB_HAS_REPE  ? MMIODEC_REP_REPE
@@ -1421,4 +1742,8 @@ void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
 	out->locked = fields.locked;
 	out->condition = fields.condition;
 	out->reg_first = fields.reg_first;
+	out->mask = acc.mask != ZYDIS_REGISTER_NONE ? (uint8_t)ZydisRegisterGetId(acc.mask) : 0;
+	out->zeroing = acc.zeroing;
+	if (acc.reg2 != ZYDIS_REGISTER_NONE)
+		out->reg2 = (uint8_t)ZydisRegisterGetId(acc.reg2);
 }

@@ -53,6 +53,10 @@ enum zydis_correction {
 	CORRECTION_NO_VMX_REST,
 	/** D9: SVM invalid (Intel). */
 	CORRECTION_NO_SVM,
+	/** MOVDIR64B's destination is ES:[reg], whatever the prefixes (both). */
+	CORRECTION_PORTAL_ES,
+	/** ENQCMD/ENQCMDS write ES:[reg], which Zydis does not list (both). */
+	CORRECTION_ENQCMD_DESTINATION,
 	CORRECTION_COUNT
 };
 
