@@ -19,6 +19,9 @@
  *   R  (a store) memory byte i gets register byte offset + i
  * and the runs must add up to 64 bytes for a load into XMM/YMM/ZMM, 8 for
  * MMX, the width for a store.
+ *
+ * The cases are hand-built descriptors (as the decoder makes them), and
+ * real bytes decoded (test_decoded).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -412,6 +415,83 @@ static void test_stores(void **state)
 	assert_int_equal(failures, 0);
 }
 
+/* Real bytes through the decoder (Zydis agrees on each), then the vector
+ * functions: the descriptor has what they need. [rbx] throughout. */
+static const struct {
+	const char *bytes;
+	unsigned align;         /* mem[0].align the decoder must give */
+	struct vcase c;         /* op ... element: the descriptor; k, layout */
+} decoded[] = {
+	{ "0F 10 03", 0,         /* movups xmm0, [rbx] */
+	  { OP(MOVUPS), RD, 16, XMM, 0, 0, 0, 0, 0, 0, "M16 K48" } },
+	{ "0F 28 03", 16,        /* movaps xmm0, [rbx] */
+	  { OP(MOVAPS), RD, 16, XMM, 0, 0, 0, 0, 0, 0, "M16 K48" } },
+	{ "F3 0F 10 0B", 0,      /* movss xmm1, [rbx] */
+	  { OP(MOVSS), RD, 4, XMM, 1, 0, 0, 0, 0, 0, "M4 Z12 K48" } },
+	{ "66 0F 17 1B", 0,      /* movhpd [rbx], xmm3 */
+	  { OP(MOVHPD), WR, 8, XMM, 3, 0, 0, 0, 0, 0, "R8" } },
+	{ "66 48 0F 7E 03", 0,   /* movq [rbx], xmm0 */
+	  { OP(MOVQ), WR, 8, XMM, 0, 0, 0, 0, 0, 0, "R8" } },
+	{ "0F 6E 23", 0,         /* movd mm4, [rbx] */
+	  { OP(MOVD), RD, 4, MMX, 4, 0, 0, 0, 0, 0, "M4 Z4" } },
+	{ "C5 FC 10 03", 0,      /* vmovups ymm0, [rbx] */
+	  { OP(VMOVUPS), RD, 32, YMM, 0, 0, 0, 0, 0, 0, "M32 Z32" } },
+	{ "C5 F0 12 13", 0,      /* vmovlps xmm2, xmm1, [rbx] */
+	  { OP(VMOVLPS), RD, 8, XMM, 2, 1, 0, 0, 0, 0, "M8 S8 Z48" } },
+	{ "C4 E1 F9 D6 03", 0,   /* vmovq [rbx], xmm0 */
+	  { OP(VMOVQ), WR, 8, XMM, 0, 0, 0, 0, 0, 0, "R8" } },
+	{ "62 F1 7C 4A 10 03", 0, /* vmovups zmm0 {k2}, [rbx] */
+	  { OP(VMOVUPS), RD, 64, ZMM, 0, 0, 2, 0x8421, 0, 4,
+	    "M4 K16 M4 K16 M4 K16 M4" } },
+	{ "62 F1 FD CB 6F 03", 64, /* vmovdqa64 zmm0 {k3}{z}, [rbx] */
+	  { OP(VMOVDQA64), RD, 64, ZMM, 0, 0, 3, 0x0F, 1, 8, "M32 Z32" } },
+	{ "62 E1 7E 08 6F 03", 0, /* vmovdqu32 xmm16, [rbx] */
+	  { OP(VMOVDQU32), RD, 16, XMM, 16, 0, 0, 0, 0, 0, "M16 Z48" } },
+	{ "62 F1 7E 8F 10 03", 0, /* vmovss xmm0 {k7}{z}, [rbx] */
+	  { OP(VMOVSS), RD, 4, XMM, 0, 0, 7, 0x2, 1, 4, "Z64" } },
+	{ "62 F1 7F 29 7F 03", 0, /* vmovdqu8 [rbx] {k1}, ymm0 */
+	  { OP(VMOVDQU8), WR, 32, YMM, 0, 0, 1, 0x80000001, 0, 1,
+	    "R1 Z30 R1" } },
+	{ "62 F1 FE 4B 7F 2B", 0, /* vmovdqu64 [rbx] {k3}, zmm5 */
+	  { OP(VMOVDQU64), WR, 64, ZMM, 5, 0, 3, 0x82, 0, 8,
+	    "Z8 R8 Z40 R8" } },
+};
+
+static void test_decoded(void **state)
+{
+	unsigned failures = 0;
+
+	(void)state;
+	for (size_t i = 0; i < COUNT(decoded); i++) {
+		const struct vcase *c = &decoded[i].c;
+		uint8_t bytes[16];
+		size_t len;
+		int n = parse_hex(decoded[i].bytes, bytes, sizeof(bytes), &len);
+		struct mmiodec_insn insn;
+
+		assert_true(n > 0);
+		if (mmiodec_decode_vendor(&insn, bytes, (size_t)n, MMIODEC_MODE_64,
+					  MMIODEC_VENDOR_INTEL) != MMIODEC_OK ||
+		    insn.op != c->op || insn.direction != c->direction ||
+		    insn.width != c->width || insn.reg_kind != c->kind ||
+		    insn.reg != c->reg || insn.reg2 != c->reg2 ||
+		    insn.mask != c->mask || insn.zeroing != c->zeroing ||
+		    insn.mem[0].element != c->element ||
+		    insn.mem[0].align != decoded[i].align) {
+			fprintf(stderr, "%s: decoded as %s width %u kind %u reg %u "
+				"reg2 %u mask %u zeroing %u element %u align %u\n",
+				decoded[i].bytes, mmiodec_mnemonic(&insn), insn.width,
+				insn.reg_kind, insn.reg, insn.reg2, insn.mask,
+				insn.zeroing, insn.mem[0].element, insn.mem[0].align);
+			failures++;
+			continue;
+		}
+		failures += !(c->direction == RD ? check_load(c, &insn)
+						 : check_store(c, &insn));
+	}
+	assert_int_equal(failures, 0);
+}
+
 /* mmiodec_vector_mask(): element i of the access is made iff bit i of the
  * opmask (bits at and above width / element are ignored). */
 static void test_mask(void **state)
@@ -643,14 +723,67 @@ static void test_execute(void **state)
 	assert_int_equal(regs.rip, START_RIP);
 }
 
+/* The same, from real bytes: what memory gets, RIP, RFLAGS. */
+static void test_execute_decoded(void **state)
+{
+	static const struct {
+		const char *bytes;
+		uint64_t answer;       /* loaded[0] */
+		unsigned writes;
+		uint64_t store;
+		uint64_t rflags_out;   /* from 0x202 | CF PF AF ZF SF OF */
+	} cases[] = {
+		{ "0F 38 F9 0B", 0, 1, 0x51617181, 0xAD7 },       /* movdiri [rbx], ecx */
+		{ "48 0F 38 F9 0B", 0, 1, 0x1121314151617181, 0xAD7 },
+		{ "44 0F 38 F9 3B", 0, 1, 0x5f6f7f8f, 0xAD7 },    /* r15d */
+		{ "66 0F 38 F8 03", 5, 0, 0, 0xAD7 },             /* movdir64b */
+		{ "F2 0F 38 F8 03", 0, 0, 0, 0x202 },             /* enqcmd: accepted */
+		{ "F2 0F 38 F8 03", 1, 0, 0, 0x242 },             /* retry: ZF */
+		{ "F3 0F 38 F8 03", 0xFF00, 0, 0, 0x242 },        /* enqcmds */
+	};
+	(void)state;
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		uint8_t bytes[16];
+		size_t len;
+		int n = parse_hex(cases[i].bytes, bytes, sizeof(bytes), &len);
+		struct mmiodec_insn insn;
+		struct mmiodec_regs regs;
+		struct mmiodec_exec out;
+		uint64_t loaded[2] = { cases[i].answer, 0 };
+
+		memset(&regs, 0, sizeof(regs));
+		for (unsigned r = 0; r < 16; r++)
+			regs.gpr[r] = 0x1020304050607080ull +
+				      r * 0x0101010101010101ull;
+		regs.rip = START_RIP;
+		regs.rflags = 0x202 | 0x8D5;
+		struct mmiodec_regs before = regs;
+		assert_int_equal(mmiodec_decode_vendor(&insn, bytes, (size_t)n,
+						       MMIODEC_MODE_64,
+						       MMIODEC_VENDOR_INTEL),
+				 MMIODEC_OK);
+		assert_int_equal(mmiodec_execute(&insn, &regs, loaded, &out),
+				 MMIODEC_EXEC_OK);
+		assert_int_equal(out.writes, cases[i].writes);
+		assert_int_equal(out.store[0], cases[i].store);
+		assert_int_equal(regs.rflags, cases[i].rflags_out);
+		assert_int_equal(regs.rip, START_RIP + (unsigned)n);
+		regs.rip = before.rip;
+		regs.rflags = before.rflags;
+		assert_memory_equal(&regs, &before, sizeof(regs));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_loads),
 		cmocka_unit_test(test_stores),
+		cmocka_unit_test(test_decoded),
 		cmocka_unit_test(test_mask),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_execute),
+		cmocka_unit_test(test_execute_decoded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
