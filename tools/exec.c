@@ -39,11 +39,17 @@ static const char exec_usage_text[] =
 	"          and with intel, Intel's values for flags the SDM leaves undefined\n"
 	"  regs    rax..r15, rip, rflags, es_base, cs_base, ss_base, ds_base,\n"
 	"          fs_base, gs_base; each a number or a \"0x\" hex string of at\n"
-	"          most 16 digits; missing ones are 0, rflags 0x2\n"
+	"          most 16 digits; missing ones are 0, rflags 0x2. Vector\n"
+	"          registers: xmm0..xmm31, ymm0..ymm31, zmm0..zmm31 (one name per\n"
+	"          register number: the rest of the ZMM register is 0), a \"0x\"\n"
+	"          hex string of at most 32, 64, 128 digits: the register's bytes\n"
+	"          as a little-endian number (byte 0 is the lowest); k0..k7 and\n"
+	"          mm0..mm7, at most 16 digits\n"
 	"  memory  what memory returns for each read, in order: a number, or a\n"
-	"          \"0x\" hex string of at most 32 digits; one value per read, of\n"
+	"          \"0x\" hex string of at most 128 digits; one value per read, of\n"
 	"          at most the read's width (a 16-byte read takes one value);\n"
-	"          values left over are ignored\n"
+	"          then ENQCMD's and ENQCMDS's answer (0: accepted); values left\n"
+	"          over are ignored\n"
 	"\n"
 	"Prints one JSON object per line, in input order:\n"
 	"  {\"bytes\":\"0108\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\",\"regs\":{...},\n"
@@ -51,10 +57,17 @@ static const char exec_usage_text[] =
 	"   {\"kind\":\"write\",\"address\":\"0x1000\",\"width\":4,\"value\":\"0x2\",\"writeback\":false}],\n"
 	"   \"undefined_flags\":\"0x0\"}\n"
 	"status: ok (done), divide-error (#DE: ends in \"exception\":\"#DE\";\n"
-	"registers unchanged, the read that faulted listed), not-handled, or the\n"
-	"decoder's status (no-memory, unsupported, invalid, truncated,\n"
-	"vendor-dependent: nothing done). regs: every register after, rip and\n"
-	"rflags included, so that it can be fed back as input.\n"
+	"registers unchanged, the read that faulted listed), general-protection\n"
+	"(#GP: an address not aligned as the instruction requires; nothing\n"
+	"done), not-handled, or the decoder's status (no-memory, unsupported,\n"
+	"invalid, truncated, vendor-dependent: nothing done). regs: every\n"
+	"general register after, rip and rflags included, then the vector\n"
+	"registers that are not zero after (zmm0..zmm31 whole, k0..k7,\n"
+	"mm0..mm7), so that it can be fed back as input.\n"
+	"A masked vector access lists each run of contiguous bytes the mask\n"
+	"selects as one access, lowest address first; a read takes one memory\n"
+	"value per run. MOVDIR64B, ENQCMD, ENQCMDS read 64 bytes at the source\n"
+	"and write them at ES:[reg]; ENQCMD's write has \"answer\".\n"
 	"Numbers in regs, addresses and values are \"0x\" hex strings, lowercase,\n"
 	"without leading zeros. A write-back (CMPXCHG whose comparison failed)\n"
 	"has \"writeback\":true. undefined_flags (with ok): the RFLAGS bits the\n"
@@ -82,37 +95,62 @@ enum {
 /* RFLAGS bit 1 is always set on the CPU. */
 #define DEFAULT_RFLAGS 0x2
 
+/* The widest value: a ZMM register, MOVDIR64B's 64 bytes. */
+#define VALUE_BYTES 64
+
 struct exec_input {
 	uint8_t bytes[MAX_INPUT_BYTES];
 	size_t byte_count;
 	enum mmiodec_mode mode;
 	enum mmiodec_vendor vendor;
 	struct mmiodec_regs regs;
-	uint64_t memory[JSON_MAX_VALUES][2];
+	struct mmiodec_vregs vregs;
+	/* little-endian: memory[k][0] is the lowest byte */
+	uint8_t memory[JSON_MAX_VALUES][VALUE_BYTES];
 	unsigned memory_count;
 };
 
 struct exec_access {
 	bool write;
 	bool writeback;
+	bool has_answer;
 	uint64_t address;
 	unsigned width;
-	uint64_t value[2];
+	uint8_t value[VALUE_BYTES];
+	uint64_t answer;
 };
 
-/* A read and a write at most (a read-modify-write, MOVS). */
-#define MAX_ACCESSES 2
+/* A read and a write (a read-modify-write, MOVS, MOVDIR64B), or one
+ * access per run of bytes a mask selects (at most 32 in 64 bytes). */
+#define MAX_ACCESSES 32
 
 struct exec_result {
 	const char *status;
 	const char *exception;
 	struct mmiodec_regs regs;
+	struct mmiodec_vregs vregs;
 	struct exec_access accesses[MAX_ACCESSES];
 	unsigned access_count;
 	bool executed;
 	uint32_t undefined_flags;
 	unsigned memory_used;
 };
+
+/* The low 16 bytes of a little-endian value as two 64-bit halves, and
+ * back. */
+static void bytes_to_pair(const uint8_t *bytes, unsigned n, uint64_t pair[2])
+{
+	pair[0] = pair[1] = 0;
+	for (unsigned i = 0; i < n && i < 16; i++)
+		pair[i / 8] |= (uint64_t)bytes[i] << (8 * (i % 8));
+}
+
+static void pair_to_bytes(const uint64_t pair[2], uint8_t bytes[VALUE_BYTES])
+{
+	memset(bytes, 0, VALUE_BYTES);
+	for (unsigned i = 0; i < 16; i++)
+		bytes[i] = (uint8_t)(pair[i / 8] >> (8 * (i % 8)));
+}
 
 /* Why a line is bad. */
 struct line_error {
@@ -166,25 +204,31 @@ static uint64_t reg_value(const struct mmiodec_regs *regs, unsigned i)
 
 /*
  * A number: a JSON number that is a non-negative integer below 2^64, or a
- * string "0x" and 1..max_bytes*2 hex digits; into value[0] (low 64 bits)
- * and value[1].
+ * string "0x" and 1..max_bytes*2 hex digits; into value[0..VALUE_BYTES),
+ * little-endian (the last digit is the low nibble of value[0]).
  */
-static bool read_number(const struct json_value *v, unsigned max_bytes, uint64_t value[2],
-			const char *what, struct line_error *error)
+static bool read_value(const struct json_value *v, unsigned max_bytes,
+		       uint8_t value[VALUE_BYTES], const char *what, struct line_error *error)
 {
-	value[0] = value[1] = 0;
+	memset(value, 0, VALUE_BYTES);
 	if (v->type == JSON_NUMBER) {
+		uint64_t n = 0;
+
 		for (size_t i = 0; i < v->length; i++) {
 			unsigned digit = (unsigned)(v->text[i] - '0');
 
 			if (digit > 9)
 				return line_fail(error, "%s: a number must be a non-negative integer (no sign, fraction or exponent)",
 						 what);
-			if (value[0] > (UINT64_MAX - digit) / 10)
+			if (n > (UINT64_MAX - digit) / 10)
 				return line_fail(error, "%s: a number must be below 2^64 (use a hex string)",
 						 what);
-			value[0] = value[0] * 10 + digit;
+			n = n * 10 + digit;
 		}
+		if (max_bytes < 8 && n >> (8 * max_bytes))
+			return line_fail(error, "%s: more than %u bytes", what, max_bytes);
+		for (unsigned i = 0; i < 8; i++)
+			value[i] = (uint8_t)(n >> (8 * i));
 		return true;
 	}
 	if (v->type != JSON_STRING)
@@ -195,21 +239,114 @@ static bool read_number(const struct json_value *v, unsigned max_bytes, uint64_t
 	if (v->length - 2 > max_bytes * 2)
 		return line_fail(error, "%s: more than %u hex digits", what, max_bytes * 2);
 	for (size_t i = 2; i < v->length; i++) {
+		/* digit i, counted from the end, is nibble (length - 1 - i) */
+		size_t nibble = v->length - 1 - i;
 		int digit = hex_digit_value(v->text[i]);
 
 		if (digit < 0)
 			return line_fail(error, "%s: not a hex digit at column %zu of the string",
 					 what, i + 1);
-		value[1] = value[1] << 4 | value[0] >> 60;
-		value[0] = value[0] << 4 | (unsigned)digit;
+		value[nibble / 2] |= (uint8_t)((unsigned)digit << (4 * (nibble % 2)));
 	}
 	return true;
 }
 
-static bool read_regs(const struct json_value *values, const struct json_value *regs,
-		      struct mmiodec_regs *out, struct line_error *error)
+/* A value of at most 8 bytes, as an integer. */
+static bool read_number(const struct json_value *v, unsigned max_bytes, uint64_t *out,
+			const char *what, struct line_error *error)
 {
-	bool seen[REG_COUNT] = { false };
+	uint8_t value[VALUE_BYTES];
+	uint64_t pair[2];
+
+	if (!read_value(v, max_bytes, value, what, error))
+		return false;
+	bytes_to_pair(value, 8, pair);
+	*out = pair[0];
+	return true;
+}
+
+/*
+ * A vector register key: xmmN, ymmN, zmmN (N 0..31), kN, mmN (N 0..7).
+ * *kind is MMIODEC_REG_KIND_XMM.. or MMX, or MMIODEC_REG_KIND_NONE for k;
+ * false for any other key.
+ */
+static bool vector_key(const char *key, size_t length, unsigned *kind, unsigned *number)
+{
+	static const struct {
+		const char *prefix;
+		unsigned kind, count;
+	} names[] = {
+		{ "xmm", MMIODEC_REG_KIND_XMM, 32 }, { "ymm", MMIODEC_REG_KIND_YMM, 32 },
+		{ "zmm", MMIODEC_REG_KIND_ZMM, 32 }, { "mm", MMIODEC_REG_KIND_MMX, 8 },
+		{ "k", MMIODEC_REG_KIND_NONE, 8 },
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i].prefix);
+		unsigned value = 0;
+
+		if (length <= n || length > n + 2 || strncmp(key, names[i].prefix, n) != 0)
+			continue;
+		/* no leading zero: xmm01 is not xmm1 */
+		if (key[n] == '0' && length > n + 1)
+			return false;
+		for (size_t k = n; k < length; k++) {
+			if (key[k] < '0' || key[k] > '9')
+				return false;
+			value = value * 10 + (unsigned)(key[k] - '0');
+		}
+		if (value >= names[i].count)
+			return false;
+		*kind = names[i].kind;
+		*number = value;
+		return true;
+	}
+	return false;
+}
+
+static unsigned vector_bytes(unsigned kind)
+{
+	switch (kind) {
+	case MMIODEC_REG_KIND_XMM: return 16;
+	case MMIODEC_REG_KIND_YMM: return 32;
+	case MMIODEC_REG_KIND_ZMM: return 64;
+	default: return 8;
+	}
+}
+
+/* One vector register of regs into *vregs; seen: per ZMM number (xmm3,
+ * ymm3 and zmm3 are one register), then k0..k7, then mm0..mm7. */
+static bool read_vector(const struct json_value *v, unsigned kind, unsigned number,
+			struct mmiodec_vregs *vregs, bool seen[48], struct line_error *error)
+{
+	unsigned slot = kind == MMIODEC_REG_KIND_NONE ? 32 + number
+			: kind == MMIODEC_REG_KIND_MMX ? 40 + number : number;
+	unsigned n = vector_bytes(kind);
+	uint8_t value[VALUE_BYTES];
+	char what[48];
+	uint64_t pair[2];
+
+	if (seen[slot])
+		return line_fail(error, "regs: \"%s\" names a register given before", v->key);
+	seen[slot] = true;
+	snprintf(what, sizeof(what), "regs.%s", v->key);
+	if (!read_value(v, n, value, what, error))
+		return false;
+	bytes_to_pair(value, 8, pair);
+	if (kind == MMIODEC_REG_KIND_NONE)
+		vregs->k[number] = pair[0];
+	else if (kind == MMIODEC_REG_KIND_MMX)
+		vregs->mm[number] = pair[0];
+	else
+		memcpy(vregs->zmm[number], value, n);
+	return true;
+}
+
+static bool read_regs(const struct json_value *values, const struct json_value *regs,
+		      struct mmiodec_regs *out, struct mmiodec_vregs *vout,
+		      struct line_error *error)
+{
+	bool seen[REG_COUNT] = { false }, vector_seen[48] = { false };
 
 	if (regs->type != JSON_OBJECT)
 		return line_fail(error, "regs: must be an object, not %s", json_type_name(regs->type));
@@ -217,21 +354,24 @@ static bool read_regs(const struct json_value *values, const struct json_value *
 	     k++, c = values[c].next) {
 		const struct json_value *v = &values[c];
 		char buf[16], what[48];
-		unsigned i;
-		uint64_t value[2];
+		unsigned i, kind, number;
 
 		for (i = 0; i < REG_COUNT; i++)
 			if (json_text_is(v->key, v->key_length, reg_key(i, buf, sizeof(buf))))
 				break;
+		if (i == REG_COUNT && vector_key(v->key, v->key_length, &kind, &number)) {
+			if (!read_vector(v, kind, number, vout, vector_seen, error))
+				return false;
+			continue;
+		}
 		if (i == REG_COUNT)
 			return line_fail(error, "regs: unknown register \"%.40s\"", v->key);
 		if (seen[i])
 			return line_fail(error, "regs: \"%s\" given twice", v->key);
 		seen[i] = true;
 		snprintf(what, sizeof(what), "regs.%s", v->key);
-		if (!read_number(v, 8, value, what, error))
+		if (!read_number(v, 8, reg_slot(out, i), what, error))
 			return false;
-		*reg_slot(out, i) = value[0];
 	}
 	return true;
 }
@@ -248,7 +388,7 @@ static bool read_memory(const struct json_value *values, const struct json_value
 		char what[32];
 
 		snprintf(what, sizeof(what), "memory[%u]", k);
-		if (!read_number(&values[c], 16, in->memory[k], what, error))
+		if (!read_value(&values[c], VALUE_BYTES, in->memory[k], what, error))
 			return false;
 		in->memory_count++;
 	}
@@ -338,7 +478,7 @@ static bool read_input(const struct json_document *doc, struct exec_input *in,
 		case 0: ok = read_bytes(v, in, error); break;
 		case 1: ok = read_mode(v, &in->mode, error); break;
 		case 2: ok = read_vendor(v, &in->vendor, error); break;
-		case 3: ok = read_regs(values, v, &in->regs, error); break;
+		case 3: ok = read_regs(values, v, &in->regs, &in->vregs, error); break;
 		default: ok = read_memory(values, v, in, error); break;
 		}
 		if (!ok)
@@ -349,33 +489,42 @@ static bool read_input(const struct json_document *doc, struct exec_input *in,
 	return true;
 }
 
-/* The next memory value, for a read of width bytes at address. */
+/* The next memory value, for a read of width bytes at address, into
+ * value[0..width) (the rest zero). */
 static bool do_read(const struct exec_input *in, struct exec_result *res, uint64_t address,
-		    unsigned width, uint64_t value[2], struct line_error *error)
+		    unsigned width, uint8_t value[VALUE_BYTES], struct line_error *error)
 {
 	unsigned k = res->memory_used;
+	struct exec_access *a;
 
 	if (k == in->memory_count)
 		return line_fail(error, "memory: no value for read %u (%u bytes at 0x%" PRIx64 ")",
 				 k + 1, width, address);
-	value[0] = in->memory[k][0];
-	value[1] = in->memory[k][1];
-	if ((width < 16 && value[1] != 0) || (width < 8 && value[0] >> (8 * width) != 0))
-		return line_fail(error, "memory[%u]: wider than the %u-byte read", k, width);
+	for (unsigned i = width; i < VALUE_BYTES; i++)
+		if (in->memory[k][i])
+			return line_fail(error, "memory[%u]: wider than the %u-byte read", k, width);
+	if (res->access_count == MAX_ACCESSES)
+		return line_fail(error, "more than %u accesses", MAX_ACCESSES);
+	memcpy(value, in->memory[k], VALUE_BYTES);
 	res->memory_used++;
-	res->accesses[res->access_count++] = (struct exec_access){
-		.address = address, .width = width, .value = { value[0], value[1] },
-	};
+	a = &res->accesses[res->access_count++];
+	*a = (struct exec_access){ .address = address, .width = width };
+	memcpy(a->value, value, width);
 	return true;
 }
 
 static void do_write(struct exec_result *res, uint64_t address, unsigned width,
-		     const uint64_t value[2], bool writeback)
+		     const uint8_t value[VALUE_BYTES], bool writeback)
 {
-	res->accesses[res->access_count++] = (struct exec_access){
+	struct exec_access *a;
+
+	if (res->access_count == MAX_ACCESSES)
+		return;
+	a = &res->accesses[res->access_count++];
+	*a = (struct exec_access){
 		.write = true, .writeback = writeback, .address = address, .width = width,
-		.value = { value[0], width > 8 ? value[1] : 0 },
 	};
+	memcpy(a->value, value, width);
 }
 
 /* One iteration of MOVS, STOS or LODS, through the string API. */
@@ -383,7 +532,7 @@ static bool run_string(const struct mmiodec_insn *insn, const struct exec_input 
 		       struct exec_result *res, struct line_error *error)
 {
 	struct mmiodec_regs *regs = &res->regs;
-	uint64_t value[2] = { 0, 0 };
+	uint8_t value[VALUE_BYTES] = { 0 };
 	uint64_t address;
 
 	res->status = "ok";
@@ -406,12 +555,17 @@ static bool run_string(const struct mmiodec_insn *insn, const struct exec_input 
 		if (!mmiodec_address(insn, regs, 0, &address))
 			goto not_handled;
 		if (insn->op == MMIODEC_OP_STOS) {
-			value[0] = mmiodec_store_value(insn, regs);
+			uint64_t pair[2] = { mmiodec_store_value(insn, regs), 0 };
+
+			pair_to_bytes(pair, value);
 			do_write(res, address, insn->width, value, false);
 		} else {
+			uint64_t pair[2];
+
 			if (!do_read(in, res, address, insn->width, value, error))
 				return false;
-			if (!mmiodec_complete_load(insn, regs, value[0]))
+			bytes_to_pair(value, 8, pair);
+			if (!mmiodec_complete_load(insn, regs, pair[0]))
 				goto not_handled;
 		}
 	}
@@ -431,6 +585,7 @@ static bool run_execute(const struct mmiodec_insn *insn, const struct exec_input
 			struct exec_result *res, struct line_error *error)
 {
 	uint64_t loaded[2] = { 0, 0 };
+	uint8_t value[VALUE_BYTES];
 	struct mmiodec_exec out;
 	uint64_t address;
 
@@ -440,16 +595,19 @@ static bool run_execute(const struct mmiodec_insn *insn, const struct exec_input
 		return true;
 	}
 	if (insn->direction == MMIODEC_DIR_READ || insn->direction == MMIODEC_DIR_READ_WRITE) {
-		if (!do_read(in, res, address, insn->width, loaded, error))
+		if (!do_read(in, res, address, insn->width, value, error))
 			return false;
+		bytes_to_pair(value, 16, loaded);
 	}
 	switch (mmiodec_execute(insn, &res->regs, loaded, &out)) {
 	case MMIODEC_EXEC_OK:
 		res->status = "ok";
 		res->executed = true;
 		res->undefined_flags = out.undefined_flags;
-		if (out.writes)
-			do_write(res, address, insn->width, out.store, out.writes_back);
+		if (out.writes) {
+			pair_to_bytes(out.store, value);
+			do_write(res, address, insn->width, value, out.writes_back);
+		}
 		break;
 	case MMIODEC_EXEC_DIVIDE_ERROR:
 		/* The CPU has read the divisor when it raises #DE. */
@@ -464,14 +622,147 @@ static bool run_execute(const struct mmiodec_insn *insn, const struct exec_input
 	return true;
 }
 
+/* The linear address `offset` bytes into an access at `address`: the CPU
+ * wraps it at 32 bits outside 64-bit mode, as mmiodec_address() does. */
+static uint64_t offset_address(const struct mmiodec_insn *insn, uint64_t address, unsigned offset)
+{
+	uint64_t linear = address + offset;
+
+	return insn->mode == MMIODEC_MODE_64 ? linear : linear & 0xffffffffu;
+}
+
+/*
+ * A vector load or store, through the vector helpers: the bytes
+ * mmiodec_vector_mask() selects, one access per contiguous run of them
+ * (a masked-off element is neither read nor written), then the register
+ * (mmiodec_vector_complete_load()) and RIP.
+ */
+static bool run_vector(const struct mmiodec_insn *insn, const struct exec_input *in,
+		       struct exec_result *res, struct line_error *error)
+{
+	uint8_t data[VALUE_BYTES] = { 0 };
+	uint64_t address, selected;
+	bool load = insn->direction == MMIODEC_DIR_READ;
+
+	if (!mmiodec_address(insn, &res->regs, 0, &address) ||
+	    (!load && !mmiodec_vector_store_value(insn, &res->vregs, data)))
+		goto not_handled;
+	selected = mmiodec_vector_mask(insn, &res->vregs);
+	for (unsigned start = 0; start < insn->width;) {
+		unsigned end = start;
+
+		if (!((selected >> start) & 1)) {
+			start++;
+			continue;
+		}
+		while (end < insn->width && ((selected >> end) & 1))
+			end++;
+		if (load) {
+			uint8_t value[VALUE_BYTES];
+
+			if (!do_read(in, res, offset_address(insn, address, start), end - start,
+				     value, error))
+				return false;
+			memcpy(data + start, value, end - start);
+		} else {
+			do_write(res, offset_address(insn, address, start), end - start, data + start,
+				 false);
+		}
+		start = end;
+	}
+	if (load && !mmiodec_vector_complete_load(insn, &res->vregs, data))
+		goto not_handled;
+	mmiodec_advance_rip(insn, &res->regs);
+	res->status = "ok";
+	res->executed = true;
+	return true;
+
+not_handled:
+	res->status = "not-handled";
+	res->access_count = 0;
+	res->regs = in->regs;
+	res->vregs = in->vregs;
+	return true;
+}
+
+/*
+ * MOVDIR64B, ENQCMD, ENQCMDS: 64 bytes read at the source (mem[1]) and
+ * written as one at ES:[reg] (mem[0]); for ENQCMD(S) the next memory value
+ * is the device's answer (0: accepted), which mmiodec_execute() turns
+ * into ZF. The command is written as read: ENQCMD's PASID (SDM vol. 2
+ * ENQCMD: bits 19:0 of its first doubleword come from IA32_PASID, bit 31
+ * is cleared) is the handler's to put in.
+ */
+static bool run_portal(const struct mmiodec_insn *insn, const struct exec_input *in,
+		       struct exec_result *res, struct line_error *error)
+{
+	uint8_t value[VALUE_BYTES];
+	uint64_t loaded[2] = { 0, 0 };
+	uint64_t source, destination;
+	struct mmiodec_exec out;
+
+	if (!mmiodec_address(insn, &res->regs, 1, &source) ||
+	    !mmiodec_address(insn, &res->regs, 0, &destination)) {
+		res->status = "not-handled";
+		return true;
+	}
+	if (!do_read(in, res, source, insn->width, value, error))
+		return false;
+	do_write(res, destination, insn->width, value, false);
+	if (insn->op != MMIODEC_OP_MOVDIR64B) {
+		struct exec_access *write = &res->accesses[res->access_count - 1];
+		unsigned k = res->memory_used;
+
+		if (k == in->memory_count)
+			return line_fail(error, "memory: no value for the answer to %s (read %u)",
+					 mmiodec_mnemonic(insn), k + 1);
+		for (unsigned i = 8; i < VALUE_BYTES; i++)
+			if (in->memory[k][i])
+				return line_fail(error, "memory[%u]: an answer is at most 8 bytes", k);
+		bytes_to_pair(in->memory[k], 8, loaded);
+		res->memory_used++;
+		write->has_answer = true;
+		write->answer = loaded[0];
+	}
+	if (mmiodec_execute(insn, &res->regs, loaded, &out) != MMIODEC_EXEC_OK) {
+		res->status = "not-handled";
+		res->access_count = 0;
+		res->regs = in->regs;
+		return true;
+	}
+	res->status = "ok";
+	res->executed = true;
+	res->undefined_flags = out.undefined_flags;
+	return true;
+}
+
+/* Whether an operand's address is not aligned as the instruction requires
+ * (mem[].align): the CPU raises #GP before any access. */
+static bool misaligned(const struct mmiodec_insn *insn, const struct mmiodec_regs *regs)
+{
+	for (unsigned i = 0; i < insn->mem_count && i < 2; i++) {
+		uint64_t address;
+
+		if (insn->mem[i].align && mmiodec_address(insn, regs, i, &address) &&
+		    address % insn->mem[i].align != 0)
+			return true;
+	}
+	return false;
+}
+
 static bool run(const struct exec_input *in, struct exec_result *res, struct line_error *error)
 {
 	struct mmiodec_insn insn;
 
-	*res = (struct exec_result){ .regs = in->regs };
+	*res = (struct exec_result){ .regs = in->regs, .vregs = in->vregs };
 	if (mmiodec_decode_vendor(&insn, in->bytes, in->byte_count, in->mode, in->vendor) !=
 	    MMIODEC_OK) {
 		res->status = mmiodec_status_name((enum mmiodec_status)insn.status);
+		return true;
+	}
+	if (misaligned(&insn, &in->regs)) {
+		res->status = "general-protection";
+		res->exception = "#GP";
 		return true;
 	}
 	switch (insn.op) {
@@ -479,18 +770,64 @@ static bool run(const struct exec_input *in, struct exec_result *res, struct lin
 	case MMIODEC_OP_STOS:
 	case MMIODEC_OP_LODS:
 		return run_string(&insn, in, res, error);
+	case MMIODEC_OP_MOVDIR64B:
+	case MMIODEC_OP_ENQCMD:
+	case MMIODEC_OP_ENQCMDS:
+		return run_portal(&insn, in, res, error);
 	default:
+		if (insn.reg_kind >= MMIODEC_REG_KIND_MMX)
+			return run_vector(&insn, in, res, error);
 		return run_execute(&insn, in, res, error);
 	}
 }
 
-/* "0x..." lowercase without leading zeros; 128 bits when high is set. */
-static void print_hex(uint64_t low, uint64_t high)
+/* "0x..." lowercase without leading zeros. */
+static void print_hex(uint64_t value)
 {
-	if (high)
-		printf("\"0x%" PRIx64 "%016" PRIx64 "\"", high, low);
-	else
-		printf("\"0x%" PRIx64 "\"", low);
+	printf("\"0x%" PRIx64 "\"", value);
+}
+
+/* bytes[0..n), little-endian, as one "0x..." number without leading
+ * zeros. */
+static void print_hex_bytes(const uint8_t *bytes, unsigned n)
+{
+	unsigned top = n;
+
+	while (top > 1 && bytes[top - 1] == 0)
+		top--;
+	printf("\"0x");
+	printf("%x", top ? bytes[top - 1] : 0u);
+	for (unsigned i = top - 1; i-- > 0;)
+		printf("%02x", bytes[i]);
+	printf("\"");
+}
+
+static bool all_zero(const uint8_t *bytes, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (bytes[i])
+			return false;
+	return true;
+}
+
+/* The vector registers that are not zero, after the general ones. */
+static void print_vregs(const struct mmiodec_vregs *vregs)
+{
+	for (unsigned i = 0; i < 32; i++)
+		if (!all_zero(vregs->zmm[i], 64)) {
+			printf(",\"zmm%u\":", i);
+			print_hex_bytes(vregs->zmm[i], 64);
+		}
+	for (unsigned i = 0; i < 8; i++)
+		if (vregs->k[i]) {
+			printf(",\"k%u\":", i);
+			print_hex(vregs->k[i]);
+		}
+	for (unsigned i = 0; i < 8; i++)
+		if (vregs->mm[i]) {
+			printf(",\"mm%u\":", i);
+			print_hex(vregs->mm[i]);
+		}
 }
 
 static void print_result(const struct exec_input *in, const struct exec_result *res)
@@ -505,18 +842,23 @@ static void print_result(const struct exec_input *in, const struct exec_result *
 	printf(",\"regs\":{");
 	for (unsigned i = 0; i < REG_COUNT; i++) {
 		printf("%s\"%s\":", i ? "," : "", reg_key(i, buf, sizeof(buf)));
-		print_hex(reg_value(&res->regs, i), 0);
+		print_hex(reg_value(&res->regs, i));
 	}
+	print_vregs(&res->vregs);
 	printf("},\"accesses\":[");
 	for (unsigned i = 0; i < res->access_count; i++) {
 		const struct exec_access *a = &res->accesses[i];
 
 		printf("%s{\"kind\":\"%s\",\"address\":", i ? "," : "", a->write ? "write" : "read");
-		print_hex(a->address, 0);
+		print_hex(a->address);
 		printf(",\"width\":%u,\"value\":", a->width);
-		print_hex(a->value[0], a->value[1]);
+		print_hex_bytes(a->value, a->width);
 		if (a->write)
 			printf(",\"writeback\":%s", a->writeback ? "true" : "false");
+		if (a->has_answer) {
+			printf(",\"answer\":");
+			print_hex(a->answer);
+		}
 		printf("}");
 	}
 	printf("]");

@@ -32,6 +32,12 @@ regs_json() {
 		out+="$sep\"$name\":\"${set[$name]:-$value}\""
 		sep=,
 	done
+	# the vector registers that are not zero, as given (zmmN, kN, mmN)
+	for pair in $1; do
+		case ${pair%%=*} in
+		zmm*|k[0-7]|mm[0-7]) out+=",\"${pair%%=*}\":\"${pair#*=}\"" ;;
+		esac
+	done
 	echo "{$out}"
 }
 
@@ -64,6 +70,21 @@ cases=$(cat <<'CASES'
 {"bytes":"48ab","regs":{"rax":"0xdeadbeef","rdi":"0x20","rflags":"0x402"}}|48ab 64 any ok|rax=0xdeadbeef rdi=0x18 rip=0x2 rflags=0x402|[{"kind":"write","address":"0x20","width":8,"value":"0xdeadbeef","writeback":false}]|,"undefined_flags":"0x0"
 {"bytes":"90","vendor":"intel","regs":{"rip":"0x400"}}|90 64 intel no-memory|rip=0x400|[]|
 {"bytes":"06","memory":["0x1"]}|06 64 any invalid||[]|
+{"bytes":"0f1007","regs":{"rdi":"0x3000","ymm0":"0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb00000000000000000000000000000000"},"memory":["0x00112233445566778899aabbccddeeff"]}|0f1007 64 any ok|rdi=0x3000 rip=0x3 zmm0=0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb00112233445566778899aabbccddeeff|[{"kind":"read","address":"0x3000","width":16,"value":"0x112233445566778899aabbccddeeff"}]|,"undefined_flags":"0x0"
+{"bytes":"c5f81007","regs":{"rdi":"0x3000","ymm0":"0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb00000000000000000000000000000000"},"memory":["0x00112233445566778899aabbccddeeff"]}|c5f81007 64 any ok|rdi=0x3000 rip=0x4 zmm0=0x112233445566778899aabbccddeeff|[{"kind":"read","address":"0x3000","width":16,"value":"0x112233445566778899aabbccddeeff"}]|,"undefined_flags":"0x0"
+{"bytes":"0f2807","regs":{"rdi":"0x3008","xmm0":"0x1"},"memory":["0x1"]}|0f2807 64 any general-protection|rdi=0x3008 zmm0=0x1|[]|,"exception":"#GP"
+{"bytes":"0f2907","regs":{"rdi":"0x3010","xmm0":"0x1"}}|0f2907 64 any ok|rdi=0x3010 rip=0x3 zmm0=0x1|[{"kind":"write","address":"0x3010","width":16,"value":"0x1","writeback":false}]|,"undefined_flags":"0x0"
+{"bytes":"62f17e497f0f","regs":{"rdi":"0x3000","k1":5,"zmm1":"0x0c0b0a090807060504030201"}}|62f17e497f0f 64 any ok|rdi=0x3000 rip=0x6 zmm1=0xc0b0a090807060504030201 k1=0x5|[{"kind":"write","address":"0x3000","width":4,"value":"0x4030201","writeback":false},{"kind":"write","address":"0x3008","width":4,"value":"0xc0b0a09","writeback":false}]|,"undefined_flags":"0x0"
+{"bytes":"62f17e497f0f","regs":{"rdi":"0x3000","zmm1":"0x0c0b0a090807060504030201"}}|62f17e497f0f 64 any ok|rdi=0x3000 rip=0x6 zmm1=0xc0b0a090807060504030201|[]|,"undefined_flags":"0x0"
+{"bytes":"62f17ec96f17","regs":{"rdi":"0x3000","k1":"0x2","xmm2":"0x11111111111111111111111111111111"},"memory":["0xdeadbeef"]}|62f17ec96f17 64 any ok|rdi=0x3000 rip=0x6 zmm2=0xdeadbeef00000000 k1=0x2|[{"kind":"read","address":"0x3004","width":4,"value":"0xdeadbeef"}]|,"undefined_flags":"0x0"
+{"bytes":"62f17e496f17","regs":{"rdi":"0x3000","k1":"0x2","xmm2":"0x11111111111111111111111111111111"},"memory":["0xdeadbeef"]}|62f17e496f17 64 any ok|rdi=0x3000 rip=0x6 zmm2=0x1111111111111111deadbeef11111111 k1=0x2|[{"kind":"read","address":"0x3004","width":4,"value":"0xdeadbeef"}]|,"undefined_flags":"0x0"
+{"bytes":"c5e8120f","regs":{"rdi":"0x3000","ymm1":"0x3333333333333333333333333333333333333333333333333333333333333333","xmm2":"0x22222222222222222222222222222222"},"memory":["0x1122334455667788"]}|c5e8120f 64 any ok|rdi=0x3000 rip=0x4 zmm1=0x22222222222222221122334455667788 zmm2=0x22222222222222222222222222222222|[{"kind":"read","address":"0x3000","width":8,"value":"0x1122334455667788"}]|,"undefined_flags":"0x0"
+{"bytes":"0f6e07","regs":{"rdi":"0x3000","mm0":"0xffffffffffffffff"},"memory":["0x12345678"]}|0f6e07 64 any ok|rdi=0x3000 rip=0x3 mm0=0x12345678|[{"kind":"read","address":"0x3000","width":4,"value":"0x12345678"}]|,"undefined_flags":"0x0"
+{"bytes":"0f38f907","regs":{"rax":"0xffffffff89abcdef","rdi":"0x3000"}}|0f38f907 64 any ok|rax=0xffffffff89abcdef rdi=0x3000 rip=0x4|[{"kind":"write","address":"0x3000","width":4,"value":"0x89abcdef","writeback":false}]|,"undefined_flags":"0x0"
+{"bytes":"660f38f80e","regs":{"rcx":"0x4000","rsi":"0x5000"},"memory":["0x403f3e3d3c3b3a393837363534333231302f2e2d2c2b2a292827262524232221201f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060504030201"]}|660f38f80e 64 any ok|rcx=0x4000 rsi=0x5000 rip=0x5|[{"kind":"read","address":"0x5000","width":64,"value":"0x403f3e3d3c3b3a393837363534333231302f2e2d2c2b2a292827262524232221201f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060504030201"},{"kind":"write","address":"0x4000","width":64,"value":"0x403f3e3d3c3b3a393837363534333231302f2e2d2c2b2a292827262524232221201f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060504030201","writeback":false}]|,"undefined_flags":"0x0"
+{"bytes":"660f38f80e","regs":{"rcx":"0x4010","rsi":"0x5000"},"memory":["0x1"]}|660f38f80e 64 any general-protection|rcx=0x4010 rsi=0x5000|[]|,"exception":"#GP"
+{"bytes":"f20f38f80e","regs":{"rcx":"0x4000","rsi":"0x5000","rflags":"0x8d7"},"memory":["0x403f3e3d3c3b3a393837363534333231302f2e2d2c2b2a292827262524232221201f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060504030201","0x1"]}|f20f38f80e 64 any ok|rcx=0x4000 rsi=0x5000 rip=0x5 rflags=0x42|[{"kind":"read","address":"0x5000","width":64,"value":"0x403f3e3d3c3b3a393837363534333231302f2e2d2c2b2a292827262524232221201f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060504030201"},{"kind":"write","address":"0x4000","width":64,"value":"0x403f3e3d3c3b3a393837363534333231302f2e2d2c2b2a292827262524232221201f1e1d1c1b1a191817161514131211100f0e0d0c0b0a090807060504030201","writeback":false,"answer":"0x1"}]|,"undefined_flags":"0x0"
+{"bytes":"f30f38f80e","regs":{"rcx":"0x4000","rsi":"0x5000","rflags":"0x8d7"},"memory":["0x1","0x0"]}|f30f38f80e 64 any ok|rcx=0x4000 rsi=0x5000 rip=0x5 rflags=0x2|[{"kind":"read","address":"0x5000","width":64,"value":"0x1"},{"kind":"write","address":"0x4000","width":64,"value":"0x1","writeback":false,"answer":"0x0"}]|,"undefined_flags":"0x0"
 CASES
 )
 
@@ -123,6 +144,14 @@ not json|bad JSON: column 1: 'null' expected
 {"bytes":"8b07","memory":"0x1"}|memory: must be an array, not a string
 {"bytes":"8b07"}|memory: no value for read 1 (4 bytes at 0x0)
 {"bytes":"8b07","memory":["0x100000000"]}|memory[0]: wider than the 4-byte read
+{"bytes":"8b07","regs":{"xmm32":"0x1"}}|regs: unknown register "xmm32"
+{"bytes":"8b07","regs":{"mm01":"0x1"}}|regs: unknown register "mm01"
+{"bytes":"8b07","regs":{"k8":"0x1"}}|regs: unknown register "k8"
+{"bytes":"8b07","regs":{"xmm3":"0x1","zmm3":"0x2"}}|regs: "zmm3" names a register given before
+{"bytes":"8b07","regs":{"xmm0":"0x100000000000000000000000000000000"}}|regs.xmm0: more than 32 hex digits
+{"bytes":"8b07","regs":{"mm0":"0x10000000000000000"}}|regs.mm0: more than 16 hex digits
+{"bytes":"f20f38f80e","memory":["0x1"]}|memory: no value for the answer to enqcmd (read 2)
+{"bytes":"660f38f80e","memory":["0x100000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000"]}|memory[0]: more than 128 hex digits
 CASES
 )
 inputs="$good"$'\n' wants="$good_out"$'\n'
