@@ -455,7 +455,9 @@ enum mmiodec_reg_kind {
  * @align: the alignment the CPU requires of the address, in bytes (MOVAPS,
  *	MOVDQA, MOVNT*: the access width; MOVDIR64B's and ENQCMD's
  *	destination: 64), or 0: a misaligned address raises #GP before any
- *	access, which a handler must raise instead of accessing
+ *	access, which a handler must raise instead of accessing; except
+ *	that an EVEX access whose mask selects no element at all does not
+ *	fault (measured on Intel: check mmiodec_vector_mask() first)
  * @element: for a masked access (insn->mask), the size in bytes of the
  *	elements the mask selects; else 0
  */
