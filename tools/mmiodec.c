@@ -51,10 +51,14 @@ static const char usage_text[] =
 	"  0f34: vendor-dependent\n"
 	"  ff: truncated\n"
 	"  zz: bad-input: not a hex digit at column 1\n"
+	"  62f17ec96f17: ok len=6 vmovdqu32 read width=64 reg=zmm2 {k1}{z} mem=ds:[rdi] asz=64 element=4\n"
 	"with extend=zero|sign, imm=0x... (an immediate operand), the rep\n"
 	"prefix and locked (a locked access) shown when present, reg= the\n"
 	"register at the width the instruction uses it (cl for a shift by CL),\n"
-	"and mem= as seg:[base+index*scale+disp].\n"
+	"mem= as seg:[base+index*scale+disp]; for the vector forms the opmask\n"
+	"({k1}, {z} for zeroing), reg2= (VMOVLPS... loads: the other source),\n"
+	"align= (the alignment the address needs) and element= (the size of\n"
+	"the elements the mask selects) when present.\n"
 	"With --vendor intel or amd, an answer the other vendor does not share\n"
 	"ends in \"vendor-specific\"; vendor-dependent shows len= when both\n"
 	"vendors agree on the length.\n"
@@ -210,6 +214,15 @@ static void print_text_access(const struct mmiodec_insn *insn)
 	if (insn->reg_kind != MMIODEC_REG_KIND_NONE)
 		printf(" reg=%s", name_or_unknown(mmiodec_reg_name(
 			(enum mmiodec_reg_kind)insn->reg_kind, insn->reg, insn->dest_width)));
+	/* The opmask as EVEX writes it: {k1}, {k1}{z}. */
+	if (insn->mask)
+		printf(" {k%u}%s", insn->mask & 7u, insn->zeroing ? "{z}" : "");
+	/* VMOVLPS xmm1, xmm2, m64 and the like: the other source. */
+	if ((insn->op == MMIODEC_OP_VMOVLPS || insn->op == MMIODEC_OP_VMOVHPS ||
+	     insn->op == MMIODEC_OP_VMOVLPD || insn->op == MMIODEC_OP_VMOVHPD) &&
+	    insn->direction == MMIODEC_DIR_READ)
+		printf(" reg2=%s", name_or_unknown(mmiodec_reg_name(MMIODEC_REG_KIND_XMM,
+								    insn->reg2, 16)));
 	if (insn->has_immediate)
 		printf(" imm=0x%" PRIx64, insn->immediate);
 	for (unsigned i = 0; i < insn->mem_count && i < 2; i++) {
@@ -217,6 +230,10 @@ static void print_text_access(const struct mmiodec_insn *insn)
 		/* With one operand its access is the instruction's direction. */
 		if (insn->mem_count > 1)
 			printf(" access=%s", direction_name(insn->mem[i].access));
+		if (insn->mem[i].align)
+			printf(" align=%u", insn->mem[i].align);
+		if (insn->mem[i].element)
+			printf(" element=%u", insn->mem[i].element);
 	}
 	if (insn->locked)
 		printf(" locked");

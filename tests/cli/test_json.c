@@ -50,6 +50,64 @@ static const char store_json[] =
 	"{\"segment\":\"ds\",\"base\":\"ebx\",\"index\":\"ecx\",\"scale\":4,"
 	"\"displacement\":-4,\"address_size\":32,\"access\":\"write\",\"align\":0,\"element\":0}]}";
 
+/* 62 E1 7E CB 6F 40 01 in 64-bit mode: vmovdqu32 xmm16{k3}{z}, [rax+0x10]
+ * (EVEX.R' names XMM16; disp8*N: 1 * 16). The mask, EVEX.z and the
+ * element size the mask selects (4) show; reg2 does not (only the VMOVLPS
+ * loads have one, and reg2 0 would be XMM0). */
+static void masked_vector_load(void **state)
+{
+	static const uint8_t bytes[] = { 0x62, 0xe1, 0x7e, 0xcb, 0x6f, 0x40, 0x01 };
+	struct mmiodec_insn insn = {
+		.status = MMIODEC_OK, .length = 7, .op = MMIODEC_OP_VMOVDQU32,
+		.direction = MMIODEC_DIR_READ, .width = 16, .dest_width = 16,
+		.reg_kind = MMIODEC_REG_KIND_XMM, .reg = 16, .mem_count = 1, .mode = 64,
+		.operand_size = 4, .address_size = 64, .reg_first = 1, .mask = 3, .zeroing = 1,
+		.mem[0] = { .displacement = 16, .segment = MMIODEC_SEG_DS, .base = MMIODEC_RAX,
+			    .index = MMIODEC_NO_REG, .address_size = 64,
+			    .access = MMIODEC_DIR_READ, .element = 4 },
+	};
+
+	(void)state;
+	expect_json(&insn, bytes, sizeof(bytes), 64,
+		    "{\"bytes\":\"62e17ecb6f4001\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\","
+		    "\"vendor_dependent\":false,\"length\":7,\"mnemonic\":\"vmovdqu32\","
+		    "\"direction\":\"read\",\"width\":16,\"extend\":\"none\",\"register\":\"xmm16\","
+		    "\"immediate\":null,\"rep\":null,\"locked\":false,\"mask\":\"k3\",\"zeroing\":true,"
+		    "\"reg2\":null,\"memory\":[{\"segment\":\"ds\",\"base\":\"rax\",\"index\":null,"
+		    "\"scale\":0,\"displacement\":16,\"address_size\":64,\"access\":\"read\","
+		    "\"align\":0,\"element\":4}]}");
+}
+
+/* C5 F9 13 07: vmovlpd [rdi], xmm0, a store: no reg2 even though the
+ * descriptor's reg2 is 0; C5 E8 12 0F: vmovlps xmm1, xmm2, [rdi], a load:
+ * reg2 xmm2. And MOVAPS's alignment. */
+static void vector_reg2_and_align(void **state)
+{
+	static const uint8_t load[] = { 0xc5, 0xe8, 0x12, 0x0f };
+	struct mmiodec_insn insn = {
+		.status = MMIODEC_OK, .length = 4, .op = MMIODEC_OP_VMOVLPS,
+		.direction = MMIODEC_DIR_READ, .width = 8, .dest_width = 16,
+		.reg_kind = MMIODEC_REG_KIND_XMM, .reg = 1, .reg2 = 2, .mem_count = 1,
+		.mode = 64, .operand_size = 4, .address_size = 64, .reg_first = 1,
+		.mem[0] = { .segment = MMIODEC_SEG_DS, .base = MMIODEC_RDI,
+			    .index = MMIODEC_NO_REG, .address_size = 64, .access = MMIODEC_DIR_READ },
+	};
+	char out[1024];
+
+	(void)state;
+	mmiodec_json_format(out, sizeof(out), load, sizeof(load), 64, &insn);
+	assert_non_null(strstr(out, ",\"reg2\":\"xmm2\","));
+	insn.direction = insn.mem[0].access = MMIODEC_DIR_WRITE;
+	insn.reg2 = 0;
+	mmiodec_json_format(out, sizeof(out), load, sizeof(load), 64, &insn);
+	assert_non_null(strstr(out, ",\"reg2\":null,"));
+	insn.op = MMIODEC_OP_MOVAPS;
+	insn.width = 16;
+	insn.mem[0].align = 16;
+	mmiodec_json_format(out, sizeof(out), load, sizeof(load), 64, &insn);
+	assert_non_null(strstr(out, ",\"access\":\"write\",\"align\":16,\"element\":0}"));
+}
+
 static void immediate_store(void **state)
 {
 	struct mmiodec_insn insn = store_insn();
@@ -327,6 +385,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(immediate_store),
+		cmocka_unit_test(masked_vector_load),
+		cmocka_unit_test(vector_reg2_and_align),
 		cmocka_unit_test(load_names_register_at_dest_width),
 		cmocka_unit_test(string_move_has_two_operands),
 		cmocka_unit_test(rip_base_at_address_size),
