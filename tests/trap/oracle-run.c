@@ -451,7 +451,7 @@ static void trapped_fault(const struct test_case *tc, bool drilled)
 
 /* ---- facts: what the CPU does, by kind of case ---- */
 
-#define MAX_FACTS 160
+#define MAX_FACTS 256
 
 /* Per kind of tier-2 case (struct test_case.fact): how the CPU reported
  * the first fault on an inaccessible region, and whether it wanted to
@@ -459,6 +459,10 @@ static void trapped_fault(const struct test_case *tc, bool drilled)
 static struct fact {
 	char key[48];
 	unsigned cases, fault_read, fault_write, writes, no_write, divide;
+	/* vector cases: where the first fault was: the operand's first
+	 * byte, the first byte the case expects accessed (a masked access),
+	 * elsewhere */
+	unsigned at_start, at_first_access, elsewhere;
 } facts[MAX_FACTS];
 static size_t fact_count;
 bool show_facts;
@@ -494,6 +498,10 @@ void print_facts(void)
 		       f->writes, f->no_write);
 		if (f->divide)
 			printf("  #DE %u", f->divide);
+		if (f->at_start + f->at_first_access + f->elsewhere)
+			printf("  fault at the first byte accessed %u, at the "
+			       "operand's start %u, elsewhere %u",
+			       f->at_first_access, f->at_start, f->elsewhere);
 		printf("\n");
 	}
 }
@@ -529,6 +537,7 @@ static void run_natively(const struct test_case *tc, enum phase which,
 		protect_page(areas[AREA_ABOVE].base, PROT_NONE);
 	run_state = tc->init;
 	run_state.host_rsp = 0;
+	run_vregs = tc->vinit;
 	stub_fault.faulted = false;
 	divide_error.raised = false;
 	phase = which;
@@ -622,6 +631,102 @@ static void print_divide_error(const char *run, const struct divide_error *d)
 		d->address, d->rip);
 }
 
+/* The registers after each run (static: 2 KiB each). */
+static struct mmiodec_vregs native_vregs, trapped_vregs;
+
+static void print_bytes(const char *name, unsigned n, const uint8_t *b,
+			unsigned len)
+{
+	fprintf(stderr, "  %s%u ", name, n);
+	for (unsigned i = len; i-- > 0;)
+		fprintf(stderr, "%02x", b[i]);
+	fprintf(stderr, "\n");
+}
+
+/* The vector registers that differ: initial, native, trapped. */
+static void print_vregs(const struct test_case *tc,
+			const struct mmiodec_vregs *native,
+			const struct mmiodec_vregs *trapped)
+{
+	unsigned shown = 0;
+
+	print_decoded();
+	for (unsigned r = 0; r < 32 && shown < 4; r++) {
+		if (!memcmp(native->zmm[r], trapped->zmm[r], 64))
+			continue;
+		shown++;
+		print_bytes("initial zmm", r, tc->vinit.zmm[r], 64);
+		print_bytes("native  zmm", r, native->zmm[r], 64);
+		print_bytes("trapped zmm", r, trapped->zmm[r], 64);
+	}
+	for (unsigned r = 0; r < 8; r++) {
+		if (native->k[r] != trapped->k[r] ||
+		    native->mm[r] != trapped->mm[r])
+			fprintf(stderr, "  k%u %016" PRIx64 " %016" PRIx64
+				" %016" PRIx64 "  mm%u %016" PRIx64 " %016"
+				PRIx64 " %016" PRIx64 "\n", r, tc->vinit.k[r],
+				native->k[r], trapped->k[r], r,
+				tc->vinit.mm[r], native->mm[r],
+				trapped->mm[r]);
+	}
+}
+
+/* A native run that must raise #GP, and must do the same trapped: SIGSEGV
+ * with si_code SI_KERNEL and si_addr 0 at the instruction, no callback,
+ * memory unchanged. */
+static void run_general_protection(const struct test_case *tc)
+{
+	struct stub_fault native;
+
+	stats.general_protection++;
+	run_natively(tc, PHASE_NATIVE, PROT_READ | PROT_WRITE);
+	protect_regions(PROT_NONE);
+	native = stub_fault;
+	if (stub_fault.faulted)
+		check_process_state();
+	if (!native.faulted || native.code != SI_KERNEL ||
+	    native.rip != code_insn_address) {
+		if (fail_header("the case expects #GP, the native run did not "
+				"raise it")) {
+			if (native.faulted)
+				print_fault(&native, false);
+			else
+				print_decoded();
+		}
+		return;
+	}
+	for (int id = AREA_R1; id <= AREA_R2; id++)
+		memcpy(areas[id].backing, initial[id], PAGE);
+	seen_count = 0;
+	bad_callbacks = 0;
+	resume_count = 0;
+	first_fault_seen = 0;
+	insn_address = code_insn_address;
+	expected_resume = code_insn_address + tc->len;
+	run_state = tc->init;
+	run_state.host_rsp = 0;
+	run_vregs = tc->vinit;
+	stub_fault.faulted = false;
+	phase = PHASE_TRAPPED;
+	run_stub();
+	phase = PHASE_IDLE;
+	if (stub_fault.faulted)
+		check_process_state();
+	bool same = stub_fault.faulted && stub_fault.code == SI_KERNEL &&
+		    stub_fault.address == 0 &&
+		    stub_fault.rip == code_insn_address && seen_count == 0;
+	for (int id = AREA_R1; id <= AREA_R2 && same; id++)
+		same = !memcmp(areas[id].backing, initial[id], PAGE);
+	if (!same && fail_header("the CPU raised #GP; the trapped run did "
+				 "something else")) {
+		print_fault(&native, false);
+		if (stub_fault.faulted)
+			print_fault(&stub_fault, true);
+		print_log("seen", seen, seen_count < MAX_LOG ? seen_count :
+							       MAX_LOG);
+	}
+}
+
 void run_case(const struct test_case *tc, unsigned long case_id)
 {
 	struct cpu_state native, trapped;
@@ -655,11 +760,18 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 	if (tc->optional)
 		stats.optional_run++;
 	if (tc->op) {
-		stats.tier2++;
+		if (tc->vector)
+			stats.tier3++;
+		else
+			stats.tier2++;
 		fact = fact_of(tc->fact);
 		if (fact)
 			fact->cases++;
 	}
+	if (tc->vector && tc->log_count == 0 && !tc->expect_gp)
+		stats.no_access++;
+	if (tc->vector && strstr(tc->form, "{k"))
+		stats.masked++;
 
 	bool drill_native = drill && tc->log_count > 0 &&
 			    case_id % DRILL_EVERY == 0;
@@ -685,12 +797,17 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 		memcpy(initial[area] + (tc->fixed_address - area_address(area)),
 		       tc->fixed_bytes, tc->fixed_len);
 	}
+	if (tc->expect_gp) {
+		run_general_protection(tc);
+		return;
+	}
 	uint64_t flags_compared = compared_flags(tc);
 
 	/* native (a drill leaves the regions inaccessible) */
 	run_natively(tc, PHASE_NATIVE, drill_native ? PROT_NONE :
 				       PROT_READ | PROT_WRITE);
 	native = run_state;
+	native_vregs = run_vregs;
 	native_de = divide_error;
 	if (!drill_native) {
 		for (int id = 0; id < AREA_COUNT; id++) {
@@ -738,9 +855,12 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 			fact->writes += wrote;
 			fact->no_write += !wrote;
 		}
+		bool expects_write = false;
+		for (size_t i = 0; i < tc->log_count; i++)
+			expects_write |= tc->log[i].write;
 		if (tc->write_rule == WRITE_IF_CPU) {
 			expected.log_count += wrote || unchanged_write(tc);
-		} else if (wrote != (tc->log_count && tc->log[0].write)) {
+		} else if (wrote != expects_write) {
 			if (fail_header(wrote ? "the CPU writes a read-only "
 						"region where the case expects "
 						"a load" :
@@ -766,6 +886,7 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 	expected_resume = code_insn_address + tc->len;
 	run_state = tc->init;
 	run_state.host_rsp = 0;
+	run_vregs = tc->vinit;
 	stub_fault.faulted = false;
 	divide_error.raised = false;
 	int saved_stderr = -1;
@@ -783,10 +904,24 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 		quiet_stderr(false, saved_stderr);
 	}
 	trapped = run_state;
+	trapped_vregs = run_vregs;
 	trapped_de = divide_error;
 	if (fact && first_fault_seen) {
 		fact->fault_write += first_fault_write != 0;
 		fact->fault_read += first_fault_write == 0;
+		if (tc->vector && tc->log_count) {
+			uint64_t first = area_address(tc->log[0].area) +
+					 tc->log[0].offset;
+			bool at_start = false;
+			for (unsigned i = 0; i < tc->mem_count; i++)
+				at_start |= first_fault_address == tc->address[i];
+			if (first_fault_address == first)
+				fact->at_first_access++;
+			else if (at_start)
+				fact->at_start++;
+			else
+				fact->elsewhere++;
+		}
 	}
 	if (stub_fault.faulted) {
 		check_process_state();
@@ -833,6 +968,13 @@ void run_case(const struct test_case *tc, unsigned long case_id)
 		else if (stats.failures <= MAX_REPORTED)
 			print_states(tc, &native, &trapped);
 		failed = states_shown = true;
+	}
+	if (memcmp(&native_vregs, &trapped_vregs, sizeof(native_vregs))) {
+		if (!failed)
+			fail_header("vector registers differ");
+		failed = true;
+		if (stats.failures <= MAX_REPORTED)
+			print_vregs(tc, &native_vregs, &trapped_vregs);
 	}
 	for (int id = 0; id < AREA_COUNT; id++) {
 		const uint8_t *after;

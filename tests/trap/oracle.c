@@ -212,6 +212,80 @@ static void sweep_alu(void)
 	}
 }
 
+/* Tier 3: every vector form x length x register x addressing form; then
+ * per form and length masked cases (random opmask register, pattern,
+ * merging or zeroing), masked cases across region 1's edges and
+ * misaligned ones; every portal layout x register x addressing form. */
+#define MASKED_CASES 48
+#define EDGE_CASES 16
+#define MISALIGNED_CASES 6
+
+static void sweep_vector(void)
+{
+	for (size_t f = 0; f < vec_form_count; f++) {
+		if (!vec_form_runs(f))
+			continue;
+		for (unsigned s = 0; s < vec_sizes(f); s++) {
+			for (int reg = 0; reg < vec_regs(f); reg++)
+				for (int af = 0; af < AF_COUNT; af++) {
+					if (!begin_case())
+						continue;
+					run_made(make_vec_case(&the_case, f, s, reg,
+						 (enum addr_form)af, VV_PLAIN),
+						 &the_case);
+				}
+			for (int v = VV_MASKED; v < VV_COUNT; v++) {
+				unsigned n = v == VV_MASKED ? MASKED_CASES :
+					     v == VV_EDGE ? EDGE_CASES :
+							    MISALIGNED_CASES;
+				if ((v != VV_MISALIGNED && !vec_form_masks(f)) ||
+				    (v == VV_MISALIGNED && !vec_form_aligned(f)))
+					continue;
+				for (unsigned i = 0; i < n; i++) {
+					if (!begin_case())
+						continue;
+					run_made(make_vec_case(&the_case, f, s,
+						 (int)rnd_below((uint64_t)vec_regs(f)),
+						 (enum addr_form)rnd_below(AF_COUNT),
+						 (enum vec_variant)v), &the_case);
+				}
+			}
+		}
+	}
+	for (int layout = 0; layout < PORTAL_LAYOUTS; layout++) {
+		if (!portal_layout_runs((enum portal_layout)layout))
+			continue;
+		for (int reg = 0; reg < 16; reg++)
+			for (int af = 0; af < AF_COUNT; af++) {
+				if (!begin_case())
+					continue;
+				run_made(make_portal_case(&the_case,
+					 (enum portal_layout)layout, reg,
+					 (enum addr_form)af), &the_case);
+			}
+	}
+}
+
+static void random_vector_case(void)
+{
+	if (chance(8)) {
+		enum portal_layout layout =
+			(enum portal_layout)rnd_below(PORTAL_LAYOUTS);
+		run_made(make_portal_case(&the_case, layout,
+					  (int)rnd_below(16),
+					  (enum addr_form)rnd_below(AF_COUNT)),
+			 &the_case);
+		return;
+	}
+	size_t f = rnd_below(vec_form_count);
+	unsigned v = (unsigned)rnd_below(10);
+	run_made(make_vec_case(&the_case, f, (unsigned)rnd_below(vec_sizes(f)),
+			       (int)rnd_below((uint64_t)vec_regs(f)),
+			       (enum addr_form)rnd_below(AF_COUNT),
+			       v < 6 ? VV_PLAIN : v < 8 ? VV_MASKED :
+			       v < 9 ? VV_EDGE : VV_MISALIGNED), &the_case);
+}
+
 static void random_case(void)
 {
 	unsigned kind;
@@ -219,7 +293,11 @@ static void random_case(void)
 
 	if (!begin_case())
 		return;
-	kind = (unsigned)rnd_below(14);
+	kind = (unsigned)rnd_below(17);
+	if (kind >= 14) {
+		random_vector_case();
+		return;
+	}
 	if (kind < 6) {
 		made = make_mov_case(&the_case, rnd_below(mov_form_count),
 				       (enum size_variant)rnd_below(SIZE_VARIANTS),
@@ -264,6 +342,7 @@ static void *map_page(void *hint, int flags)
 
 static void setup(void)
 {
+	detect_vector_features();
 	/* mmap places each new mapping just below the previous one: a page
 	 * mapped first is usually the one above region 1. */
 	uint8_t *placeholder = map_page(NULL, 0);
@@ -432,11 +511,13 @@ int main(int argc, char **argv)
 		printf("cpu-oracle: no free pages around region 1: cases "
 		       "crossing its edges are skipped\n");
 
+	print_vector_support();
 	if (!no_sweep) {
 		sweep_mov();
 		sweep_moffs();
 		sweep_strings();
 		sweep_alu();
+		sweep_vector();
 	}
 	for (unsigned long long i = 0; i < random_cases; i++)
 		random_case();
@@ -457,6 +538,10 @@ int main(int argc, char **argv)
 		       "result was measured on Intel only)", stats.not_compared);
 	printf("\ncpu-oracle: of those, %u of the forms beyond the MOV family "
 	       "(%u raised #DE natively)\n", stats.tier2, stats.divide_errors);
+	printf("cpu-oracle: %u vector and portal cases (tier 3): %u with an "
+	       "opmask, %u raising #GP (misaligned), %u making no access "
+	       "(a mask that selects nothing)\n", stats.tier3, stats.masked,
+	       stats.general_protection, stats.no_access);
 	if (show_facts)
 		print_facts();
 	if (stats.failures > MAX_REPORTED)

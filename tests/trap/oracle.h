@@ -9,6 +9,9 @@
  *   oracle-alu.c       the cases of every other form in src/forms.h
  *                      (arithmetic, logic, exchanges, bits, shifts,
  *                      conditions, MOVBE)
+ *   oracle-vec.c       the cases of the vector moves (MMX, SSE, AVX,
+ *                      AVX-512 with opmasks) and the portal stores
+ *                      (MOVDIRI, MOVDIR64B), by what the CPU has
  *   oracle-stub.c      the stub that runs a case, and the watches on
  *                      SIGSEGV and SIGFPE
  *   oracle-run.c       a case run natively and trapped, compared, reported
@@ -176,6 +179,14 @@ struct test_case {
 	/* For the facts the run reports: what kind of case this is
 	 * ("cmpxchg lock, unequal"); empty for the MOV family. */
 	char fact[48];
+	/* Tier 3 (oracle-vec.c): the vector registers the stub loads (for
+	 * every case; zeros beyond tier 3) and compares after the run. */
+	bool vector;
+	bool zero_upper; /* VZEROUPPER before the instruction */
+	struct mmiodec_vregs vinit;
+	/* The instruction raises #GP (a misaligned aligned form): SIGSEGV
+	 * with si_code SI_KERNEL, natively and trapped, no callback. */
+	bool expect_gp;
 };
 
 extern uint64_t fs_base;
@@ -201,7 +212,7 @@ struct instruction {
 	size_t legacy_count;
 	bool has_rex;
 	uint8_t rex;           /* 0x40 | W R X B */
-	uint8_t opcode[3];
+	uint8_t opcode[8];     /* VEX and EVEX: the prefix, then the opcode */
 	size_t opcode_len;
 	bool has_modrm;
 	uint8_t modrm;
@@ -316,7 +327,45 @@ bool make_alu_case(struct test_case *tc, size_t form,
 /* How many register choices a form has (1 when it names no register). */
 int alu_reg_choices(size_t form);
 
+/* The vector forms (oracle-vec.c). */
+void detect_vector_features(void); /* before build_stub_parts() */
+void print_vector_support(void);
+extern const size_t vec_form_count;
+bool vec_form_runs(size_t form);
+unsigned vec_sizes(size_t form);      /* vector lengths the form has */
+int vec_regs(size_t form);            /* registers it can name */
+bool vec_form_masks(size_t form);     /* takes an opmask */
+bool vec_form_aligned(size_t form);
+enum vec_variant {
+	VV_PLAIN,      /* unmasked (a random opmask on one case in four) */
+	VV_MASKED,     /* a random opmask and pattern, merging or zeroing */
+	VV_EDGE,       /* masked, the masked-off elements beyond region 1's
+			  end or below its start (they must not fault) */
+	VV_MISALIGNED, /* an aligned form at a misaligned address: #GP */
+	VV_COUNT
+};
+bool make_vec_case(struct test_case *tc, size_t form, unsigned size_index,
+		   int reg, enum addr_form af, enum vec_variant variant);
+enum portal_layout {
+	PORTAL_DST_REGION,    /* from ordinary memory into region 1 */
+	PORTAL_BOTH,          /* region 2 into region 1 */
+	PORTAL_SRC_REGION,    /* region 1 into ordinary memory */
+	PORTAL_SAME,          /* within region 1 */
+	PORTAL_MISALIGNED,    /* destination in region 1, not aligned: #GP */
+	PORTAL_MOVDIRI,       /* MOVDIRI [region], r32/r64 */
+	PORTAL_LAYOUTS
+};
+bool make_portal_case(struct test_case *tc, enum portal_layout layout,
+		      int reg, enum addr_form af);
+bool portal_layout_runs(enum portal_layout layout);
+
 /* ---- the stub and the watches (oracle-stub.c) ---- */
+
+/* What the stub loads and saves of the vector registers: what the CPU
+ * and the kernel (XCR0) have. */
+enum vector_level { VECTOR_SSE, VECTOR_AVX, VECTOR_AVX512 };
+extern enum vector_level vector_level;
+extern struct mmiodec_vregs run_vregs;
 
 void build_stub_parts(void);
 extern size_t prologue_len;
@@ -358,6 +407,7 @@ extern struct divide_error divide_error;
 
 /* The first page fault of the trapped run: read or write. */
 extern volatile sig_atomic_t first_fault_seen, first_fault_write;
+extern volatile uint64_t first_fault_address; /* its si_addr */
 
 void watch_segv(int sig, siginfo_t *info, void *context);
 void watch_fpe(int sig, siginfo_t *info, void *context);
@@ -370,6 +420,7 @@ struct stats {
 	unsigned vendor_dependent; /* not run: the vendor is not known */
 	unsigned native_faults, trapped_faults;
 	unsigned tier2, divide_errors;
+	unsigned tier3, masked, general_protection, no_access;
 };
 extern struct stats stats;
 extern bool verbose;
