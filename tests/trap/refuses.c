@@ -280,7 +280,7 @@ static const struct expectation expectations[] = {
 static int run(const struct expectation *e, const char *demo)
 {
 	int pipefd[2];
-	char output[8192];
+	char output[65536];
 	size_t len = 0;
 	int status;
 	pid_t pid;
