@@ -4,12 +4,20 @@
  * setting (mmiotrap_vendor(), mmiotrap_set_vendor()), and the runtime
  * under several threads at once: each thread drives its own region and a
  * shared one while another thread keeps mapping and unmapping regions.
+ * And what the CPU cannot show here (it raises #UD or #GP before any page
+ * fault): the runtime's handler called directly with a made-up fault for
+ * ENQCMD (the enqueue callback's answer in ZF; without the callback, a
+ * write), ENQCMDS and a misaligned MOVDIR64B or MOVAPS (#GP: SIGSEGV with
+ * SI_KERNEL queued, registers unchanged, no callback).
  */
 #define _GNU_SOURCE
 #include "mmiotrap.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
+#include <time.h>
+#include <ucontext.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -370,11 +378,175 @@ static void test_threads(void)
 	       "alongside\n", THREADS, ITERATIONS, churn_rounds);
 }
 
+/* ---- made-up faults: the paths the CPU does not reach ---- */
+
+struct portal {
+	uint8_t command[64];
+	uint64_t offset;
+	unsigned enqueued, written, read, retry;
+};
+
+static void portal_read(void *ctx, uint64_t offset, void *data,
+			unsigned size)
+{
+	struct portal *p = ctx;
+
+	(void)offset;
+	p->read++;
+	memset(data, 0, size);
+}
+
+static void portal_write(void *ctx, uint64_t offset, const void *data,
+			 unsigned size)
+{
+	struct portal *p = ctx;
+
+	p->written++;
+	p->offset = offset;
+	if (size == sizeof(p->command))
+		memcpy(p->command, data, size);
+}
+
+static int portal_enqueue(void *ctx, uint64_t offset, const void *command)
+{
+	struct portal *p = ctx;
+
+	p->enqueued++;
+	p->offset = offset;
+	memcpy(p->command, command, sizeof(p->command));
+	return (int)p->retry;
+}
+
+static const struct mmiotrap_ops portal_ops = {
+	.read = portal_read,
+	.write = portal_write,
+	.enqueue = portal_enqueue,
+};
+static const struct mmiotrap_ops portal_write_only_ops = {
+	.read = portal_read,
+	.write = portal_write,
+};
+
+/* Call the runtime's SIGSEGV handler as the kernel would for a page fault
+ * at `address` (a write if `write`) by the instruction `bytes`, with RAX
+ * and RDX as given; the registers it leaves go to *uc. */
+static void made_up_fault(ucontext_t *uc, const uint8_t *bytes,
+			  uint64_t address, bool write, uint64_t rax,
+			  uint64_t rdx)
+{
+	struct sigaction handler;
+	siginfo_t info;
+
+	getcontext(uc);
+	sigemptyset(&uc->uc_sigmask);
+	uc->uc_mcontext.gregs[REG_CSGSFS] = 0x33; /* 64-bit user code */
+	uc->uc_mcontext.gregs[REG_RIP] = (greg_t)(uintptr_t)bytes;
+	uc->uc_mcontext.gregs[REG_ERR] = write ? 0x2 | 0x4 : 0x4;
+	uc->uc_mcontext.gregs[REG_RAX] = (greg_t)rax;
+	uc->uc_mcontext.gregs[REG_RDX] = (greg_t)rdx;
+	uc->uc_mcontext.gregs[REG_EFL] = 0x202 | 0x40 | 0x1; /* ZF, CF */
+	memset(&info, 0, sizeof(info));
+	info.si_signo = SIGSEGV;
+	info.si_code = SEGV_ACCERR;
+	info.si_addr = (void *)(uintptr_t)address;
+	sigaction(SIGSEGV, NULL, &handler);
+	handler.sa_sigaction(SIGSEGV, &info, uc);
+}
+
+/* The #GP the runtime queued: SIGSEGV, SI_KERNEL, si_addr 0 (SIGSEGV is
+ * blocked while the made-up faults run, so it waits here). */
+static bool general_protection_queued(void)
+{
+	sigset_t segv;
+	siginfo_t info;
+	struct timespec none = { 0, 0 };
+
+	sigemptyset(&segv);
+	sigaddset(&segv, SIGSEGV);
+	return sigtimedwait(&segv, &info, &none) == SIGSEGV &&
+	       info.si_code == SI_KERNEL && info.si_addr == NULL;
+}
+
+static void test_made_up_faults(void)
+{
+	static const uint8_t enqcmd[] = { 0xf2, 0x0f, 0x38, 0xf8, 0x02 };
+	static const uint8_t enqcmds[] = { 0xf3, 0x0f, 0x38, 0xf8, 0x02 };
+	static const uint8_t movdir64b[] = { 0x66, 0x0f, 0x38, 0xf8, 0x02 };
+	static const uint8_t movaps[] = { 0x0f, 0x28, 0x00 }; /* xmm0, [rax] */
+	static struct portal with, without;
+	uint8_t source[64] __attribute__((aligned(64)));
+	sigset_t segv, old;
+	ucontext_t uc;
+
+	for (unsigned i = 0; i < sizeof(source); i++)
+		source[i] = (uint8_t)(0xf0 - i);
+	uint8_t *region = mmiotrap_map(PAGE, &portal_ops, &with);
+	uint8_t *plain = mmiotrap_map(PAGE, &portal_write_only_ops, &without);
+	CHECK(region && plain);
+	if (!region || !plain)
+		return;
+	sigemptyset(&segv);
+	sigaddset(&segv, SIGSEGV);
+	pthread_sigmask(SIG_BLOCK, &segv, &old);
+
+	/* ENQCMD accepted: ZF clear, RIP past it, bits 31:20 of the first
+	 * doubleword cleared, the rest as the source */
+	made_up_fault(&uc, enqcmd, (uint64_t)(uintptr_t)(region + 128), true,
+		      (uint64_t)(uintptr_t)(region + 128),
+		      (uint64_t)(uintptr_t)source);
+	CHECK(with.enqueued == 1 && with.written == 0 && with.offset == 128);
+	CHECK(with.command[0] == source[0] && with.command[1] == source[1] &&
+	      with.command[2] == (source[2] & 0x0f) && with.command[3] == 0 &&
+	      memcmp(with.command + 4, source + 4, 60) == 0);
+	CHECK(uc.uc_mcontext.gregs[REG_RIP] == (greg_t)(uintptr_t)(enqcmd + 5));
+	CHECK(!(uc.uc_mcontext.gregs[REG_EFL] & 0x41)); /* ZF, CF clear */
+
+	/* ENQCMD refused by the device: ZF set */
+	with.retry = 1;
+	made_up_fault(&uc, enqcmd, (uint64_t)(uintptr_t)(region + 64), true,
+		      (uint64_t)(uintptr_t)(region + 64),
+		      (uint64_t)(uintptr_t)source);
+	CHECK(with.enqueued == 2 && (uc.uc_mcontext.gregs[REG_EFL] & 0x40));
+
+	/* a region without an enqueue callback: a 64-byte write, accepted */
+	made_up_fault(&uc, enqcmd, (uint64_t)(uintptr_t)plain, true,
+		      (uint64_t)(uintptr_t)plain, (uint64_t)(uintptr_t)source);
+	CHECK(without.written == 1 && without.offset == 0 &&
+	      !(uc.uc_mcontext.gregs[REG_EFL] & 0x40));
+
+	/* #GP: ENQCMDS is privileged; MOVDIR64B's destination and MOVAPS's
+	 * operand misaligned. Nothing is accessed, RIP stays. */
+	const struct {
+		const uint8_t *bytes;
+		uint64_t address;
+		bool write;
+	} gp[] = {
+		{ enqcmds, (uint64_t)(uintptr_t)(region + 192), true },
+		{ movdir64b, (uint64_t)(uintptr_t)(region + 200), true },
+		{ movaps, (uint64_t)(uintptr_t)(region + 8), false },
+	};
+	for (size_t i = 0; i < sizeof(gp) / sizeof(gp[0]); i++) {
+		unsigned before = with.enqueued + with.written + with.read;
+		made_up_fault(&uc, gp[i].bytes, gp[i].address, gp[i].write,
+			      gp[i].address, (uint64_t)(uintptr_t)source);
+		CHECK(uc.uc_mcontext.gregs[REG_RIP] ==
+		      (greg_t)(uintptr_t)gp[i].bytes);
+		CHECK(with.enqueued + with.written + with.read == before);
+		CHECK(general_protection_queued());
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	CHECK(mmiotrap_unmap(region) == 0 && mmiotrap_unmap(plain) == 0);
+	printf("trap-api: made-up faults: ENQCMD accepted, retried, without "
+	       "an enqueue callback; #GP for ENQCMDS, a misaligned MOVDIR64B "
+	       "and MOVAPS\n");
+}
+
 int main(void)
 {
 	test_contract();
 	test_vendor();
 	test_threads();
+	test_made_up_faults();
 	printf("trap-api: %s\n", failures ? "FAILED" : "ok");
 	return failures ? 1 : 0;
 }
