@@ -24,7 +24,10 @@
  * mode (the MOV family; MOVS/STOS/LODS with or without a REP prefix, in
  * either direction; ADD..CMP, TEST, NOT/NEG, MUL..IDIV, INC/DEC, XCHG,
  * CMPXCHG, XADD, CMPXCHG8B/16B, BT*, the shifts and rotates, SHLD/SHRD,
- * SETcc, CMOVcc, MOVBE, with LOCK where it may go), decoded as the
+ * SETcc, CMOVcc, MOVBE, with LOCK where it may go; the vector moves MOVD,
+ * MOVQ, MOVSS, MOVSD, MOVUPS..MOVNTDQA with MMX and XMM registers and
+ * their VEX and EVEX forms with YMM/ZMM and opmasks; MOVDIRI, MOVDIR64B,
+ * ENQCMD), decoded as the
  * processor this runs on reads them: Intel and AMD disagree on a few encodings (MOVSXD with a
  * 16-bit operand size reads a word on Intel, a dword on AMD), so the bytes
  * are decoded for the vendor that CPUID names (see mmiotrap_vendor()). A
@@ -42,6 +45,23 @@
  * si_code FPE_INTDIV and si_addr the instruction; as for a real fault, a
  * SIGFPE that is ignored or blocked is reset to its default action first,
  * which ends the process. A
+ * vector move reads and writes its register in the signal frame (the
+ * FXSAVE image, and the XSAVE components the kernel saved after it:
+ * YMM upper halves, opmasks, ZMM upper halves, ZMM16..31, a component
+ * whose XSTATE_BV bit is clear read as zeros and marked in use when
+ * written); an MMX one also sets TOP to 0 and tags every x87 register
+ * valid, as the CPU does. A masked access reads or writes only the
+ * elements its opmask selects (see struct mmiotrap_ops for the callback
+ * sizes); the masked-off ones are not touched and need not lie in the
+ * region. An aligned form (MOVAPS, MOVDQA, MOVNT*, VMOVDQA32...,
+ * MOVDIR64B's destination) at a misaligned address, and ENQCMDS (which
+ * is privileged), raise #GP as the kernel delivers it: SIGSEGV with
+ * si_code SI_KERNEL and si_addr 0, the registers unchanged, no callback
+ * (the CPU itself raises it before any page fault, so only a fault made
+ * up by hand gets that far; a mask that selects nothing raises none).
+ * MOVDIR64B and ENQCMD read their 64-byte source (a region's one 64-byte
+ * read, or ordinary memory) and store it with one 64-byte write; ENQCMD's
+ * answer comes from the region's enqueue callback. A
  * string instruction is always run to completion by the handler, one
  * element at a time in the architectural order; when only one of its sides
  * is a region, the other side is ordinary memory, which the handler reads
@@ -55,14 +75,18 @@
  * read/write indication (the page-fault error code): a load must fault as
  * a read, a store as a write, and a read-modify-write as either (the CPU
  * reports the first fault of every read-modify-write form, locked or not,
- * as a write). For BT/BTS/BTR/BTC with a register bit offset, the operand
+ * as a write); MOVDIR64B and ENQCMD as a read of the source or a write of
+ * the destination. For BT/BTS/BTR/BTC with a register bit offset, the operand
  * is where the offset has moved it (mmiodec_address()).
  *
- * What is refused: an instruction mmiodec does not emulate (a vector load,
- * a far pointer, ...; with MMIODEC_VENDOR_ANY also one that Intel
+ * What is refused: an instruction mmiodec does not emulate (vector
+ * arithmetic with a memory operand, a gather, a far pointer, ...; with MMIODEC_VENDOR_ANY also one that Intel
  * and AMD read differently, status MMIODEC_VENDOR_DEPENDENT), an access
  * that does not lie entirely inside one region (straddling its start or its
- * end, or in the tail of the last page beyond the size asked for), a fault
+ * end, or in the tail of the last page beyond the size asked for; for a
+ * masked access, each run of selected bytes must), ENQCMD whose
+ * destination is not a region, a vector register the signal frame does
+ * not hold, a fault
  * address that is not the decoded operand, code that is not 64-bit, an
  * ordinary-memory side that cannot be accessed. A refusal writes a message
  * to stderr (the fault address, the instruction's address, bytes and
