@@ -201,3 +201,186 @@ void fuzz_fail(const struct fuzz_case *c, const char *file, int line,
 					shown[i]);
 	abort();
 }
+
+/* ---- The vector helpers (tier 3) ---- */
+
+void fuzz_fill_vregs(struct fuzz_case *c, struct mmiodec_vregs *vregs)
+{
+	for (unsigned r = 0; r < 32; r++) {
+		uint64_t how = fuzz_random(&c->rng);
+
+		for (unsigned i = 0; i < 64; i += 8) {
+			uint64_t v = (how & 3) == 0 ? UINT64_MAX
+				     : (how & 3) == 1 ? 0
+				     : (how & 3) == 2 ? UINT64_C(0x0101010101010101) * (r + 1 + i)
+						      : fuzz_random(&c->rng);
+
+			memcpy(&vregs->zmm[r][i], &v, 8);
+		}
+	}
+	for (unsigned k = 0; k < 8; k++) {
+		uint64_t how = fuzz_random(&c->rng);
+
+		vregs->k[k] = (how & 3) == 0 ? UINT64_MAX : (how & 3) == 1 ? 0
+			      : (how & 3) == 2 ? UINT64_C(1) << (how >> 58) : fuzz_random(&c->rng);
+	}
+	for (unsigned m = 0; m < 8; m++)
+		vregs->mm[m] = fuzz_random(&c->rng);
+}
+
+static unsigned vector_size(unsigned kind)
+{
+	switch (kind) {
+	case MMIODEC_REG_KIND_MMX: return 8;
+	case MMIODEC_REG_KIND_XMM: return 16;
+	case MMIODEC_REG_KIND_YMM: return 32;
+	case MMIODEC_REG_KIND_ZMM: return 64;
+	default: return 0;
+	}
+}
+
+/* Where in the register the access starts: 8 for the high-half moves. */
+static unsigned vector_offset(unsigned op)
+{
+	return op == MMIODEC_OP_MOVHPS || op == MMIODEC_OP_MOVHPD ||
+	       op == MMIODEC_OP_VMOVHPS || op == MMIODEC_OP_VMOVHPD ? 8 : 0;
+}
+
+static bool is_half_move(unsigned op)
+{
+	switch (op) {
+	case MMIODEC_OP_MOVLPS: case MMIODEC_OP_MOVHPS: case MMIODEC_OP_MOVLPD:
+	case MMIODEC_OP_MOVHPD: case MMIODEC_OP_VMOVLPS: case MMIODEC_OP_VMOVHPS:
+	case MMIODEC_OP_VMOVLPD: case MMIODEC_OP_VMOVHPD:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The legacy SSE loads that zero the rest of bits 127:0 (SDM vol. 2
+ * MOVSS, MOVSD, MOVD/MOVQ "xmm, m"). */
+static bool zeroes_low_rest(unsigned op)
+{
+	return op == MMIODEC_OP_MOVSS || op == MMIODEC_OP_MOVSD_XMM || op == MMIODEC_OP_MOVD ||
+	       op == MMIODEC_OP_MOVQ;
+}
+
+/* The byte mask the opmask selects, worked out here. */
+static uint64_t model_mask(const struct mmiodec_insn *in, const struct mmiodec_vregs *vregs)
+{
+	uint64_t all = in->width >= 64 ? UINT64_MAX : (UINT64_C(1) << in->width) - 1;
+	uint64_t bytes = 0;
+	unsigned element = in->mem[0].element;
+
+	if (!in->mask)
+		return all;
+	if (element == 0)
+		return 0;
+	for (unsigned i = 0; i < in->width; i++)
+		if ((vregs->k[in->mask & 7] >> (i / element)) & 1)
+			bytes |= UINT64_C(1) << i;
+	return bytes;
+}
+
+void fuzz_check_vector_helpers(const struct fuzz_case *c, const struct mmiodec_insn *in,
+			       struct mmiodec_vregs *vregs, uint8_t data[64])
+{
+	static struct mmiodec_vregs before, after;
+	bool vector = in->status == MMIODEC_OK && in->reg_kind >= MMIODEC_REG_KIND_MMX &&
+		      in->reg_kind <= MMIODEC_REG_KIND_ZMM;
+	uint64_t mask = mmiodec_vector_mask(in, vregs);
+	unsigned size = vector_size(in->reg_kind), offset = vector_offset(in->op);
+	uint8_t out[64];
+
+	FUZZ_CHECK(c, mmiodec_vector_mask(NULL, vregs) == 0 && mmiodec_vector_mask(in, NULL) == 0);
+	if (in->status != MMIODEC_OK) {
+		FUZZ_CHECK(c, mask == 0);
+		before = *vregs;
+		FUZZ_CHECK(c, !mmiodec_vector_complete_load(in, vregs, data));
+		FUZZ_CHECK(c, !mmiodec_vector_store_value(in, vregs, out));
+		FUZZ_CHECK(c, memcmp(&before, vregs, sizeof(before)) == 0);
+		return;
+	}
+	FUZZ_CHECK(c, in->width == 64 || (mask >> in->width) == 0);
+	if (vector)
+		FUZZ_CHECK(c, mask == model_mask(in, vregs));
+	before = *vregs;
+	memset(out, 0xa5, sizeof(out));
+	if (!vector || in->direction != MMIODEC_DIR_WRITE) {
+		FUZZ_CHECK(c, !mmiodec_vector_store_value(in, vregs, out));
+		for (unsigned i = 0; i < 64; i++)
+			FUZZ_CHECK(c, out[i] == 0xa5);
+	}
+	if (!vector || in->direction != MMIODEC_DIR_READ)
+		FUZZ_CHECK(c, !mmiodec_vector_complete_load(in, vregs, data));
+	FUZZ_CHECK(c, memcmp(&before, vregs, sizeof(before)) == 0);
+	if (!vector)
+		return;
+
+	if (in->direction == MMIODEC_DIR_WRITE) {
+		FUZZ_CHECK(c, mmiodec_vector_store_value(in, vregs, out));
+		FUZZ_CHECK(c, memcmp(&before, vregs, sizeof(before)) == 0);
+		for (unsigned i = 0; i < 64; i++) {
+			uint8_t want;
+
+			if (i >= in->width)
+				want = 0xa5; /* nothing past the width */
+			else if (!((mask >> i) & 1))
+				want = 0;    /* not selected: zero */
+			else if (in->reg_kind == MMIODEC_REG_KIND_MMX)
+				want = (uint8_t)(vregs->mm[in->reg & 7] >> (8 * i));
+			else
+				want = vregs->zmm[in->reg & 31][offset + i];
+			FUZZ_CHECK(c, out[i] == want);
+		}
+		memcpy(data, out, 64);
+		return;
+	}
+
+	/* a load */
+	after = before;
+	FUZZ_CHECK(c, mmiodec_vector_complete_load(in, &after, data));
+	FUZZ_CHECK(c, memcmp(before.k, after.k, sizeof(before.k)) == 0);
+	if (in->reg_kind == MMIODEC_REG_KIND_MMX) {
+		uint64_t want = 0;
+
+		for (unsigned i = 0; i < in->width; i++)
+			want |= (uint64_t)data[i] << (8 * i);
+		FUZZ_CHECK(c, after.mm[in->reg & 7] == want);
+		for (unsigned m = 0; m < 8; m++)
+			if (m != (in->reg & 7u))
+				FUZZ_CHECK(c, after.mm[m] == before.mm[m]);
+		FUZZ_CHECK(c, memcmp(before.zmm, after.zmm, sizeof(before.zmm)) == 0);
+		*vregs = after;
+		return;
+	}
+	FUZZ_CHECK(c, memcmp(before.mm, after.mm, sizeof(before.mm)) == 0);
+	for (unsigned r = 0; r < 32; r++)
+		if (r != in->reg)
+			FUZZ_CHECK(c, memcmp(before.zmm[r], after.zmm[r], 64) == 0);
+	for (unsigned b = 0; b < 64; b++) {
+		const uint8_t *old = before.zmm[in->reg & 31];
+		uint8_t got = after.zmm[in->reg & 31][b];
+		bool legacy = in->op < MMIODEC_OP_VMOVD;
+		uint8_t want;
+
+		if (b >= offset && b < offset + in->width) {
+			unsigned i = b - offset;
+
+			want = ((mask >> i) & 1) ? data[i] : in->zeroing ? 0 : old[b];
+		} else if (is_half_move(in->op) && b < 16) {
+			/* the other half: kept (legacy), or reg2's (VEX/EVEX) */
+			want = legacy ? old[b] : before.zmm[in->reg2 & 31][b];
+		} else if (legacy) {
+			want = b < 16 && zeroes_low_rest(in->op) ? 0 : old[b];
+		} else {
+			want = 0; /* VEX/EVEX: zero above the operand */
+		}
+		if (got != want)
+			fuzz_note("load: register byte %u is 0x%02x, want 0x%02x (size %u)", b, got,
+				  want, size);
+		FUZZ_CHECK(c, got == want);
+	}
+	*vregs = after;
+}

@@ -79,6 +79,28 @@ void fuzz_show(const struct mmiodec_insn *first,
 void fuzz_note(const char *format, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* Vector registers from c->rng: each ZMM register random, all ones, zero
+ * or a byte pattern; opmasks often all ones, zero or one bit; MMX random. */
+void fuzz_fill_vregs(struct fuzz_case *c, struct mmiodec_vregs *vregs);
+
+/*
+ * The vector helpers on an OK descriptor with vregs (c->rng draws the data
+ * a load gets): mmiodec_vector_mask() selects exactly the elements the
+ * opmask says (all bytes of the width without one, none past it);
+ * mmiodec_vector_store_value() gives the register's bytes where selected
+ * and zero elsewhere, writes nothing past the width and changes no
+ * register; mmiodec_vector_complete_load() writes only its register, the
+ * selected bytes from memory, the unselected ones merged or zeroed, the
+ * rest as the SDM says (legacy SSE keeps bits 511:128 and MOVSS... zero
+ * the rest of bits 127:0; VEX/EVEX zero above the operand, the VMOVLPS
+ * loads taking the other half from reg2; MMX zero-extended); each helper
+ * refuses the other direction and anything but a vector move. Returns
+ * what the load or store made: *vregs the registers after, data the
+ * bytes (a store's, or a load's input).
+ */
+void fuzz_check_vector_helpers(const struct fuzz_case *c, const struct mmiodec_insn *in,
+			       struct mmiodec_vregs *vregs, uint8_t data[64]);
+
 #define FUZZ_CHECK(c, cond)                                             \
 	do {                                                            \
 		if (!(cond))                                            \

@@ -11,6 +11,7 @@
  * the header leaves a choice open (bits 63:32 of a 32-bit register write
  * outside 64-bit mode) the model does not look.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,7 +85,7 @@ static bool mem_is_zero(const struct mmiodec_mem *m)
 {
 	return m->displacement == 0 && m->segment == 0 && m->base == 0 &&
 	       m->index == 0 && m->scale == 0 && m->address_size == 0 &&
-	       m->access == 0 && m->reserved[0] == 0 && m->reserved[1] == 0;
+	       m->access == 0 && m->align == 0 && m->element == 0;
 }
 
 /* "when status is not MMIODEC_OK only status and length ... mean
@@ -137,7 +138,6 @@ static void check_mem(const struct fuzz_case *c, const struct mmiodec_insn *in,
 	if (m->address_size == 32)
 		FUZZ_CHECK(c, m->displacement >= INT32_MIN &&
 				      m->displacement <= (int64_t)UINT32_MAX);
-	FUZZ_CHECK(c, m->reserved[0] == 0 && m->reserved[1] == 0);
 }
 
 static void check_string_operand(const struct fuzz_case *c,
@@ -204,6 +204,192 @@ static bool has_no_register(const struct mmiodec_insn *in)
 	}
 }
 
+/* ---- The vector and portal forms (tier 3) ---- */
+
+/* The register bytes of a vector kind; 0 for the others. */
+static unsigned vector_register_bytes(unsigned kind)
+{
+	switch (kind) {
+	case MMIODEC_REG_KIND_MMX: return 8;
+	case MMIODEC_REG_KIND_XMM: return 16;
+	case MMIODEC_REG_KIND_YMM: return 32;
+	case MMIODEC_REG_KIND_ZMM: return 64;
+	default: return 0;
+	}
+}
+
+/* The memory width each vector op has: fixed, or 0 for the vector
+ * length (the register's size). */
+static unsigned vector_op_width(unsigned op)
+{
+	switch (op) {
+	case MMIODEC_OP_MOVD: case MMIODEC_OP_VMOVD: case MMIODEC_OP_MOVSS:
+	case MMIODEC_OP_VMOVSS:
+		return 4;
+	case MMIODEC_OP_MOVQ: case MMIODEC_OP_VMOVQ: case MMIODEC_OP_MOVSD_XMM:
+	case MMIODEC_OP_VMOVSD: case MMIODEC_OP_MOVLPS: case MMIODEC_OP_MOVHPS:
+	case MMIODEC_OP_MOVLPD: case MMIODEC_OP_MOVHPD: case MMIODEC_OP_VMOVLPS:
+	case MMIODEC_OP_VMOVHPS: case MMIODEC_OP_VMOVLPD: case MMIODEC_OP_VMOVHPD:
+		return 8;
+	case MMIODEC_OP_MOVUPS: case MMIODEC_OP_MOVUPD: case MMIODEC_OP_MOVAPS:
+	case MMIODEC_OP_MOVAPD: case MMIODEC_OP_MOVDQA: case MMIODEC_OP_MOVDQU:
+	case MMIODEC_OP_MOVNTDQ: case MMIODEC_OP_MOVNTPS: case MMIODEC_OP_MOVNTPD:
+	case MMIODEC_OP_MOVNTDQA:
+		return 16;
+	default:
+		return 0;
+	}
+}
+
+/* The aligned moves: the address must be aligned to the width (SDM vol. 2
+ * MOVAPS, MOVDQA, MOVNTDQ...). */
+static bool vector_op_aligned(unsigned op)
+{
+	switch (op) {
+	case MMIODEC_OP_MOVAPS: case MMIODEC_OP_MOVAPD: case MMIODEC_OP_MOVDQA:
+	case MMIODEC_OP_MOVNTDQ: case MMIODEC_OP_MOVNTPS: case MMIODEC_OP_MOVNTPD:
+	case MMIODEC_OP_MOVNTDQA: case MMIODEC_OP_VMOVAPS: case MMIODEC_OP_VMOVAPD:
+	case MMIODEC_OP_VMOVDQA: case MMIODEC_OP_VMOVNTDQ: case MMIODEC_OP_VMOVNTPS:
+	case MMIODEC_OP_VMOVNTPD: case MMIODEC_OP_VMOVNTDQA: case MMIODEC_OP_VMOVDQA32:
+	case MMIODEC_OP_VMOVDQA64:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The element size an opmask selects for each op, 0 for the ops that
+ * take no mask (SDM vol. 2: VMOVDQU8 bytes ... VMOVUPD and VMOVSD
+ * quadwords). */
+static unsigned vector_op_element(unsigned op)
+{
+	switch (op) {
+	case MMIODEC_OP_VMOVDQU8: return 1;
+	case MMIODEC_OP_VMOVDQU16: return 2;
+	case MMIODEC_OP_VMOVSS: case MMIODEC_OP_VMOVUPS: case MMIODEC_OP_VMOVAPS:
+	case MMIODEC_OP_VMOVDQU32: case MMIODEC_OP_VMOVDQA32:
+		return 4;
+	case MMIODEC_OP_VMOVSD: case MMIODEC_OP_VMOVUPD: case MMIODEC_OP_VMOVAPD:
+	case MMIODEC_OP_VMOVDQU64: case MMIODEC_OP_VMOVDQA64:
+		return 8;
+	default:
+		return 0;
+	}
+}
+
+static bool is_half_load(unsigned op)
+{
+	return op == MMIODEC_OP_VMOVLPS || op == MMIODEC_OP_VMOVHPS ||
+	       op == MMIODEC_OP_VMOVLPD || op == MMIODEC_OP_VMOVHPD;
+}
+
+static bool is_portal_copy(unsigned op)
+{
+	return op == MMIODEC_OP_MOVDIR64B || op == MMIODEC_OP_ENQCMD ||
+	       op == MMIODEC_OP_ENQCMDS;
+}
+
+/*
+ * A vector move or a portal store: register kinds and widths by vector
+ * length, the opmask and its element size, the alignment (0, the width,
+ * or 64 for the portals' destination), reg2 only on the VMOVLPS-like
+ * loads, and none of the general forms' fields.
+ */
+static void check_vector(const struct fuzz_case *c, const struct mmiodec_insn *in)
+{
+	unsigned bytes = vector_register_bytes(in->reg_kind);
+	unsigned fixed = vector_op_width(in->op), element = vector_op_element(in->op);
+	unsigned numbers = c->mode == MMIODEC_MODE_64 ? 16 : 8;
+	bool legacy = in->op < MMIODEC_OP_VMOVD;
+
+	FUZZ_CHECK(c, in->mode == c->mode);
+	if (c->mode == MMIODEC_MODE_64)
+		FUZZ_CHECK(c, in->address_size == 32 || in->address_size == 64);
+	else
+		FUZZ_CHECK(c, in->address_size == 16 || in->address_size == 32);
+	FUZZ_CHECK(c, in->operand_size == 2 || in->operand_size == 4 || in->operand_size == 8);
+	FUZZ_CHECK(c, in->extend == MMIODEC_EXTEND_NONE && in->rep == MMIODEC_REP_NONE &&
+			      !in->repeat && !in->locked && in->condition == 0);
+	FUZZ_CHECK(c, !in->has_immediate && in->immediate == 0);
+	FUZZ_CHECK(c, in->mask <= 7 && in->zeroing <= 1 && in->reg_first <= 1);
+
+	if (is_portal_copy(in->op)) {
+		/* ES:[reg] (no override), 64 bytes aligned to 64, from [m] */
+		FUZZ_CHECK(c, in->width == 64 && in->mem_count == 2 &&
+				      in->direction == MMIODEC_DIR_READ_WRITE);
+		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_GPR && in->reg < numbers &&
+				      in->dest_width == in->address_size / 8);
+		FUZZ_CHECK(c, in->mask == 0 && !in->zeroing && in->reg2 == 0);
+		/* the destination's base is any register of the address size
+		 * (CX too with a 16-bit address), so not check_mem()'s forms */
+		FUZZ_CHECK(c, in->mem[0].access == MMIODEC_DIR_WRITE &&
+				      in->mem[0].address_size == in->address_size &&
+				      in->mem[0].scale == 0);
+		check_mem(c, in, &in->mem[1], MMIODEC_DIR_READ);
+		FUZZ_CHECK(c, in->mem[0].segment == MMIODEC_SEG_ES && in->mem[0].base == in->reg &&
+				      in->mem[0].index == MMIODEC_NO_REG &&
+				      in->mem[0].displacement == 0);
+		FUZZ_CHECK(c, in->mem[0].align == 64 && in->mem[0].element == 0);
+		FUZZ_CHECK(c, in->mem[1].align == 0 && in->mem[1].element == 0);
+		return;
+	}
+	FUZZ_CHECK(c, in->mem_count == 1 && mem_is_zero(&in->mem[1]));
+	FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ || in->direction == MMIODEC_DIR_WRITE);
+	check_mem(c, in, &in->mem[0], in->direction);
+	if (in->op == MMIODEC_OP_MOVDIRI) {
+		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_WRITE && !in->reg_first);
+		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_GPR && in->reg < numbers);
+		FUZZ_CHECK(c, in->width == 4 || (in->width == 8 && c->mode == MMIODEC_MODE_64));
+		FUZZ_CHECK(c, in->dest_width == in->width);
+		FUZZ_CHECK(c, in->mask == 0 && !in->zeroing && in->reg2 == 0 &&
+				      in->mem[0].align == 0 && in->mem[0].element == 0);
+		return;
+	}
+
+	/* the register: its kind and size; MMX only for MOVD/MOVQ; 8
+	 * registers outside 64-bit mode, 16 without EVEX */
+	FUZZ_CHECK(c, bytes != 0 && in->dest_width == bytes);
+	if (in->reg_kind == MMIODEC_REG_KIND_MMX)
+		FUZZ_CHECK(c, (in->op == MMIODEC_OP_MOVD || in->op == MMIODEC_OP_MOVQ) &&
+				      in->reg < 8);
+	if (legacy || in->op == MMIODEC_OP_VMOVDQA || in->op == MMIODEC_OP_VMOVDQU)
+		FUZZ_CHECK(c, in->reg < numbers);
+	else
+		FUZZ_CHECK(c, in->reg < (c->mode == MMIODEC_MODE_64 ? 32u : 8u));
+	if (legacy)
+		FUZZ_CHECK(c, in->reg_kind == MMIODEC_REG_KIND_XMM ||
+				      in->reg_kind == MMIODEC_REG_KIND_MMX);
+	FUZZ_CHECK(c, in->reg_first == (in->direction == MMIODEC_DIR_READ));
+
+	/* the width: the op's, or the vector length */
+	if (fixed)
+		FUZZ_CHECK(c, in->width == fixed && in->width <= bytes &&
+				      (fixed == 16 || in->reg_kind == MMIODEC_REG_KIND_XMM ||
+				       in->reg_kind == MMIODEC_REG_KIND_MMX));
+	else
+		FUZZ_CHECK(c, in->width == bytes && bytes >= 16);
+
+	/* the alignment: the width for the aligned moves, else none */
+	FUZZ_CHECK(c, in->mem[0].align == (vector_op_aligned(in->op) ? in->width : 0u));
+
+	/* the opmask: only on the ops that take one; its elements divide the
+	 * width; EVEX.z only with a mask, and only on a load */
+	if (in->mask) {
+		FUZZ_CHECK(c, element != 0 && in->mem[0].element == element &&
+				      in->width % element == 0);
+	} else {
+		FUZZ_CHECK(c, in->mem[0].element == 0 && !in->zeroing);
+	}
+	if (in->zeroing)
+		FUZZ_CHECK(c, in->direction == MMIODEC_DIR_READ);
+
+	/* reg2: the VMOVLPS-like loads' other source, else 0 */
+	if (is_half_load(in->op) && in->direction == MMIODEC_DIR_READ)
+		FUZZ_CHECK(c, in->reg2 < (c->mode == MMIODEC_MODE_64 ? 32u : 8u));
+	else
+		FUZZ_CHECK(c, in->reg2 == 0);
+}
+
 static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 {
 	bool mov_family = in->op <= MMIODEC_OP_LODS || in->op == MMIODEC_OP_MOVBE;
@@ -214,6 +400,10 @@ static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 	unsigned direction = op_direction(in);
 
 	FUZZ_CHECK(c, in->op >= MMIODEC_OP_MOV && in->op < MMIODEC_OP_COUNT);
+	if (in->op >= MMIODEC_OP_MOVD) {
+		check_vector(c, in);
+		return;
+	}
 	FUZZ_CHECK(c, in->mode == c->mode);
 	if (c->mode == MMIODEC_MODE_64)
 		FUZZ_CHECK(c, in->address_size == 32 || in->address_size == 64);
@@ -254,7 +444,9 @@ static void check_ok(const struct fuzz_case *c, const struct mmiodec_insn *in)
 		FUZZ_CHECK(c, in->condition == 0);
 	if (in->reg_first)
 		FUZZ_CHECK(c, in->reg_kind != MMIODEC_REG_KIND_NONE);
-	FUZZ_CHECK(c, in->reserved[0] == 0 && in->reserved[1] == 0 && in->reserved[2] == 0);
+	/* the vector fields: none on a general-register form */
+	FUZZ_CHECK(c, in->mask == 0 && in->zeroing == 0 && in->reg2 == 0);
+	FUZZ_CHECK(c, in->mem[0].align == 0 && in->mem[0].element == 0);
 
 	FUZZ_CHECK(c, in->has_immediate <= 1);
 	if (in->has_immediate) {
@@ -738,6 +930,11 @@ static bool reg_name_exists(unsigned kind, unsigned number, unsigned width)
 		       (number == MMIODEC_RIP && width >= 2 && is_width(width));
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
 		return number < 4 && width == 1;
+	/* the vector kinds: whatever the width */
+	if (kind == MMIODEC_REG_KIND_MMX)
+		return number < 8;
+	if (kind >= MMIODEC_REG_KIND_XMM && kind <= MMIODEC_REG_KIND_ZMM)
+		return number < 32;
 	return false;
 }
 
@@ -749,6 +946,10 @@ static bool reg_name_absent(unsigned kind, unsigned number, unsigned width)
 		       (number == MMIODEC_RIP && width == 1);
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
 		return number >= 4;
+	if (kind == MMIODEC_REG_KIND_MMX)
+		return number >= 8;
+	if (kind >= MMIODEC_REG_KIND_XMM && kind <= MMIODEC_REG_KIND_ZMM)
+		return number >= 32;
 	return true;
 }
 
@@ -812,7 +1013,7 @@ static void check_names(const struct fuzz_case *c,
 	/* register names at numbers and widths drawn from the input */
 	for (unsigned i = 0; i < 8; i++) {
 		uint64_t r = fuzz_random(&rng);
-		unsigned kind = r & 3;
+		unsigned kind = (unsigned)(r & 0xff) % 8; /* NONE..ZMM, and one past */
 		unsigned number = (r >> 8 & 1) ? (r >> 16 & 0xff) :
 						 (r >> 16 & 0x1f);
 		unsigned width = r >> 32 & 0xf;
@@ -825,6 +1026,15 @@ static void check_names(const struct fuzz_case *c,
 			FUZZ_CHECK(c, name == NULL);
 		if (name)
 			FUZZ_CHECK(c, strlen(name) <= 5);
+		if (name && kind >= MMIODEC_REG_KIND_MMX) {
+			char want[8];
+
+			snprintf(want, sizeof(want), "%s%u",
+				 kind == MMIODEC_REG_KIND_MMX ? "mm" :
+				 kind == MMIODEC_REG_KIND_XMM ? "xmm" :
+				 kind == MMIODEC_REG_KIND_YMM ? "ymm" : "zmm", number);
+			FUZZ_CHECK(c, strcmp(name, want) == 0);
+		}
 	}
 }
 

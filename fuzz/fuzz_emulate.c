@@ -14,6 +14,14 @@
  * linear address within the mode's address space, a repeated instruction
  * completes after exactly rCX iterations, and RIP ends past the
  * instruction (or stays on it after a divide error).
+ *
+ * Tier 3: a vector move runs through the vector helpers with vector
+ * registers from the input (fuzz_check_vector_helpers() checks each);
+ * memory is read and written only at the bytes mmiodec_vector_mask()
+ * selects, every other byte of the window stays as it was; a misaligned
+ * address (mem[].align) is #GP, which leaves everything as it was.
+ * MOVDIR64B and ENQCMD(S) copy 64 bytes from mem[1] to mem[0], which is
+ * aligned to 64.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +131,83 @@ static bool execute(const struct fuzz_case *c, const struct mmiodec_insn *in,
 	return true;
 }
 
+/* Whether the address of an operand is misaligned for the instruction:
+ * the CPU raises #GP, and a handler does nothing else. */
+static bool misaligned(const struct fuzz_case *c, const struct mmiodec_insn *in,
+		       const struct mmiodec_regs *regs)
+{
+	for (unsigned i = 0; i < in->mem_count && i < 2; i++) {
+		unsigned align = in->mem[i].align;
+
+		FUZZ_CHECK(c, align == 0 || align == in->width || align == 64);
+		if (align && operand_address(c, in, regs, i) % align != 0)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A vector move, as a handler does it: the selected bytes read (the rest
+ * of data zero) and the register completed, or the store's bytes taken
+ * and the selected ones written; RIP advanced. No other byte of memory
+ * changes.
+ */
+static void vector_move(const struct fuzz_case *c, const struct mmiodec_insn *in,
+			struct mmiodec_regs *regs, struct fake_memory *m)
+{
+	static struct mmiodec_vregs vregs;
+	static uint8_t window_before[WINDOW_SIZE];
+	struct fuzz_case scratch = *c;
+	uint64_t target = operand_address(c, in, regs, 0);
+	uint64_t selected;
+	uint8_t data[64] = { 0 };
+
+	fuzz_fill_vregs(&scratch, &vregs);
+	selected = mmiodec_vector_mask(in, &vregs);
+	memcpy(window_before, m->bytes, WINDOW_SIZE);
+	if (in->direction == MMIODEC_DIR_READ)
+		for (unsigned i = 0; i < in->width; i++)
+			if ((selected >> i) & 1)
+				data[i] = (uint8_t)memory_read(m, fuzz_wrap(target + i,
+									    m->address_bits), 1);
+	fuzz_check_vector_helpers(c, in, &vregs, data);
+	if (in->direction == MMIODEC_DIR_WRITE)
+		for (unsigned i = 0; i < in->width; i++)
+			if ((selected >> i) & 1)
+				memory_write(m, fuzz_wrap(target + i, m->address_bits), 1, data[i]);
+	/* only the selected bytes of the access changed */
+	for (unsigned b = 0; b < WINDOW_SIZE; b++) {
+		uint64_t offset = fuzz_wrap(m->base + b - target, m->address_bits);
+
+		if (offset < in->width && ((selected >> offset) & 1) &&
+		    in->direction == MMIODEC_DIR_WRITE)
+			FUZZ_CHECK(c, m->bytes[b] == data[offset]);
+		else
+			FUZZ_CHECK(c, m->bytes[b] == window_before[b]);
+	}
+	mmiodec_advance_rip(in, regs);
+}
+
+/* MOVDIR64B, ENQCMD, ENQCMDS: 64 bytes from mem[1] to mem[0], then
+ * mmiodec_execute() with the device's answer. */
+static void portal_copy(const struct fuzz_case *c, const struct mmiodec_insn *in,
+			struct mmiodec_regs *regs, struct fake_memory *m)
+{
+	uint64_t source = operand_address(c, in, regs, 1);
+	uint64_t destination = operand_address(c, in, regs, 0);
+	uint64_t answer[2] = { source & 1, 0 };
+	uint8_t command[64];
+	struct mmiodec_exec out;
+
+	FUZZ_CHECK(c, in->width == 64 && in->mem[0].align == 64);
+	for (unsigned i = 0; i < 64; i++)
+		command[i] = (uint8_t)memory_read(m, fuzz_wrap(source + i, m->address_bits), 1);
+	for (unsigned i = 0; i < 64; i++)
+		memory_write(m, fuzz_wrap(destination + i, m->address_bits), 1, command[i]);
+	FUZZ_CHECK(c, mmiodec_execute(in, regs, answer, &out) == MMIODEC_EXEC_OK);
+	FUZZ_CHECK(c, !out.writes);
+}
+
 /* One iteration's memory accesses of a string instruction, as a handler
  * does them. */
 static void access_memory(const struct fuzz_case *c,
@@ -214,7 +299,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mmiodec_advance_rip(&in, &regs);
 		done = true;
 	}
-	if (!is_string_op(in.op)) {
+	if (!is_string_op(in.op) && misaligned(&c, &in, &regs)) {
+		/* #GP: nothing happens, RIP stays */
+		fuzz_case_free(&c);
+		return 0;
+	}
+	if (in.reg_kind >= MMIODEC_REG_KIND_MMX) {
+		vector_move(&c, &in, &regs, &memory);
+		iterations = 1;
+		done = true;
+	} else if (in.op == MMIODEC_OP_MOVDIR64B || in.op == MMIODEC_OP_ENQCMD ||
+		   in.op == MMIODEC_OP_ENQCMDS) {
+		portal_copy(&c, &in, &regs, &memory);
+		iterations = 1;
+		done = true;
+	} else if (!is_string_op(in.op)) {
 		iterations = 1;
 		done = true;
 		if (!execute(&c, &in, &regs, &memory)) {

@@ -20,7 +20,14 @@
  *   - memory is written only when the direction says it may (WRITE or
  *     READ_WRITE), always for a plain store, and the store fits the width;
  *     writes_back only for CMPXCHG*, storing the value read;
- *   - the same call twice gives the same answer; a store ignores loaded.
+ *   - the same call twice gives the same answer; a store ignores loaded;
+ *   - tier 3: the vector moves are NOT_HANDLED here and go through the
+ *     vector helpers instead, with vector registers from the input
+ *     (fuzz_check_vector_helpers(): the mask, bytes outside it unchanged
+ *     or zeroed, bytes above the operand zeroed for VEX/EVEX, nothing
+ *     but the register written); MOVDIRI stores its register; MOVDIR64B
+ *     changes only RIP, ENQCMD(S) also the six flags: ZF set exactly when
+ *     the answer (loaded[0]) is not 0, the other five cleared.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -197,6 +204,35 @@ static void check_refused(const struct fuzz_case *c,
 			      out.undefined_flags == 0);
 }
 
+/* MOVDIRI stores its register at its width; MOVDIR64B, ENQCMD, ENQCMDS
+ * leave the 64 bytes to the handler (no store), and ENQCMD(S) set ZF from
+ * the answer and clear CF, PF, AF, SF, OF (SDM vol. 2 ENQCMD). */
+static void check_portal(const struct fuzz_case *c, const struct mmiodec_insn *in,
+			 const uint64_t loaded[2], const struct mmiodec_regs *after,
+			 const struct mmiodec_exec *out)
+{
+	switch (in->op) {
+	case MMIODEC_OP_MOVDIRI:
+		FUZZ_CHECK(c, out->writes && !out->writes_back);
+		FUZZ_CHECK(c, out->store[0] == (c->regs.gpr[in->reg & 15] & width_mask(in->width)));
+		FUZZ_CHECK(c, after->rflags == c->regs.rflags);
+		break;
+	case MMIODEC_OP_MOVDIR64B:
+		FUZZ_CHECK(c, !out->writes && after->rflags == c->regs.rflags);
+		break;
+	case MMIODEC_OP_ENQCMD:
+	case MMIODEC_OP_ENQCMDS:
+		FUZZ_CHECK(c, !out->writes && out->undefined_flags == 0);
+		FUZZ_CHECK(c, (after->rflags & ~RFLAGS_ARITHMETIC) ==
+				      (c->regs.rflags & ~RFLAGS_ARITHMETIC));
+		FUZZ_CHECK(c, (after->rflags & RFLAGS_ARITHMETIC) ==
+				      (loaded[0] != 0 ? UINT64_C(0x40) : 0));
+		break;
+	default:
+		break;
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -238,6 +274,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_case_free(&c);
 		return 0;
 	}
+	if (in.reg_kind >= MMIODEC_REG_KIND_MMX) {
+		static struct mmiodec_vregs vregs;
+		uint8_t data[64];
+
+		check_refused(&c, &in, loaded);
+		fuzz_fill_vregs(&c, &vregs);
+		for (unsigned i = 0; i < 64; i++)
+			data[i] = (uint8_t)fuzz_random(&c.rng);
+		fuzz_check_vector_helpers(&c, &in, &vregs, data);
+		fuzz_show(NULL, NULL);
+		fuzz_case_free(&c);
+		return 0;
+	}
 
 	memset(&out, 0xa5, sizeof(out));
 	status = mmiodec_execute(&in, &regs, loaded, &out);
@@ -253,6 +302,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		FUZZ_CHECK(&c, regs.rip == fuzz_wrap(c.regs.rip + in.length, c.mode));
 		check_registers(&c, &in, &c.regs, &regs);
+		check_portal(&c, &in, loaded, &regs, &out);
 		FUZZ_CHECK(&c, (out.undefined_flags & ~RFLAGS_ARITHMETIC) == 0);
 		if (out.writes) {
 			FUZZ_CHECK(&c, in.direction == MMIODEC_DIR_WRITE ||

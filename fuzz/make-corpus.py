@@ -122,6 +122,55 @@ TIER2 = [
     ("crc32-not-movbe", (32, 64), "f20f38f000"),
 ]
 
+# Tier 3: vector moves and portal stores, every encoding and what
+# changes them: SSE/MMX, VEX (L, vvvv), EVEX (L'L, R', opmask, z, disp8*N),
+# the aligned forms, the half moves, MOVDIRI, MOVDIR64B, ENQCMD(S).
+TIER3 = [
+    ("movd-mmx-load", (16, 32, 64), "0f6e00"),
+    ("movq-mmx-store", (16, 32, 64), "0f7f08"),
+    ("movq-xmm-rex-w", (64,), "66480f6e00"),
+    ("movq-f3-load", (16, 32, 64), "f30f7e00"),
+    ("movq-d6-store", (16, 32, 64), "660fd600"),
+    ("movss-load", (16, 32, 64), "f30f1000"),
+    ("movsd-store", (16, 32, 64), "f20f1100"),
+    ("movups-load", (16, 32, 64), "0f1000"),
+    ("movupd-store-rex", (64,), "66440f1100"),
+    ("movaps-load", (16, 32, 64), "0f2800"),
+    ("movdqa-store", (16, 32, 64), "660f7f00"),
+    ("movdqu-load-66", (16, 32, 64), "66f30f6f00"),
+    ("movlps-load", (16, 32, 64), "0f1200"),
+    ("movhpd-store", (16, 32, 64), "660f1700"),
+    ("movntdq", (16, 32, 64), "660fe700"),
+    ("movntdqa", (16, 32, 64), "660f382a00"),
+    ("vmovups-128", (32, 64), "c5f81000"),
+    ("vmovups-256-store", (32, 64), "c5fc1100"),
+    ("vmovdqu-vex3-rxb", (64,), "c4417e6f04c8"),
+    ("vmovd-vex", (32, 64), "c5f96e00"),
+    ("vmovq-vex-w1", (64,), "c4e1f97e00"),
+    ("vmovss-vex", (32, 64), "c5fa1000"),
+    ("vmovlps-vex-load", (32, 64), "c5e81208"),
+    ("vmovhpd-vex-load", (32, 64), "c5e11600"),
+    ("vmovntdqa-vex-256", (32, 64), "c4e27d2a00"),
+    ("vmovaps-evex-512", (32, 64), "62f17c482800"),
+    ("vmovups-evex-mask-store", (32, 64), "62f17c4d1100"),
+    ("vmovups-evex-zmm16-disp8", (64,), "62e17c4d11400f"),
+    ("vmovdqu8-evex-mask", (32, 64), "62f17f496f00"),
+    ("vmovdqu16-evex-zero", (32, 64), "62f1ffc96f00"),
+    ("vmovdqu32-evex-zero", (32, 64), "62f17ec96f17"),
+    ("vmovdqu64-evex-256", (32, 64), "62f1fe2f6f4c2401"),
+    ("vmovdqa32-evex-128", (32, 64), "62f17d096f00"),
+    ("vmovsd-evex-mask", (32, 64), "62f1ff091000"),
+    ("vmovss-evex-mask-store", (32, 64), "62f17e0f1100"),
+    ("vmovhps-evex-load", (32, 64), "62f12c081600"),
+    ("vmovntps-evex", (32, 64), "62f17c482b00"),
+    ("movdiri", (16, 32, 64), "0f38f900"),
+    ("movdiri-rex-w", (64,), "480f38f900"),
+    ("movdir64b", (16, 32, 64), "660f38f808"),
+    ("movdir64b-fs-adsize", (32, 64), "6467660f38f808"),
+    ("enqcmd", (16, 32, 64), "f20f38f808"),
+    ("enqcmds", (16, 32, 64), "f30f38f808"),
+]
+
 OTHERS = [
     # valid, no memory or not emulated
     ("nop", (16, 32, 64), "90"),
@@ -199,7 +248,7 @@ def main():
             for old in directory.iterdir():
                 if old.name[:3] in ("16-", "32-", "64-"):
                     old.unlink()
-    for name, modes, text in SUPPORTED + TIER2 + OTHERS + FOUND:
+    for name, modes, text in SUPPORTED + TIER2 + TIER3 + OTHERS + FOUND:
         insn = bytes.fromhex(text)
         for mode in modes:
             base = f"{mode}-{name}"
@@ -207,15 +256,15 @@ def main():
             write("zydis", base, bytes([MODE_BITS[mode]]) + insn)
     # the emulator goes further only on supported forms; each gets one of
     # the register files in turn
-    for i, (name, modes, text) in enumerate(SUPPORTED + TIER2):
+    for i, (name, modes, text) in enumerate(SUPPORTED + TIER2 + TIER3):
         insn = bytes.fromhex(text)
         for mode in modes:
             regs, header, seed = EMULATE_REGS[(i + mode) % len(EMULATE_REGS)]
             write("emulate", f"{mode}-{name}-{regs}",
                   bytes([MODE_BITS[mode] | header]) + seed + insn)
-    # mmiodec_execute(): every tier-2 seed with two register files, and a
-    # few MOV-family and string ones (NOT_HANDLED)
-    for i, (name, modes, text) in enumerate(TIER2 + SUPPORTED[:8] + SUPPORTED[30:34]):
+    # mmiodec_execute(): every tier-2 and tier-3 seed with two register
+    # files, and a few MOV-family and string ones (NOT_HANDLED)
+    for i, (name, modes, text) in enumerate(TIER2 + SUPPORTED[:8] + SUPPORTED[30:34] + TIER3):
         insn = bytes.fromhex(text)
         for mode in modes:
             for k in (0, 3):
