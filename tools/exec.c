@@ -58,8 +58,8 @@ static const char exec_usage_text[] =
 	"   \"undefined_flags\":\"0x0\"}\n"
 	"status: ok (done), divide-error (#DE: ends in \"exception\":\"#DE\";\n"
 	"registers unchanged, the read that faulted listed), general-protection\n"
-	"(#GP: an address not aligned as the instruction requires; nothing\n"
-	"done), not-handled, or the decoder's status (no-memory, unsupported,\n"
+	"(#GP: an address not aligned as the instruction requires, unless an\n"
+	"opmask selects nothing; nothing done), not-handled, or the decoder's status (no-memory, unsupported,\n"
 	"invalid, truncated, vendor-dependent: nothing done). regs: every\n"
 	"general register after, rip and rflags included, then the vector\n"
 	"registers that are not zero after (zmm0..zmm31 whole, k0..k7,\n"
@@ -737,9 +737,14 @@ static bool run_portal(const struct mmiodec_insn *insn, const struct exec_input 
 }
 
 /* Whether an operand's address is not aligned as the instruction requires
- * (mem[].align): the CPU raises #GP before any access. */
-static bool misaligned(const struct mmiodec_insn *insn, const struct mmiodec_regs *regs)
+ * (mem[].align): the CPU raises #GP before any access; but not for an
+ * EVEX access whose mask selects no element (include/mmiodec.h, measured
+ * on Intel). */
+static bool misaligned(const struct mmiodec_insn *insn, const struct mmiodec_regs *regs,
+		       const struct mmiodec_vregs *vregs)
 {
+	if (insn->mask && mmiodec_vector_mask(insn, vregs) == 0)
+		return false;
 	for (unsigned i = 0; i < insn->mem_count && i < 2; i++) {
 		uint64_t address;
 
@@ -760,7 +765,7 @@ static bool run(const struct exec_input *in, struct exec_result *res, struct lin
 		res->status = mmiodec_status_name((enum mmiodec_status)insn.status);
 		return true;
 	}
-	if (misaligned(&insn, &in->regs)) {
+	if (misaligned(&insn, &in->regs, &in->vregs)) {
 		res->status = "general-protection";
 		res->exception = "#GP";
 		return true;
