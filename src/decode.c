@@ -822,8 +822,14 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 	unsigned p0 = 0, p1 = 0, p2 = 0;
 	if (!legacy)
 		vex_payload(d, &p0, &p1, &p2);
+	bool mode64 = d->mode == MMIODEC_MODE_64;
 	unsigned prefix = legacy ? mandatory_prefix(&d->p) : (p1 & 3);
 	unsigned w = legacy ? (d->p.rex & REX_W) != 0 : p1 >> 7;
+	/* Outside 64-bit mode VEX/EVEX.W names no 64-bit register: VMOVQ
+	 * xmm, r/m64 reads as VMOVD there (and R, X, B, R', V' extend
+	 * nothing: eight registers) */
+	if (!mode64 && (d->opcode & 0xEF) == 0x6E)
+		w = 0;
 	const struct vector_form_info *v =
 		&vector_infos[vector_slots[slot][encoding][prefix][w]];
 
@@ -831,9 +837,9 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 		return false;
 	/* VEX.R, X, B are REX's, inverted; EVEX.R' adds 16 to ModRM.reg */
 	unsigned rex = legacy ? d->p.rex
-			      : ((~p0 >> 5) & 7) | (w ? REX_W : 0);
+			      : (mode64 ? (~p0 >> 5) & 7 : 0) | (w ? REX_W : 0);
 	unsigned reg = ((d->modrm >> 3) & 7) | (rex & REX_R ? 8 : 0);
-	if (evex && !(p0 & 0x10))
+	if (evex && mode64 && !(p0 & 0x10))
 		reg |= 16;
 	unsigned vl = evex ? 16u << ((p2 >> 5) & 3) : legacy ? 16 : 16u << ((p1 >> 2) & 1);
 	unsigned width;
@@ -846,10 +852,16 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 	default: width = width_by_rule[v->width][d->operand_size / 4]; break;
 	}
 
+	/* a mandatory 66 selects the form: it sizes no operand */
+	unsigned operand_size = d->operand_size;
+	if (legacy && prefix == PREFIX_66 && operand_size == 2)
+		operand_size = d->mode == MMIODEC_MODE_16 ? 2 : 4;
+	else if (legacy && prefix == PREFIX_66 && d->mode == MMIODEC_MODE_16)
+		operand_size = 2;
 	*insn = (struct mmiodec_insn){
 		.status = MMIODEC_OK, .length = d->length, .mode = d->mode,
 		.op = v->op, .width = (uint8_t)width, .mem_count = 1,
-		.operand_size = d->operand_size, .address_size = d->address_size,
+		.operand_size = (uint8_t)operand_size, .address_size = d->address_size,
 	};
 	struct mmiodec_mem *m = &insn->mem[v->pattern == FP_COPY];
 	describe_modrm_memory(d, m, rex, evex ? width : 1);
@@ -868,7 +880,8 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 		m->element = v->element;
 	}
 	if (v->pattern == FP_R_V_M)
-		insn->reg2 = (uint8_t)(((~p1 >> 3) & 15) | (evex && !(p2 & 8) ? 16 : 0));
+		insn->reg2 = (uint8_t)(mode64 ? ((~p1 >> 3) & 15) | (evex && !(p2 & 8) ? 16 : 0)
+					      : (~p1 >> 3) & 7);
 
 	switch (v->reg) {
 	case FR_MMX:
@@ -903,7 +916,7 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 			.access = MMIODEC_DIR_WRITE, .align = 64,
 		};
 		insn->mem[1].align = 0;
-		insn->reg_first = false;
+		insn->reg_first = true;     /* MOVDIR64B r, m */
 		break;
 	}
 	}

@@ -3,8 +3,10 @@
  * Test vectors for the vector moves and device-portal stores (tier 3):
  * the SSE/MMX, VEX and EVEX encodings of each op of src/forms.h's
  * MMIODEC_VECTOR_FORMS, worked out by hand from the SDM (register names,
- * widths, alignment, EVEX opmasks and disp8*N). The Zydis differential
- * test covers every form in every mode. Format: tests/unit/decode_text.h.
+ * widths, alignment, EVEX opmasks and disp8*N); the operand size a
+ * mandatory 66 leaves alone and MOVDIR64B's register-first order were
+ * corrected after the differential test against Zydis, which covers every
+ * form in every mode. Format: tests/unit/decode_text.h.
  */
 #ifndef MMIODEC_VECTORS_TIER3_CASES_H
 #define MMIODEC_VECTORS_TIER3_CASES_H
@@ -14,25 +16,25 @@
 /* SSE and MMX: the mandatory prefix picks the form. */
 static const struct decode_case tier3_sse_cases[] = {
 	{ 64, "0F 10 03",              "movups ld w16 xmm0 ds:[rbx] rfirst o4 a64" },
-	{ 64, "66 0F 11 0B",           "movupd st w16 xmm1 ds:[rbx] o2 a64" },
+	{ 64, "66 0F 11 0B",           "movupd st w16 xmm1 ds:[rbx] o4 a64" },
 	{ 64, "F3 0F 10 03",           "movss ld w4 d16 xmm0 ds:[rbx] rfirst o4 a64" },
 	{ 64, "F2 44 0F 11 03",        "movsd st w8 d16 xmm8 ds:[rbx] o4 a64" },
 	{ 64, "0F 28 03",              "movaps ld w16 xmm0 ds:[rbx]+align16 rfirst o4 a64" },
-	{ 64, "66 0F 29 03",           "movapd st w16 xmm0 ds:[rbx]+align16 o2 a64" },
-	{ 64, "66 0F 6F 03",           "movdqa ld w16 xmm0 ds:[rbx]+align16 rfirst o2 a64" },
+	{ 64, "66 0F 29 03",           "movapd st w16 xmm0 ds:[rbx]+align16 o4 a64" },
+	{ 64, "66 0F 6F 03",           "movdqa ld w16 xmm0 ds:[rbx]+align16 rfirst o4 a64" },
 	{ 64, "F3 0F 7F 03",           "movdqu st w16 xmm0 ds:[rbx] o4 a64" },
 	{ 64, "0F 12 03",              "movlps ld w8 d16 xmm0 ds:[rbx] rfirst o4 a64" },
 	{ 64, "0F 17 03",              "movhps st w8 d16 xmm0 ds:[rbx] o4 a64" },
-	{ 64, "66 0F 13 03",           "movlpd st w8 d16 xmm0 ds:[rbx] o2 a64" },
-	{ 64, "66 0F 16 03",           "movhpd ld w8 d16 xmm0 ds:[rbx] rfirst o2 a64" },
-	{ 64, "66 0F E7 03",           "movntdq st w16 xmm0 ds:[rbx]+align16 o2 a64" },
+	{ 64, "66 0F 13 03",           "movlpd st w8 d16 xmm0 ds:[rbx] o4 a64" },
+	{ 64, "66 0F 16 03",           "movhpd ld w8 d16 xmm0 ds:[rbx] rfirst o4 a64" },
+	{ 64, "66 0F E7 03",           "movntdq st w16 xmm0 ds:[rbx]+align16 o4 a64" },
 	{ 64, "0F 2B 03",              "movntps st w16 xmm0 ds:[rbx]+align16 o4 a64" },
-	{ 64, "66 0F 2B 03",           "movntpd st w16 xmm0 ds:[rbx]+align16 o2 a64" },
-	{ 64, "66 0F 38 2A 03",        "movntdqa ld w16 xmm0 ds:[rbx]+align16 rfirst o2 a64" },
-	{ 64, "66 0F 6E 03",           "movd ld w4 d16 xmm0 ds:[rbx] rfirst o2 a64" },
+	{ 64, "66 0F 2B 03",           "movntpd st w16 xmm0 ds:[rbx]+align16 o4 a64" },
+	{ 64, "66 0F 38 2A 03",        "movntdqa ld w16 xmm0 ds:[rbx]+align16 rfirst o4 a64" },
+	{ 64, "66 0F 6E 03",           "movd ld w4 d16 xmm0 ds:[rbx] rfirst o4 a64" },
 	{ 64, "66 48 0F 7E 03",        "movq st w8 d16 xmm0 ds:[rbx] o8 a64" },
 	{ 64, "F3 0F 7E 03",           "movq ld w8 d16 xmm0 ds:[rbx] rfirst o4 a64" },
-	{ 64, "66 0F D6 03",           "movq st w8 d16 xmm0 ds:[rbx] o2 a64" },
+	{ 64, "66 0F D6 03",           "movq st w8 d16 xmm0 ds:[rbx] o4 a64" },
 	{ 64, "0F 6E 03",              "movd ld w4 d8 mm0 ds:[rbx] rfirst o4 a64" },
 	{ 64, "0F 7F 03",              "movq st w8 mm0 ds:[rbx] o4 a64" },
 	/* REX.R names no MMX register: mm0 */
@@ -58,6 +60,11 @@ static const struct decode_case tier3_vex_cases[] = {
 	{ 64, "C4 E2 79 2A 03",        "vmovntdqa ld w16 xmm0 ds:[rbx]+align16 rfirst o4 a64" },
 	{ 64, "C5 FD E7 03",           "vmovntdq st w32 ymm0 ds:[rbx]+align32 o4 a64" },
 	{ 32, "C5 FC 28 03",           "vmovaps ld w32 ymm0 ds:[ebx]+align32 rfirst o4 a32" },
+	/* outside 64-bit mode W names no 64-bit register and B, vvvv[3]
+	 * extend nothing (regressions found by the differential test) */
+	{ 32, "C4 E1 F9 6E 03",        "vmovd ld w4 d16 xmm0 ds:[ebx] rfirst o4 a32" },
+	{ 32, "C4 C1 78 10 03",        "vmovups ld w16 xmm0 ds:[ebx] rfirst o4 a32" },
+	{ 32, "C4 E1 30 12 03",        "vmovlps ld w8 d16 xmm0 ds:[ebx] rfirst reg2=1 o4 a32" },
 };
 
 /* EVEX: 512 bits, XMM16..31, opmasks (merging and zeroing), disp8*N. */
@@ -75,6 +82,8 @@ static const struct decode_case tier3_evex_cases[] = {
 	{ 64, "62 F1 74 08 12 43 01",  "vmovlps ld w8 d16 xmm0 ds:[rbx+0x8] rfirst reg2=1 o4 a64" },
 	{ 64, "62 F1 7D 48 E7 03",     "vmovntdq st w64 zmm0 ds:[rbx]+align64 o4 a64" },
 	{ 64, "62 F2 7D 48 2A 03",     "vmovntdqa ld w64 zmm0 ds:[rbx]+align64 rfirst o4 a64" },
+	/* R' extends nothing outside 64-bit mode */
+	{ 32, "62 E1 7C 08 10 03",     "vmovups ld w16 xmm0 ds:[ebx] rfirst o4 a32" },
 };
 
 /* MOVDIRI, MOVDIR64B, ENQCMD(S): ES:[reg] at the address size is the
@@ -82,11 +91,11 @@ static const struct decode_case tier3_evex_cases[] = {
 static const struct decode_case tier3_portal_cases[] = {
 	{ 64, "0F 38 F9 03",           "movdiri st w4 eax ds:[rbx] o4 a64" },
 	{ 64, "48 0F 38 F9 0B",        "movdiri st w8 rcx ds:[rbx] o8 a64" },
-	{ 64, "66 0F 38 F8 0B",        "movdir64b ldst w64 d8 rcx es:[rcx]+align64 ds:[rbx] o2 a64" },
-	{ 64, "67 66 0F 38 F8 0B",     "movdir64b ldst w64 d4 ecx es:[ecx]+align64 ds:[ebx] o2 a32" },
-	{ 64, "64 66 0F 38 F8 0B",     "movdir64b ldst w64 d8 rcx es:[rcx]+align64 fs:[rbx] o2 a64" },
-	{ 64, "F2 0F 38 F8 0B",        "enqcmd ldst w64 d8 rcx es:[rcx]+align64 ds:[rbx] o4 a64" },
-	{ 64, "F3 0F 38 F8 0B",        "enqcmds ldst w64 d8 rcx es:[rcx]+align64 ds:[rbx] o4 a64" },
+	{ 64, "66 0F 38 F8 0B",        "movdir64b ldst w64 d8 rcx es:[rcx]+align64 ds:[rbx] rfirst o4 a64" },
+	{ 64, "67 66 0F 38 F8 0B",     "movdir64b ldst w64 d4 ecx es:[ecx]+align64 ds:[ebx] rfirst o4 a32" },
+	{ 64, "64 66 0F 38 F8 0B",     "movdir64b ldst w64 d8 rcx es:[rcx]+align64 fs:[rbx] rfirst o4 a64" },
+	{ 64, "F2 0F 38 F8 0B",        "enqcmd ldst w64 d8 rcx es:[rcx]+align64 ds:[rbx] rfirst o4 a64" },
+	{ 64, "F3 0F 38 F8 0B",        "enqcmds ldst w64 d8 rcx es:[rcx]+align64 ds:[rbx] rfirst o4 a64" },
 	{ 64, "66 0F 38 F8 C1",        "invalid" },
 };
 
