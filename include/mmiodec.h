@@ -517,7 +517,8 @@ struct mmiodec_mem {
  * @mode: enum mmiodec_mode it was decoded in
  * @operand_size: effective operand size in bytes (2, 4, 8); 4 for
  *	CMPXCHG8B, whose halves are EDX:EAX whatever 66 says (8 for
- *	CMPXCHG16B), as Zydis has it
+ *	CMPXCHG16B), and a 66 that is an SSE form's mandatory prefix sizes
+ *	nothing, as Zydis has it
  * @address_size: effective address size in bits
  * @vendor: enum mmiodec_vendor the bytes were decoded for (set whenever
  *	status is not BAD_ARGUMENT)
@@ -532,9 +533,10 @@ struct mmiodec_mem {
  *	low nibble (0 O, 1 NO, 2 B, 3 NB, 4 Z, 5 NZ, 6 BE, 7 NBE, 8 S, 9 NS,
  *	A P, B NP, C L, D NL, E LE, F NLE); else 0
  * @reg_first: the register is the first operand, as Zydis lists them
- *	(the loads: MOV r, m, A0/A1, LODS, MOVZX...; ADD r, m; CMP r, m;
- *	IMUL r, m; CMOVcc...), not the memory operand; it matters for CMP,
- *	where it says which is subtracted from which
+ *	(the loads: MOV r, m, A0/A1, LODS, MOVZX..., vector loads; ADD r,
+ *	m; CMP r, m; IMUL r, m; CMOVcc; MOVDIR64B r, m...), not the memory
+ *	operand; it matters for CMP, where it says which is subtracted from
+ *	which
  * @mask: the EVEX opmask register (1..7: k1..k7) that selects the
  *	elements of mem[0] accessed, or 0 for none; see mmiodec_vector_mask()
  * @zeroing: with @mask, a load zeroes the register's unselected elements
