@@ -1068,6 +1068,34 @@ static size_t structured_input(uint64_t *state, unsigned mode, uint8_t *buf)
 
 		memcpy(buf + at, vendor_opcodes[pick].bytes, vendor_opcodes[pick].len);
 		at += vendor_opcodes[pick].len;
+	} else if (form < 10) {
+		/* A vector or portal form: its mandatory prefix, or a VEX/EVEX
+		 * payload with random bits (mostly without the prefixes drawn
+		 * above, which make VEX/EVEX #UD). */
+		const struct vector_input *f = &vector_inputs[below(state, (unsigned)VECTOR_INPUT_COUNT)];
+		unsigned w = f->w == FWIG ? below(state, 2) : f->w == FW1 ? 1u : 0u;
+
+		if (below(state, 8) == 0)
+			w ^= 1;
+		if (f->encoding != FE_LEGACY && below(state, 4) != 0)
+			at = 0;
+		if (f->encoding == FE_VEX) {
+			at = put_vex(buf, at, f, f->map != VECTOR_MAP_0F || w || below(state, 2),
+				     below(state, 3) ? 0 : below(state, 8), w,
+				     below(state, 3) ? 0 : below(state, 16), below(state, 2));
+		} else if (f->encoding == FE_EVEX) {
+			at = put_evex(buf, at, f, below(state, 3) ? 0 : below(state, 32), w,
+				      below(state, 3) ? 0 : below(state, 16), below(state, 4) == 0,
+				      below(state, 4), below(state, 6) == 0,
+				      below(state, 2) ? 0 : below(state, 8));
+		} else {
+			if (f->prefix != FPX_NP)
+				buf[at++] = mandatory_bytes[f->prefix];
+			buf[at++] = 0x0f;
+			if (f->map == VECTOR_MAP_0F38)
+				buf[at++] = 0x38;
+			buf[at++] = f->opcode;
+		}
 	} else if (form < 30) {
 		/* A form of src/forms.h, mostly with its ModRM.reg. */
 		struct input_form f = input_form(below(state, (unsigned)INPUT_FORM_COUNT));
