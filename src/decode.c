@@ -802,11 +802,16 @@ static void vex_payload(const struct decode_state *d, unsigned *p0,
 	}
 }
 
-/* The VEX or EVEX map (1: 0F, 2: 0F 38...) of the instruction. */
+/* The VEX or EVEX map (1: 0F, 2: 0F 38...) of the instruction; 0 for
+ * MVEX (62 with P1 bit 2 clear: Knights Corner's, no supported form). */
 static unsigned vex_map_of(const struct decode_state *d)
 {
 	const uint8_t *p = d->bytes + d->vex_at;
-	return p[-1] == 0xC5 ? 1 : p[0] & (p[-1] == 0x62 ? 0x0F : 0x1F);
+	if (p[-1] == 0xC5)
+		return 1;
+	if (p[-1] == 0x62)
+		return p[1] & 0x04 ? p[0] & 0x0F : 0;
+	return p[0] & 0x1F;
 }
 
 /*

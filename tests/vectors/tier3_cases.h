@@ -82,6 +82,9 @@ static const struct decode_case tier3_evex_cases[] = {
 	{ 64, "62 F1 74 08 12 43 01",  "vmovlps ld w8 d16 xmm0 ds:[rbx+0x8] rfirst reg2=1 o4 a64" },
 	{ 64, "62 F1 7D 48 E7 03",     "vmovntdq st w64 zmm0 ds:[rbx]+align64 o4 a64" },
 	{ 64, "62 F2 7D 48 2A 03",     "vmovntdqa ld w64 zmm0 ds:[rbx]+align64 rfirst o4 a64" },
+	/* 62 with P1 bit 2 clear is MVEX (Knights Corner), not EVEX: not a
+	 * supported form, whatever its opcode (found by fuzz-execute) */
+	{ 64, "62 F1 79 6F 6F 00",     "unsupported" },
 	/* R' extends nothing outside 64-bit mode */
 	{ 32, "62 E1 7C 08 10 03",     "vmovups ld w16 xmm0 ds:[ebx] rfirst o4 a32" },
 };
