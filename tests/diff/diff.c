@@ -550,6 +550,19 @@ static const struct {
 	  "\"access\":\"write\",\"align\":64,\"element\":0},{\"segment\":\"fs\",\"base\":\"rax\","
 	  "\"index\":null,\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"read\","
 	  "\"align\":0,\"element\":0}]}", VENDOR_EACH },
+	/* MOVDIR64B rax, [rax*1+disp32] (SIB base 101, mod 00: no base): the
+	 * destination ES:[rax] keeps its base (correct_sib_no_base() is the
+	 * ModRM operand's; the full tier-3 run found it applied to both). */
+	{ 64, "660f38f8040511223344",
+	  "{\"bytes\":\"660f38f8040511223344\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\","
+	  "\"vendor_dependent\":false,\"length\":10,\"mnemonic\":\"movdir64b\","
+	  "\"direction\":\"read-write\",\"width\":64,\"extend\":\"none\",\"register\":\"rax\","
+	  "\"immediate\":null,\"rep\":null,\"locked\":false,\"mask\":null,\"zeroing\":false,"
+	  "\"reg2\":null,\"memory\":[{\"segment\":\"es\",\"base\":\"rax\",\"index\":null,"
+	  "\"scale\":0,\"displacement\":0,\"address_size\":64,\"access\":\"write\",\"align\":64,"
+	  "\"element\":0},{\"segment\":\"ds\",\"base\":null,\"index\":\"rax\",\"scale\":1,"
+	  "\"displacement\":1144201745,\"address_size\":64,\"access\":\"read\",\"align\":0,"
+	  "\"element\":0}]}", VENDOR_EACH },
 	{ 64, "f20f38f808",
 	  "{\"bytes\":\"f20f38f808\",\"mode\":64,\"vendor\":\"any\",\"status\":\"ok\","
 	  "\"vendor_dependent\":false,\"length\":5,\"mnemonic\":\"enqcmd\",\"direction\":\"read-write\","

@@ -545,8 +545,11 @@ static bool correct_sib_no_base(const struct zydis_oracle *oracle, const uint8_t
 	if (answer->status != MMIODEC_OK || !(insn->attributes & ZYDIS_ATTRIB_HAS_SIB) ||
 	    insn->raw.modrm.mod != 0 || insn->raw.sib.base != 5 || insn->raw.disp.size != 32)
 		return false;
+	/* The ModRM operand only: MOVDIR64B's hidden destination ES:[reg]
+	 * has a base of its own. */
 	for (unsigned i = 0; i < insn->operand_count; i++)
 		if (answer->operands[i].type == ZYDIS_OPERAND_TYPE_MEMORY &&
+		    answer->operands[i].visibility != ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
 		    answer->operands[i].mem.base != ZYDIS_REGISTER_NONE)
 			return true;
 	return false;
@@ -1353,9 +1356,9 @@ static void put_memory_operand(struct json_text *text, const struct zydis_answer
 	ZydisRegister base = op->mem.base;
 	int64_t displacement = op->mem.disp.value;
 
-	/* See correct_sib_no_base(). */
+	/* See correct_sib_no_base(): the ModRM operand only. */
 	if ((answer->corrections & (1u << CORRECTION_SIB_NO_BASE)) &&
-	    base != ZYDIS_REGISTER_NONE) {
+	    op->visibility != ZYDIS_OPERAND_VISIBILITY_HIDDEN && base != ZYDIS_REGISTER_NONE) {
 		base = ZYDIS_REGISTER_NONE;
 		displacement = answer->insn.raw.disp.value;
 	}
@@ -1720,8 +1723,9 @@ void zydis_expected_descriptor(const struct zydis_answer *answer, unsigned mode,
 		mem->index = address_register(op->mem.index);
 		mem->scale = op->mem.index != ZYDIS_REGISTER_NONE ? op->mem.scale : 0;
 		mem->displacement = op->mem.disp.value;
-		/* See correct_sib_no_base(). */
+		/* See correct_sib_no_base(): the ModRM operand only. */
 		if ((answer->corrections & (1u << CORRECTION_SIB_NO_BASE)) &&
+		    op->visibility != ZYDIS_OPERAND_VISIBILITY_HIDDEN &&
 		    op->mem.base != ZYDIS_REGISTER_NONE) {
 			mem->base = MMIODEC_NO_REG;
 			mem->displacement = insn->raw.disp.value;
