@@ -214,7 +214,9 @@ enum mmiodec_vendor {
  * @MMIODEC_OP_MOVDIR64B: 66 0F 38 F8: 64 bytes from [m] (mem[1]) stored
  *	as one to ES:[reg] (mem[0], aligned to 64)
  * @MMIODEC_OP_ENQCMD: F2 0F 38 F8: as MOVDIR64B, a non-posted store whose
- *	answer sets ZF
+ *	answer sets ZF; the CPU puts IA32_PASID into bits 19:0 of the
+ *	command's first doubleword and clears bit 31 (SDM vol. 2 ENQCMD),
+ *	which is the handler's to do: the library copies nothing
  * @MMIODEC_OP_ENQCMDS: F3 0F 38 F8: the same, privileged
  * @MMIODEC_OP_COUNT: the number of values above
  */
