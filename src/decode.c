@@ -1292,11 +1292,11 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 /*
  * The common case on its own, for speed: 64-bit mode, no legacy prefix, an
  * optional REX, a one-byte or 0F opcode whose table entry needs none of the
- * special checks, every byte present. Returns FALLBACK for anything else,
- * which mmiodec_decode_general() then decodes from the start; for what it
+ * special checks, every byte present. Anything else it hands on to
+ * mmiodec_decode_general(), which decodes from the start; for what it
  * accepts it gives exactly that function's answer (tests/unit/test_fastpath.c
  * compares the two; the differential harness checks both against the
- * reference decoder).
+ * reference decoder). FALLBACK: a helper's "not here".
  */
 #define FALLBACK 0xFE
 #define NOT_FAST (OP_PREFIX | OP_REX | OP_INVALID64 | OP_3DNOW | OP_MPX | \
@@ -1323,17 +1323,21 @@ static unsigned finish_without_modrm_memory(struct mmiodec_insn *insn,
 		      pos, MMIODEC_MODE_64);
 }
 
-/* Not inlined: its frame is gone before the general path's begins. */
-static MMIODEC_NOINLINE unsigned
-decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
-			      unsigned avail)
+/* Not inlined: it hands anything else on to the general path as a tail
+ * call, so that neither the entry point nor this function keeps a frame
+ * for it. */
+static MMIODEC_NOINLINE enum mmiodec_status
+decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
+	      enum mmiodec_vendor vendor)
 {
+	unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len : MMIODEC_MAX_LENGTH;
 	unsigned pos = 1, rex = 0;
+	unsigned status;
 	unsigned opcode = bytes[0];
 
 	if ((opcode & 0xF0) == 0x40) {
 		if (avail < 2)
-			return FALLBACK;
+			goto general;
 		rex = opcode;
 		opcode = bytes[pos++];
 	}
@@ -1342,49 +1346,53 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	unsigned flags = info->flags;
 	if (flags & OP_ESCAPE) {
 		if (opcode != 0x0F || pos >= avail)
-			return FALLBACK;
+			goto general;
 		opcode = bytes[pos++];
 		/* 0F 38 and 0F 3A are other maps; CR/DR moves and the
 		 * bound-register forms check REX (register_out_of_range). */
 		if (opcode == 0x38 || opcode == 0x3A || (opcode & 0xFC) == 0x20 ||
 		    (opcode & 0xFE) == 0x1A)
-			return FALLBACK;
+			goto general;
 		/* where a vendor row may apply */
 		if ((vendor_unprefixed64_0f[opcode >> 5] >> (opcode & 31)) & 1)
-			return FALLBACK;
+			goto general;
 		map = MAP_0F;
 		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, PREFIX_NONE, true);
 		flags = info->flags;
 	}
 	if (flags & NOT_FAST)
-		return FALLBACK;
+		goto general;
 
 	unsigned imm_kind = info->imm;
 	if (!(flags & OP_MODRM)) {
 		/* A0-A3 and the string forms are described by the general path */
 		if (map == MAP_LEGACY && forms_legacy[opcode])
-			return FALLBACK;
+			goto general;
 		pos += imm_size64[imm_kind] + (imm_kind == IMM_V && (rex & REX_W) ? 4 : 0);
-		return finish_without_modrm_memory(insn, flags, pos, avail);
+		status = finish_without_modrm_memory(insn, flags, pos, avail);
+		goto done;
 	}
 
 	if (pos >= avail)
-		return FALLBACK;
+		goto general;
 	uint8_t modrm = bytes[pos++];
 	unsigned mod = modrm >> 6, rm = modrm & 7, reg = (modrm >> 3) & 7;
 	if (!(((mod == 3 ? info->reg_regs : info->mem_regs) >> reg) & 1) ||
 	    (mod == 3 && (flags & OP_RM_TABLE)))
-		return FALLBACK;
+		goto general;
 	imm_kind = legacy_group_immediate(modrm, imm_kind);
 	unsigned imm_size = imm_size64[imm_kind];
 
 	if (mod == 3)
-		return finish_without_modrm_memory(insn, flags, pos + imm_size, avail);
+	{
+		status = finish_without_modrm_memory(insn, flags, pos + imm_size, avail);
+		goto done;
+	}
 
 	int sib = -1;
 	if (rm == 4) {
 		if (pos >= avail)
-			return FALLBACK;
+			goto general;
 		sib = bytes[pos++];
 		rm = sib & 7;
 	}
@@ -1392,15 +1400,17 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	unsigned disp_pos = pos;
 	pos += disp_size + imm_size;
 	if (pos > avail)
-		return FALLBACK;
+		goto general;
 
 	unsigned form = form_of(map, opcode, modrm);
 	if (form >= FORM_SLOT_BASE)
-		return FALLBACK;        /* the mandatory prefix decides */
-	if (!form)
-		return finish(insn, flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
-					    ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED,
-			      pos, MMIODEC_MODE_64);
+		goto general;        /* the mandatory prefix decides */
+	if (!form) {
+		status = finish(insn, flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
+					      ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED,
+				pos, MMIODEC_MODE_64);
+		goto done;
+	}
 
 	unsigned operand_size = rex & REX_W ? 8 : 4;
 	*insn = (struct mmiodec_insn){
@@ -1414,7 +1424,14 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes,
 	describe_form(insn, &form_infos[form], form_infos[form].width, opcode,
 		      operand_size, rex, modrm, false, bytes + disp_pos + disp_size,
 		      imm_size);
-	return MMIODEC_OK;
+	status = MMIODEC_OK;
+done:
+	if (status != FALLBACK) {
+		insn->vendor = (uint8_t)vendor;
+		return (enum mmiodec_status)status;
+	}
+general:
+	return mmiodec_decode_general(insn, bytes, len, MMIODEC_MODE_64, vendor);
 }
 
 enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
@@ -1423,15 +1440,8 @@ enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
 					  enum mmiodec_vendor vendor)
 {
 	if (mode == MMIODEC_MODE_64 && insn && bytes && len > 0 &&
-	    (unsigned)vendor <= MMIODEC_VENDOR_AMD) {
-		unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len
-							  : MMIODEC_MAX_LENGTH;
-		unsigned status = decode_fast64(insn, bytes, avail);
-		if (status != FALLBACK) {
-			insn->vendor = (uint8_t)vendor;
-			return (enum mmiodec_status)status;
-		}
-	}
+	    (unsigned)vendor <= MMIODEC_VENDOR_AMD)
+		return decode_fast64(insn, bytes, len, vendor);
 	return mmiodec_decode_general(insn, bytes, len, mode, vendor);
 }
 
