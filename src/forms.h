@@ -5,16 +5,17 @@
  * Everything else is derived from this file: the decoder's per-opcode
  * tables (src/generated/forms.inc, written by tools/gen-forms.c), the
  * mnemonics (src/names.c), the README's table of supported instructions
- * (gen-forms --readme; the test forms-readme fails when they differ) and
+ * (gen-forms --readme; the test forms-current fails when they differ) and
  * the forms the tests must cover (tests/unit/test_forms.c, the CPU
- * oracle). It holds macros only: no code, no data, so that the library,
- * its tools and its tests can each expand it as they need.
+ * oracles, the differential harness). It holds macros and enums only: no
+ * code, no data, so that the library, its tools and its tests can each
+ * expand it as they need.
  *
  * MMIODEC_OPS(X) lists the instructions: X(op, mnemonic, kind), where op
  * is the suffix of enum mmiodec_op, mnemonic Zydis's name (for SETcc and
  * CMOVcc the stem: the condition's name follows) and kind what the
  * instruction does with its operands, which with the operand pattern of a
- * form gives its direction (mmiodec_form_direction()).
+ * form gives its direction (tools/gen-forms.c: direction()).
  *
  * MMIODEC_FORM_ROWS(X) lists the encodings: X(op, map, opcode, reg,
  * shape), each row one or more opcodes in the way the SDM's opcode map
@@ -25,6 +26,9 @@
  *   reg:     the ModRM.reg a group member needs, or ANY
  *   pattern: the operands, in Intel order (FP_*)
  *   width:   the memory operand's width by operand size (FW_*)
+ *
+ * MMIODEC_VECTOR_FORMS(X) lists the forms a mandatory prefix, VEX or EVEX
+ * selects: the vector moves and the device-portal stores (see there).
  */
 #ifndef MMIODEC_FORMS_H
 #define MMIODEC_FORMS_H
