@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "mmiodec.h"
+#include "../cpu_identity.h"
 
 #define SKIP_EXIT 77
 
@@ -187,46 +188,6 @@ static bool setup_native(void)
 
 /* ---- the CPU ------------------------------------------------------------ */
 
-struct cpu {
-	char vendor_id[13];
-	enum mmiodec_vendor vendor;
-	unsigned family, model, stepping;
-};
-
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(0));
-}
-
-static void read_cpu(struct cpu *c)
-{
-	uint32_t r[4];
-
-	memset(c, 0, sizeof(*c));
-	cpuid(0, r);
-	memcpy(c->vendor_id, &r[1], 4);
-	memcpy(c->vendor_id + 4, &r[3], 4);
-	memcpy(c->vendor_id + 8, &r[2], 4);
-	if (!strcmp(c->vendor_id, "GenuineIntel"))
-		c->vendor = MMIODEC_VENDOR_INTEL;
-	else if (!strcmp(c->vendor_id, "AuthenticAMD") ||
-		 !strcmp(c->vendor_id, "HygonGenuine"))
-		c->vendor = MMIODEC_VENDOR_AMD;
-	else
-		c->vendor = MMIODEC_VENDOR_ANY;
-	cpuid(1, r);
-	unsigned base_family = (r[0] >> 8) & 0xF;
-	c->family = base_family;
-	c->model = (r[0] >> 4) & 0xF;
-	c->stepping = r[0] & 0xF;
-	if (base_family == 0xF)
-		c->family += (r[0] >> 20) & 0xFF;
-	if (base_family == 0x6 || base_family == 0xF)
-		c->model |= ((r[0] >> 16) & 0xF) << 4;
-}
-
 /* Valgrind cannot run arbitrary instructions faithfully: skip there (its
  * preload libraries are in LD_PRELOAD). */
 static bool under_valgrind(void)
@@ -238,14 +199,14 @@ static bool under_valgrind(void)
 static bool has_movbe(void)
 {
 	uint32_t r[4];
-	cpuid(1, r);
+	cpuid_count(1, 0, r);
 	return (r[2] >> 22) & 1;
 }
 
 static bool has_cmpxchg16b(void)
 {
 	uint32_t r[4];
-	cpuid(1, r);
+	cpuid_count(1, 0, r);
 	return (r[2] >> 13) & 1;
 }
 
@@ -410,7 +371,7 @@ struct stats {
 };
 
 static struct stats st;
-static struct cpu cpu;
+static struct cpu_identity cpu;
 static bool verbose;
 static unsigned max_reports = 12;
 static unsigned last_undefined;
@@ -865,22 +826,15 @@ struct vec_features {
 	unsigned level;   /* vec_state.level */
 };
 
-static void cpuid_sub(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
-
 static void read_vec_features(struct vec_features *f)
 {
 	uint32_t r[4], r7[4] = { 0, 0, 0, 0 };
 	uint64_t xcr0 = 0;
 
 	memset(f, 0, sizeof(*f));
-	cpuid_sub(0, 0, r);
+	cpuid_count(0, 0, r);
 	uint32_t max = r[0];
-	cpuid_sub(1, 0, r);
+	cpuid_count(1, 0, r);
 	f->sse41 = (r[2] >> 19) & 1;
 	bool osxsave = (r[2] >> 27) & 1, avx = (r[2] >> 28) & 1;
 	if (osxsave) {
@@ -889,7 +843,7 @@ static void read_vec_features(struct vec_features *f)
 		xcr0 = (uint64_t)hi << 32 | lo;
 	}
 	if (max >= 7)
-		cpuid_sub(7, 0, r7);
+		cpuid_count(7, 0, r7);
 	f->avx = avx && (xcr0 & 6) == 6;
 	f->avx2 = f->avx && ((r7[1] >> 5) & 1);
 	/* F, BW (64-bit masks: VMOVDQU8) and VL (the 128/256-bit forms) */
@@ -1570,7 +1524,7 @@ int main(int argc, char **argv)
 		}
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	read_cpu(&cpu);
+	cpu_identity_read(&cpu);
 	printf("CPU: %s family %u model %u stepping %u (0x%x/0x%x)\n",
 	       cpu.vendor_id, cpu.family, cpu.model, cpu.stepping, cpu.family,
 	       cpu.model);

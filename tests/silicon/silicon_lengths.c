@@ -87,6 +87,7 @@
 #include <unistd.h>
 
 #include "mmiodec.h"
+#include "../cpu_identity.h"
 
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
@@ -250,47 +251,18 @@ __attribute__((visibility("hidden"))) void silicon_resume(void);
 /* ---- the CPU ------------------------------------------------------------- */
 
 struct cpu {
-	char vendor_id[13];
+	struct cpu_identity id;
 	char brand[49];
-	enum mmiodec_vendor vendor;
-	unsigned family, model, stepping;
 	bool hypervisor, avx, avx512f, xop, amd3dnow;
 };
 
-static void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
-
 static void read_cpu(struct cpu *c)
 {
-	uint32_t r[4], max, maxext;
+	uint32_t r[4], maxext;
 
 	memset(c, 0, sizeof(*c));
-	cpuid(0, 0, r);
-	max = r[0];
-	memcpy(c->vendor_id, &r[1], 4);
-	memcpy(c->vendor_id + 4, &r[3], 4);
-	memcpy(c->vendor_id + 8, &r[2], 4);
-	if (!strcmp(c->vendor_id, "GenuineIntel"))
-		c->vendor = MMIODEC_VENDOR_INTEL;
-	else if (!strcmp(c->vendor_id, "AuthenticAMD") ||
-		 !strcmp(c->vendor_id, "HygonGenuine"))
-		c->vendor = MMIODEC_VENDOR_AMD;
-	else
-		c->vendor = MMIODEC_VENDOR_ANY; /* unknown: skipped */
-
-	cpuid(1, 0, r);
-	unsigned base_family = (r[0] >> 8) & 0xF;
-	c->family = base_family;
-	c->model = (r[0] >> 4) & 0xF;
-	c->stepping = r[0] & 0xF;
-	if (base_family == 0xF)
-		c->family += (r[0] >> 20) & 0xFF;
-	if (base_family == 0x6 || base_family == 0xF)
-		c->model |= ((r[0] >> 16) & 0xF) << 4;
+	cpu_identity_read(&c->id);
+	cpuid_count(1, 0, r);
 	c->hypervisor = (r[2] >> 31) & 1;
 	bool osxsave = (r[2] >> 27) & 1;
 	bool avx = (r[2] >> 28) & 1;
@@ -301,21 +273,21 @@ static void read_cpu(struct cpu *c)
 		xcr0 = (uint64_t)hi << 32 | lo;
 	}
 	c->avx = avx && (xcr0 & 0x6) == 0x6;
-	if (max >= 7) {
-		cpuid(7, 0, r);
+	if (c->id.max_leaf >= 7) {
+		cpuid_count(7, 0, r);
 		c->avx512f = c->avx && ((r[1] >> 16) & 1) &&
 			     (xcr0 & 0xE6) == 0xE6;
 	}
-	cpuid(0x80000000, 0, r);
+	cpuid_count(0x80000000, 0, r);
 	maxext = r[0];
 	if (maxext >= 0x80000001) {
-		cpuid(0x80000001, 0, r);
+		cpuid_count(0x80000001, 0, r);
 		c->xop = c->avx && ((r[2] >> 11) & 1);
 		c->amd3dnow = (r[3] >> 31) & 1;
 	}
 	if (maxext >= 0x80000004) {
 		for (uint32_t i = 0; i < 3; i++) {
-			cpuid(0x80000002 + i, 0, r);
+			cpuid_count(0x80000002 + i, 0, r);
 			memcpy(c->brand + 16 * i, r, 16);
 		}
 		/* trim the padding */
@@ -1014,7 +986,7 @@ static enum offer_result offer(enum cat cat, const uint8_t b[15], bool want_inva
 
 	st->attempts++;
 	int status = mmiodec_decode_vendor(&insn, b, 15, MMIODEC_MODE_64,
-					   cpu.vendor);
+					   cpu.id.vendor);
 	bool valid = status_has_length(status);
 	if (want_invalid ? status != MMIODEC_INVALID : !valid)
 		return INVALID;
@@ -1315,16 +1287,16 @@ static void add_vendor_rows(void)
 
 		struct mmiodec_insn insn;
 		int status = mmiodec_decode_vendor(&insn, b, 15, MMIODEC_MODE_64,
-						   cpu.vendor);
+						   cpu.id.vendor);
 		stats[C_VENDOR].attempts++;
 		stats[C_VENDOR].valid++;
-		unsigned doc = cpu.vendor == MMIODEC_VENDOR_AMD ? v->amd : v->intel;
+		unsigned doc = cpu.id.vendor == MMIODEC_VENDOR_AMD ? v->amd : v->intel;
 		struct tcase *c = new_case();
 		memcpy(c->bytes, b, 15);
 		c->cat = C_VENDOR;
 		c->row = (int16_t)i;
 		c->status = (uint8_t)status;
-		bool noexec = v->no_exec_intel && cpu.vendor == MMIODEC_VENDOR_INTEL;
+		bool noexec = v->no_exec_intel && cpu.id.vendor == MMIODEC_VENDOR_INTEL;
 		if (noexec) {
 			/* Never executed here, whatever the decoder says. */
 			c->kind = K_FETCH_ONLY;
@@ -1900,7 +1872,7 @@ static const char *verdict_tag(int v)
 static void print_vendor_table(const struct shared *sh)
 {
 	printf("\nVendor-dependent encodings (64-bit mode, %s):\n",
-	       mmiodec_vendor_name(cpu.vendor));
+	       mmiodec_vendor_name(cpu.id.vendor));
 	printf("  %-26s %-40s %-10s %-10s %s\n", "bytes", "", "documented",
 	       "decoder", "CPU");
 	for (size_t i = 0; i < ncases; i++) {
@@ -1909,7 +1881,7 @@ static void print_vendor_table(const struct shared *sh)
 		if (c->row < 0)
 			continue;
 		const struct vendor_row *v = &vendor_rows[c->row];
-		unsigned doc = cpu.vendor == MMIODEC_VENDOR_AMD ? v->amd : v->intel;
+		unsigned doc = cpu.id.vendor == MMIODEC_VENDOR_AMD ? v->amd : v->intel;
 		char h[64], ds[16], dd[16], cp[48];
 		unsigned shown = c->len > doc ? c->len : doc;
 		if (!shown)
@@ -2007,17 +1979,17 @@ int main(int argc, char **argv)
 	}
 	read_cpu(&cpu);
 	printf("CPU: %s, family %u (%#x) model %u (%#x) stepping %u%s%s%s\n",
-	       cpu.vendor_id, cpu.family, cpu.family, cpu.model, cpu.model,
-	       cpu.stepping, cpu.brand[0] ? ", \"" : "", cpu.brand,
+	       cpu.id.vendor_id, cpu.id.family, cpu.id.family, cpu.id.model, cpu.id.model,
+	       cpu.id.stepping, cpu.brand[0] ? ", \"" : "", cpu.brand,
 	       cpu.brand[0] ? "\"" : "");
 	if (cpu.hypervisor)
 		printf("CPU: running under a hypervisor\n");
-	if (cpu.vendor == MMIODEC_VENDOR_ANY) {
+	if (cpu.id.vendor == MMIODEC_VENDOR_ANY) {
 		printf("SKIP: vendor %s is neither Intel nor AMD; mmiodec has no reading for it\n",
-		       cpu.vendor_id);
+		       cpu.id.vendor_id);
 		return SKIP_EXIT;
 	}
-	printf("decoding as: %s\n", mmiodec_vendor_name(cpu.vendor));
+	printf("decoding as: %s\n", mmiodec_vendor_name(cpu.id.vendor));
 	printf("features: AVX %s, AVX-512F %s, XOP %s, 3DNow! %s\n",
 	       cpu.avx ? "yes" : "no", cpu.avx512f ? "yes" : "no",
 	       cpu.xop ? "yes" : "no", cpu.amd3dnow ? "yes" : "no");
@@ -2056,7 +2028,7 @@ int main(int argc, char **argv)
 		for (unsigned j = 1; n < 15; j++)
 			b[n++] = (uint8_t)j;
 		struct mmiodec_insn insn;
-		int st = mmiodec_decode_vendor(&insn, b, 15, MMIODEC_MODE_64, cpu.vendor);
+		int st = mmiodec_decode_vendor(&insn, b, 15, MMIODEC_MODE_64, cpu.id.vendor);
 		if (!status_has_length(st) && st != MMIODEC_INVALID) {
 			printf("decoder: %s\n", mmiodec_status_name((enum mmiodec_status)st));
 			return 1;

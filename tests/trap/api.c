@@ -12,6 +12,7 @@
  */
 #define _GNU_SOURCE
 #include "mmiotrap.h"
+#include "../cpu_identity.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -214,20 +215,11 @@ static void test_contract(void)
 /* The vendor CPUID leaf 0 names, read here independently of the runtime. */
 static enum mmiodec_vendor cpuid_vendor(char name[13])
 {
-	uint32_t eax, ebx, ecx, edx;
+	struct cpu_identity id;
 
-	__asm__ volatile("cpuid"
-			 : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx)
-			 : "a"(0u), "c"(0u));
-	memcpy(name, &ebx, 4);
-	memcpy(name + 4, &edx, 4);
-	memcpy(name + 8, &ecx, 4);
-	name[12] = '\0';
-	if (!strcmp(name, "GenuineIntel"))
-		return MMIODEC_VENDOR_INTEL;
-	if (!strcmp(name, "AuthenticAMD") || !strcmp(name, "HygonGenuine"))
-		return MMIODEC_VENDOR_AMD;
-	return MMIODEC_VENDOR_ANY;
+	cpu_identity_read(&id);
+	memcpy(name, id.vendor_id, sizeof(id.vendor_id));
+	return id.vendor;
 }
 
 /* A device that remembers the size of the last access and reads back

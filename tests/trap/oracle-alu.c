@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "forms.h"
+#include "../cpu_identity.h"
 
 /* ---- the forms, from src/forms.h ---- */
 
@@ -69,12 +70,11 @@ static bool have_movbe, have_cx16, features_read;
 
 static void read_features(void)
 {
-	uint32_t a, b, c, d;
+	uint32_t r[4];
 
-	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
-			 : "a"(1u), "c"(0u));
-	have_movbe = (c >> 22) & 1;
-	have_cx16 = (c >> 13) & 1;
+	cpuid_count(1, 0, r);
+	have_movbe = (r[2] >> 22) & 1;
+	have_cx16 = (r[2] >> 13) & 1;
 	features_read = true;
 }
 

@@ -17,6 +17,7 @@
  * (disp8*N, SDM vol. 2, 2.7.5: N is the width for every form here).
  */
 #include "oracle.h"
+#include "../cpu_identity.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -198,13 +199,6 @@ static const struct vform vforms[] = {
 const size_t vec_form_count = sizeof(vforms) / sizeof(vforms[0]);
 
 /* ---- what the CPU has ---- */
-
-static void cpuid_count(uint32_t leaf, uint32_t sub, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(sub));
-}
 
 void detect_vector_features(void)
 {

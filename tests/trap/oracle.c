@@ -83,6 +83,7 @@
  * glibc's own FS base, which is left alone.
  */
 #include "oracle.h"
+#include "../cpu_identity.h"
 
 #include <asm/prctl.h>
 #include <errno.h>
@@ -410,41 +411,16 @@ static void setup(void)
 	setup_normal_mask();
 }
 
-static void cpuid(uint32_t leaf, uint32_t r[4])
-{
-	__asm__ volatile("cpuid"
-			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
-			 : "a"(leaf), "c"(0u));
-}
-
-/* The CPU (vendor string of leaf 0; family, model and stepping of leaf 1
- * with the extended fields, as both vendors document them). */
+/* The CPU, as the other tests on the processor print it. */
 static void print_cpu(void)
 {
-	uint32_t r[4];
-	char name[13];
-	unsigned family, model, stepping;
+	struct cpu_identity id;
 
-	cpuid(0, r);
-	memcpy(name, &r[1], 4);
-	memcpy(name + 4, &r[3], 4);
-	memcpy(name + 8, &r[2], 4);
-	name[12] = '\0';
-	if (r[0] >= 1) {
-		cpuid(1, r);
-	} else {
-		r[0] = 0;
-	}
-	family = (r[0] >> 8) & 0xf;
-	model = (r[0] >> 4) & 0xf;
-	stepping = r[0] & 0xf;
-	if (family == 0x6 || family == 0xf)
-		model |= ((r[0] >> 16) & 0xf) << 4;
-	if (family == 0xf)
-		family += (r[0] >> 20) & 0xff;
+	cpu_identity_read(&id);
 	printf("cpu-oracle: CPU %s, family %u (0x%x), model %u (0x%x), "
-	       "stepping %u; decoding for %s\n", name, family, family, model,
-	       model, stepping, mmiodec_vendor_name(oracle_vendor));
+	       "stepping %u; decoding for %s\n", id.vendor_id, id.family,
+	       id.family, id.model, id.model, id.stepping,
+	       mmiodec_vendor_name(oracle_vendor));
 }
 
 static void usage(const char *argv0)
