@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "json_read.h"
+#include "hex.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -73,23 +74,12 @@ static bool new_value(struct reader *r, enum json_type type, unsigned *index)
 	return true;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The four hex digits of a \u escape, r->pos on the first. */
 static bool read_hex4(struct reader *r, unsigned *unit)
 {
 	*unit = 0;
 	for (int i = 0; i < 4; i++) {
-		int digit = hex_value(peek(r));
+		int digit = hex_digit_value(peek(r));
 
 		if (digit < 0)
 			return fail(r, "\\u needs four hex digits");
