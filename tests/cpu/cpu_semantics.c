@@ -141,16 +141,22 @@ static void on_fault(int sig)
 
 static uint8_t *code_page;
 
+/* Puts bytes on the code page, followed by a jump to a stub's return
+ * label: jmp *0(%rip); .quad back. */
+static void place_code(const uint8_t *bytes, size_t len, const char *back)
+{
+	uint64_t address = (uint64_t)(uintptr_t)back;
+
+	memcpy(code_page, bytes, len);
+	memcpy(code_page + len, "\xFF\x25\x00\x00\x00\x00", 6);
+	memcpy(code_page + len + 6, &address, 8);
+}
+
 /* Runs bytes natively on *state; the signal that stopped it, or 0. */
 static int run_native(struct cpu_state *state, const uint8_t *bytes,
 		      size_t len)
 {
-	uint64_t back = (uint64_t)(uintptr_t)cpu_return;
-
-	memcpy(code_page, bytes, len);
-	/* jmp *0(%rip); .quad cpu_return */
-	memcpy(code_page + len, "\xFF\x25\x00\x00\x00\x00", 6);
-	memcpy(code_page + len + 6, &back, 8);
+	place_code(bytes, len, cpu_return);
 	fault_signal = 0;
 	/* SA_NODEFER: the handler blocks nothing, so there is no mask to
 	 * restore (and no system call per run) */
@@ -964,11 +970,7 @@ static struct vec_features vfeat;
 static int run_vec_native(struct vec_state *state, const uint8_t *bytes,
 			  size_t len)
 {
-	uint64_t back = (uint64_t)(uintptr_t)vec_return;
-
-	memcpy(code_page, bytes, len);
-	memcpy(code_page + len, "\xFF\x25\x00\x00\x00\x00", 6);
-	memcpy(code_page + len + 6, &back, 8);
+	place_code(bytes, len, vec_return);
 	fault_signal = 0;
 	if (sigsetjmp(fault_jump, 0) == 0)
 		vec_run(state, code_page);
