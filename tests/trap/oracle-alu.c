@@ -360,9 +360,7 @@ bool make_alu_case(struct test_case *tc, size_t form,
 
 	if (variant == SIZE_16 || variant == SIZE_66_AND_W)
 		add_legacy(&in, 0x66);
-	if (x.address_size == 32)
-		add_legacy(&in, 0x67);
-	add_segment_prefix(&in, x.seg);
+	add_address_prefixes(&in, &x);
 	if (lockable(f) && chance(50)) {
 		add_legacy(&in, 0xf0);
 		locked = true;

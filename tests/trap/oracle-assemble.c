@@ -77,6 +77,13 @@ void add_segment_prefix(struct instruction *in, enum segment seg)
 		add_legacy(in, 0x65);
 }
 
+void add_address_prefixes(struct instruction *in, const struct address_expr *x)
+{
+	if (x->address_size == 32)
+		add_legacy(in, 0x67);
+	add_segment_prefix(in, x->seg);
+}
+
 /*
  * Optional oddities that do not change what the instruction does: an
  * ignored REX before a legacy prefix, a repeated prefix, a null segment

@@ -129,9 +129,7 @@ bool make_mov_case(struct test_case *tc, size_t form,
 
 	if (variant == SIZE_16 || variant == SIZE_66_AND_W)
 		add_legacy(&in, 0x66);
-	if (x.address_size == 32)
-		add_legacy(&in, 0x67);
-	add_segment_prefix(&in, x.seg);
+	add_address_prefixes(&in, &x);
 	shuffle_legacy(&in);
 
 	needs_rex = variant == SIZE_64 || variant == SIZE_66_AND_W ||

@@ -493,9 +493,7 @@ bool make_vec_case(struct test_case *tc, size_t form, unsigned size_index,
 	if (f->vvvv)
 		vvvv = (unsigned)rnd_below(f->enc == ENC_EVEX ? 32 : 16);
 
-	if (x.address_size == 32)
-		add_legacy(&in, 0x67);
-	add_segment_prefix(&in, x.seg);
+	add_address_prefixes(&in, &x);
 	if (f->enc == ENC_LEGACY) {
 		static const uint8_t mandatory[4] = { 0, 0x66, 0xf3, 0xf2 };
 		unsigned w = f->w < 0 ? (unsigned)rnd_below(2) : (unsigned)f->w;
@@ -615,9 +613,7 @@ bool make_portal_case(struct test_case *tc, enum portal_layout layout,
 		return false;
 	if (!movdiri && (x.base == reg || x.index == reg))
 		return false; /* the register holds the destination */
-	if (x.address_size == 32)
-		add_legacy(&in, 0x67);
-	add_segment_prefix(&in, x.seg);
+	add_address_prefixes(&in, &x);
 	if (!movdiri)
 		add_legacy(&in, 0x66);
 	shuffle_legacy(&in);

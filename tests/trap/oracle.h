@@ -245,6 +245,9 @@ struct address_expr {
 	unsigned address_size;
 };
 
+/* 67 for a 32-bit address, then the segment override x->seg asks for. */
+void add_address_prefixes(struct instruction *in, const struct address_expr *x);
+
 /* Operand-size variants: no prefix, 66, REX.W, 66 + REX.W (W wins). */
 enum size_variant { SIZE_32, SIZE_16, SIZE_64, SIZE_66_AND_W, SIZE_VARIANTS };
 extern const unsigned variant_size[SIZE_VARIANTS];
