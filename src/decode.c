@@ -859,10 +859,8 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 
 	/* a mandatory 66 selects the form: it sizes no operand */
 	unsigned operand_size = d->operand_size;
-	if (legacy && prefix == PREFIX_66 && operand_size == 2)
+	if (legacy && prefix == PREFIX_66 && operand_size != 8)
 		operand_size = d->mode == MMIODEC_MODE_16 ? 2 : 4;
-	else if (legacy && prefix == PREFIX_66 && d->mode == MMIODEC_MODE_16)
-		operand_size = 2;
 	*insn = (struct mmiodec_insn){
 		.status = MMIODEC_OK, .length = d->length, .mode = d->mode,
 		.op = v->op, .width = (uint8_t)width, .mem_count = 1,
@@ -877,7 +875,7 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 	insn->reg_first = direction == MMIODEC_DIR_READ;
 	m->access = (uint8_t)(direction == MMIODEC_DIR_READ_WRITE ? MMIODEC_DIR_READ
 								  : direction);
-	if (v->aligned)
+	if (v->aligned && v->pattern != FP_COPY)   /* FP_COPY: the destination */
 		m->align = (uint8_t)width;
 	if (evex && (p2 & 7) && v->element) {
 		insn->mask = (uint8_t)(p2 & 7);
@@ -920,7 +918,6 @@ static MMIODEC_NOINLINE bool describe_vector(const struct decode_state *d,
 			.index = MMIODEC_NO_REG, .address_size = d->address_size,
 			.access = MMIODEC_DIR_WRITE, .align = 64,
 		};
-		insn->mem[1].align = 0;
 		insn->reg_first = true;     /* MOVDIR64B r, m */
 		break;
 	}

@@ -170,7 +170,6 @@ struct vform {
 		element, aligned;
 };
 
-#define MAP_OF_0F38 MAP_0F38_
 static const struct vform vforms[] = {
 #define X(op, enc, map, pp, opcode, w, pattern, width, reg, element, aligned) \
 	{ MMIODEC_OP_##op, FE_##enc, MAP_OF_##map, FPX_##pp, (opcode), F##w,   \
