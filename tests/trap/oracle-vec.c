@@ -562,7 +562,11 @@ bool make_vec_case(struct test_case *tc, size_t form, unsigned size_index,
 	uint64_t bytes = selected_bytes(aaa ? mask : ~0ULL,
 					aaa ? f->element : 0, width);
 	/* A mask that selects nothing raises no #GP, misaligned or not
-	 * (measured on Intel): the instruction makes no access at all. */
+	 * (measured on Intel): the instruction makes no access at all.
+	 * Not measured elsewhere: such a case is left out there. */
+	if (variant == VV_MISALIGNED && bytes == 0 &&
+	    oracle_vendor != MMIODEC_VENDOR_INTEL)
+		return false;
 	tc->expect_gp = variant == VV_MISALIGNED && bytes != 0;
 	if (!tc->expect_gp)
 		expect_runs(tc, target, width, bytes, f->store);
