@@ -584,7 +584,7 @@ static MMIODEC_NOINLINE void describe_special(struct mmiodec_insn *insn,
  */
 static MMIODEC_ALWAYS_INLINE void
 describe_form(struct mmiodec_insn *insn, const struct form_info *f,
-	      unsigned width_rule, unsigned opcode, unsigned operand_size,
+	      unsigned width_rule, unsigned operand_size,
 	      unsigned rex, uint8_t modrm, bool lock, const uint8_t *imm,
 	      unsigned imm_size)
 {
@@ -617,8 +617,6 @@ describe_form(struct mmiodec_insn *insn, const struct form_info *f,
 		insn->has_immediate = true;
 		insn->immediate = value;
 	}
-	if (f->flags & FORM_SPECIAL)
-		describe_special(insn, f, opcode);
 }
 
 /*
@@ -965,8 +963,10 @@ static MMIODEC_NOINLINE bool describe_mmio(const struct decode_state *d,
 		/* AMD's MOVSXD r16, m32: the dword's bits 15:0 land in r16 */
 		unsigned width_rule = d->vendor_effect == VENDOR_READS_DWORD &&
 				      f->width == FW_MOVSXD ? FW_DWORD : f->width;
-		describe_form(insn, f, width_rule, d->opcode, d->operand_size, d->p.rex,
+		describe_form(insn, f, width_rule, d->operand_size, d->p.rex,
 			      d->modrm, d->p.has_lock, d->bytes + d->imm_pos, d->imm_size);
+		if (f->flags & FORM_SPECIAL)
+			describe_special(insn, f, d->opcode);
 	}
 	return true;
 }
@@ -1287,53 +1287,77 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 }
 
 /*
- * The common case on its own, for speed: 64-bit mode, no legacy prefix, an
- * optional REX, a one-byte or 0F opcode whose table entry needs none of the
- * special checks, every byte present. Anything else it hands on to
- * mmiodec_decode_general(), which decodes from the start; for what it
- * accepts it gives exactly that function's answer (tests/unit/test_fastpath.c
- * compares the two; the differential harness checks both against the
- * reference decoder). FALLBACK: a helper's "not here".
+ * The common case on its own, for speed: 64-bit mode, the legacy prefixes
+ * other than 67, an optional REX, a one-byte or 0F opcode whose table
+ * entry needs none of the special checks, every byte present. Anything
+ * else it hands on to mmiodec_decode_general(), which decodes from the
+ * start; for what it accepts it gives exactly that function's answer
+ * (tests/unit/test_fastpath.c compares the two; the differential harness
+ * checks both against the reference decoder).
  */
-#define FALLBACK 0xFE
 #define NOT_FAST (OP_PREFIX | OP_REX | OP_INVALID64 | OP_3DNOW | OP_MPX | \
 		  OP_MOD_IGNORED)
 
-/* Immediate bytes in 64-bit mode without 66 or 67: Iv is 4 here, 8 with
- * REX.W (added by the caller); Ap exists only outside 64-bit mode. */
-static const uint8_t imm_size64[] = {
-	[IMM_NONE] = 0, [IMM_B] = 1, [IMM_W] = 2, [IMM_WB] = 3, [IMM_Z] = 4,
-	[IMM_V] = 4, [IMM_JZ] = 4, [IMM_AP] = 0, [IMM_MOFFS] = 8, [IMM_BB] = 2,
-	[IMM_D] = 4, [IMM_GRP3B] = 0, [IMM_GRP3Z] = 0,
+/* The legacy prefixes the fast path takes, as bits: 66, LOCK, the last of
+ * F2/F3, and an FS or GS override (the segment + 1, from FAST_SEG_SHIFT).
+ * A vendor row may look at all but the segment. */
+enum {
+	FAST_66 = 1 << 0,
+	FAST_LOCK = 1 << 1,
+	FAST_F2 = 1 << 2,
+	FAST_F3 = 1 << 3,
+	FAST_SEG_SHIFT = 4,
+	FAST_ROW_PREFIXES = (1 << FAST_SEG_SHIFT) - 1,
 };
 
-/* The fast path's answer for a form whose operands are registers,
- * immediates or implicit memory, `pos` bytes long. */
-static unsigned finish_without_modrm_memory(struct mmiodec_insn *insn,
-					    unsigned flags, unsigned pos,
-					    unsigned avail)
-{
-	if (pos > avail)
-		return FALLBACK;
-	return finish(insn, flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
-						    : MMIODEC_NO_MEMORY,
-		      pos, MMIODEC_MODE_64);
-}
+/* Immediate bytes in 64-bit mode without 67, by kind and operand size
+ * (index 0: 2 bytes, 1: 4, 2: 8). Jz is 4 whatever 66 says (the SDM's
+ * reading; AMD's is a vendor row, left to the general path); Ap exists
+ * only outside 64-bit mode; the group-3 kinds are resolved first. */
+static const uint8_t imm_size64[][3] = {
+	[IMM_NONE] = { 0, 0, 0 }, [IMM_B] = { 1, 1, 1 }, [IMM_W] = { 2, 2, 2 },
+	[IMM_WB] = { 3, 3, 3 }, [IMM_Z] = { 2, 4, 4 }, [IMM_V] = { 2, 4, 8 },
+	[IMM_JZ] = { 4, 4, 4 }, [IMM_AP] = { 0, 0, 0 }, [IMM_MOFFS] = { 8, 8, 8 },
+	[IMM_BB] = { 2, 2, 2 }, [IMM_D] = { 4, 4, 4 },
+	[IMM_GRP3B] = { 0, 0, 0 }, [IMM_GRP3Z] = { 0, 0, 0 },
+};
 
-/* Not inlined: it hands anything else on to the general path as a tail
- * call, so that neither the entry point nor this function keeps a frame
+/* describe_special() as a tail call, so that its caller needs no frame
  * for it. */
 static MMIODEC_NOINLINE enum mmiodec_status
-decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
-	      enum mmiodec_vendor vendor)
+describe_special_ok(struct mmiodec_insn *insn, const struct form_info *f,
+		    unsigned opcode)
 {
-	unsigned avail = len < MMIODEC_MAX_LENGTH ? (unsigned)len : MMIODEC_MAX_LENGTH;
-	unsigned pos = 1, rex = 0;
-	unsigned status;
-	unsigned opcode = bytes[0];
+	describe_special(insn, f, opcode);
+	return MMIODEC_OK;
+}
+
+/* The mandatory-prefix class (PREFIX_*) of FAST_* bits. */
+static MMIODEC_ALWAYS_INLINE unsigned fast_mandatory_prefix(unsigned prefixes)
+{
+	if (prefixes & FAST_F3)
+		return PREFIX_F3;
+	if (prefixes & FAST_F2)
+		return PREFIX_F2;
+	return prefixes & FAST_66 ? PREFIX_66 : PREFIX_NONE;
+}
+
+/*
+ * The instruction from bytes[pos], after the legacy prefixes `prefixes`
+ * (FAST_* bits). Always inlined: into decode_fast64() without prefixes,
+ * where everything about them folds away, and into
+ * decode_fast64_prefixed().
+ */
+static MMIODEC_ALWAYS_INLINE enum mmiodec_status
+decode_fast64_from(struct mmiodec_insn *insn, const uint8_t *bytes,
+		   unsigned avail, enum mmiodec_vendor vendor, unsigned pos,
+		   unsigned prefixes)
+{
+	unsigned rex = 0, status;
+	unsigned opcode = bytes[pos++];
 
 	if ((opcode & 0xF0) == 0x40) {
-		if (avail < 2)
+		if (pos >= avail)
 			goto general;
 		rex = opcode;
 		opcode = bytes[pos++];
@@ -1350,50 +1374,57 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 		if (opcode == 0x38 || opcode == 0x3A || (opcode & 0xFC) == 0x20 ||
 		    (opcode & 0xFE) == 0x1A)
 			goto general;
-		/* where a vendor row may apply */
-		if ((vendor_unprefixed64_0f[opcode >> 5] >> (opcode & 31)) & 1)
-			goto general;
 		map = MAP_0F;
-		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, PREFIX_NONE, true);
+		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode,
+					  fast_mandatory_prefix(prefixes), true);
 		flags = info->flags;
 	}
-	if (flags & NOT_FAST)
+	/* where a vendor row may apply */
+	const uint32_t *rows = prefixes & FAST_ROW_PREFIXES ? vendor_opcodes[map]
+							    : vendor_unprefixed64[map];
+	if ((flags & NOT_FAST) || ((rows[opcode >> 5] >> (opcode & 31)) & 1))
 		goto general;
 
-	unsigned imm_kind = info->imm;
+	unsigned size_index = rex & REX_W ? 2 : prefixes & FAST_66 ? 0 : 1;
 	if (!(flags & OP_MODRM)) {
 		/* A0-A3 and the string forms are described by the general path */
-		if (map == MAP_LEGACY && forms_legacy[opcode])
+		if ((map == MAP_LEGACY && forms_legacy[opcode]) || (prefixes & FAST_LOCK))
 			goto general;
-		pos += imm_size64[imm_kind] + (imm_kind == IMM_V && (rex & REX_W) ? 4 : 0);
-		status = finish_without_modrm_memory(insn, flags, pos, avail);
-		goto done;
+		pos += imm_size64[info->imm][size_index];
+		status = flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY;
+		goto finish;
 	}
 
 	if (pos >= avail)
 		goto general;
 	uint8_t modrm = bytes[pos++];
-	unsigned mod = modrm >> 6, rm = modrm & 7, reg = (modrm >> 3) & 7;
-	if (!(((mod == 3 ? info->reg_regs : info->mem_regs) >> reg) & 1) ||
-	    (mod == 3 && (flags & OP_RM_TABLE)))
-		goto general;
-	imm_kind = legacy_group_immediate(modrm, imm_kind);
-	unsigned imm_size = imm_size64[imm_kind];
-
-	if (mod == 3)
-	{
-		status = finish_without_modrm_memory(insn, flags, pos + imm_size, avail);
-		goto done;
+	unsigned imm_size = imm_size64[legacy_group_immediate(modrm, info->imm)][size_index];
+	if (modrm >= 0xC0) {
+		unsigned reg = (modrm >> 3) & 7;
+		if (!((info->reg_regs >> reg) & 1) || (prefixes & FAST_LOCK))
+			goto general;
+		/* mod = 3 of C6/C7: /0, and XABORT/XBEGIN (/7 with rm 0) */
+		if ((flags & OP_RM_TABLE) &&
+		    !(map == MAP_LEGACY && (opcode & 0xFE) == 0xC6 &&
+		      (reg == 0 || modrm == 0xF8)))
+			goto general;
+		pos += imm_size;
+		status = MMIODEC_NO_MEMORY;
+		goto finish;
 	}
+	if (!((info->mem_regs >> ((modrm >> 3) & 7)) & 1) ||
+	    ((prefixes & FAST_LOCK) && !((info->lock_regs >> ((modrm >> 3) & 7)) & 1)))
+		goto general;
 
 	int sib = -1;
-	if (rm == 4) {
+	unsigned base_field = modrm & 7;
+	if (base_field == 4) {
 		if (pos >= avail)
 			goto general;
 		sib = bytes[pos++];
-		rm = sib & 7;
+		base_field = (unsigned)sib & 7;
 	}
-	unsigned disp_size = disp_size32(mod, rm);
+	unsigned disp_size = disp_size32(modrm >> 6, base_field);
 	unsigned disp_pos = pos;
 	pos += disp_size + imm_size;
 	if (pos > avail)
@@ -1403,32 +1434,86 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, size_t len,
 	if (form >= FORM_SLOT_BASE)
 		goto general;        /* the mandatory prefix decides */
 	if (!form) {
-		status = finish(insn, flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
-					      ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED,
-				pos, MMIODEC_MODE_64);
-		goto done;
+		status = flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
+				 ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED;
+		goto finish;
 	}
 
-	unsigned operand_size = rex & REX_W ? 8 : 4;
+	unsigned operand_size = 2u << size_index;
 	*insn = (struct mmiodec_insn){
 		.status = MMIODEC_OK, .length = (uint8_t)pos, .mode = MMIODEC_MODE_64,
 		.operand_size = (uint8_t)operand_size, .address_size = 64,
+		.vendor = (uint8_t)vendor,
 	};
 	struct mmiodec_mem *m = &insn->mem[0];
 	modrm_memory(m, modrm, sib, rex, true);
+	if (prefixes >> FAST_SEG_SHIFT)
+		m->segment = (uint8_t)((prefixes >> FAST_SEG_SHIFT) - 1);
 	m->displacement = sign_extend(load_le(bytes + disp_pos, disp_size), disp_size);
 	m->address_size = 64;
-	describe_form(insn, &form_infos[form], form_infos[form].width, opcode,
-		      operand_size, rex, modrm, false, bytes + disp_pos + disp_size,
+	const struct form_info *f = &form_infos[form];
+	describe_form(insn, f, f->width, operand_size, rex, modrm,
+		      (prefixes & FAST_LOCK) != 0, bytes + disp_pos + disp_size,
 		      imm_size);
-	status = MMIODEC_OK;
-done:
-	if (status != FALLBACK) {
-		insn->vendor = (uint8_t)vendor;
-		return (enum mmiodec_status)status;
-	}
+	if (f->flags & FORM_SPECIAL)
+		return describe_special_ok(insn, f, opcode);
+	return MMIODEC_OK;
+
+finish:
+	if (pos > avail)
+		goto general;
+	*insn = (struct mmiodec_insn){
+		.status = (uint8_t)status, .length = (uint8_t)pos,
+		.mode = MMIODEC_MODE_64, .vendor = (uint8_t)vendor,
+	};
+	return (enum mmiodec_status)status;
 general:
-	return mmiodec_decode_general(insn, bytes, len, MMIODEC_MODE_64, vendor);
+	return mmiodec_decode_general(insn, bytes, avail, MMIODEC_MODE_64, vendor);
+}
+
+/* After legacy prefixes: those the fast path takes, then the rest. */
+static MMIODEC_NOINLINE enum mmiodec_status
+decode_fast64_prefixed(struct mmiodec_insn *insn, const uint8_t *bytes,
+		       unsigned avail, enum mmiodec_vendor vendor)
+{
+	unsigned pos = 0, prefixes = 0;
+	for (;; pos++) {
+		if (pos >= avail)
+			goto general;
+		switch (bytes[pos]) {
+		case 0x66: prefixes |= FAST_66; continue;
+		case 0xF0: prefixes |= FAST_LOCK; continue;
+		case 0xF2: prefixes = (prefixes & ~FAST_F3) | FAST_F2; continue;
+		case 0xF3: prefixes = (prefixes & ~FAST_F2) | FAST_F3; continue;
+		case 0x64: case 0x65:
+			/* the last FS/GS override counts */
+			prefixes = (prefixes & FAST_ROW_PREFIXES) |
+				   (bytes[pos] - 0x64u + MMIODEC_SEG_FS + 1) << FAST_SEG_SHIFT;
+			continue;
+		case 0x26: case 0x2E: case 0x36: case 0x3E:
+			continue;      /* ignored in 64-bit mode */
+		case 0x67:
+			goto general;  /* 32-bit addressing */
+		default:
+			break;
+		}
+		break;
+	}
+	return decode_fast64_from(insn, bytes, avail, vendor, pos, prefixes);
+general:
+	return mmiodec_decode_general(insn, bytes, avail, MMIODEC_MODE_64, vendor);
+}
+
+/* `avail` is min(len, 15): the general path answers alike for either.
+ * Not inlined, so that the hand-over to the general path is a tail call
+ * and the entry point keeps no frame for it. */
+static MMIODEC_NOINLINE enum mmiodec_status
+decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, unsigned avail,
+	      enum mmiodec_vendor vendor)
+{
+	if (mmiodec_legacy_map[bytes[0]].flags & OP_PREFIX)
+		return decode_fast64_prefixed(insn, bytes, avail, vendor);
+	return decode_fast64_from(insn, bytes, avail, vendor, 0, 0);
 }
 
 enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
@@ -1438,7 +1523,10 @@ enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
 {
 	if (mode == MMIODEC_MODE_64 && insn && bytes && len > 0 &&
 	    (unsigned)vendor <= MMIODEC_VENDOR_AMD)
-		return decode_fast64(insn, bytes, len, vendor);
+		return decode_fast64(insn, bytes,
+				     len < MMIODEC_MAX_LENGTH ? (unsigned)len
+							      : MMIODEC_MAX_LENGTH,
+				     vendor);
 	return mmiodec_decode_general(insn, bytes, len, mode, vendor);
 }
 

@@ -174,8 +174,11 @@ static const uint32_t vendor_opcodes[3][8] = {
 	VENDOR_WORDS(VENDOR_ANY_BITS, MAP_0F38),
 };
 
-/* The 0F opcodes of rows that can apply where decode_fast64() runs. */
-static const uint32_t vendor_unprefixed64_0f[8] =
-	VENDOR_WORDS(VENDOR_UNPREFIXED64_BITS, MAP_0F);
+/* The same for the rows that can apply in 64-bit mode without 66, F2, F3
+ * or LOCK (MAP_LEGACY, MAP_0F), for decode_fast64(). */
+static const uint32_t vendor_unprefixed64[2][8] = {
+	VENDOR_WORDS(VENDOR_UNPREFIXED64_BITS, MAP_LEGACY),
+	VENDOR_WORDS(VENDOR_UNPREFIXED64_BITS, MAP_0F),
+};
 
 #endif

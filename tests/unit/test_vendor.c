@@ -201,8 +201,8 @@ static void test_row_bitmaps(void **state)
 			}
 			bool bit = (vendor_opcodes[map][opcode >> 5] >> (opcode & 31)) & 1;
 			assert_int_equal(bit, named);
-			if (map == MAP_0F)
-				assert_int_equal((vendor_unprefixed64_0f[opcode >> 5] >>
+			if (map <= MAP_0F)
+				assert_int_equal((vendor_unprefixed64[map][opcode >> 5] >>
 						  (opcode & 31)) & 1, unprefixed64);
 		}
 	}
