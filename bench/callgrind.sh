@@ -6,11 +6,16 @@
 #
 #     bench/callgrind.sh BUILD_DIR [mmiodec-bench options, e.g. --decodes 20000]
 #
+#     bench/callgrind.sh BUILD_DIR --dir "$(bench/kernel-corpus.sh DIR)"
+#                                   (Debian's kernel modules as the corpus)
+#
 # mmiodec-bench --callgrind runs each loop once with collection on and dumps
-# it as "bench <mix|sweep> <figure> | <units> <unit>". Per figure this
-# prints the whole loop's instructions per unit (the loop adds a few) and
-# the inclusive count of the decode functions themselves per unit, from
-# callgrind_annotate.
+# it as "bench <mov-mix|alu-mix|sweep> <figure> | <units> <unit>". Per
+# figure this prints the whole loop's instructions per unit (the loop adds a
+# few) and the inclusive count of the decode functions themselves per unit,
+# from callgrind_annotate; then the ratio of Zydis's function count to
+# mmiodec_decode's: ZydisDecoderDecodeFull on the two mixes,
+# ZydisDecoderDecodeInstruction on the sweep.
 set -eu
 
 if [ $# -lt 1 ]; then
@@ -56,9 +61,10 @@ function_inclusive() {
 			END { if (!found) print 0 }'
 }
 
-head -n 1 "$work/stdout"
+# mmiodec-bench's own lines before the dumps: the inputs, the corpus
+sed '/^bench /,$d' "$work/stdout"
 echo "$(valgrind --version), Ir = instructions executed"
-printf '%-6s %-34s %-7s %12s %12s\n' "" "figure" "per" "loop Ir" "function Ir"
+printf '%-8s %-34s %-7s %12s %12s\n' "" "figure" "per" "loop Ir" "function Ir"
 
 results=$work/results
 : >"$results"
@@ -72,7 +78,7 @@ for dump in "$work"/callgrind.out.*; do
 	[ -n "$total" ] || total=$(sed -n 's/^totals: *//p' "$dump")
 	# "bench KIND NAME | UNITS UNIT"
 	kind=$(echo "$label" | awk '{ print $2 }')
-	name=$(echo "$label" | sed 's/^bench [a-z]* //; s/ |.*//')
+	name=$(echo "$label" | sed 's/^bench [a-z-]* //; s/ |.*//')
 	units=$(echo "$label" | sed 's/.*| //' | awk '{ print $1 }')
 	unit=$(echo "$label" | sed 's/.*| //' | awk '{ print $2 }')
 
@@ -83,19 +89,23 @@ for dump in "$work"/callgrind.out.*; do
 	done
 	awk -v kind="$kind" -v name="$name" -v unit="$unit" -v units="$units" \
 		-v total="$total" -v fns="$functions_total" 'BEGIN {
-		printf "%-6s %-34s %-7s %12.1f %12.1f\n", kind, name, unit,
+		printf "%-8s %-34s %-7s %12.1f %12.1f\n", kind, name, unit,
 			total / units, fns / units
 	}'
 	echo "$kind|$name|$((functions_total))|$units" >>"$results"
 done | tee "$work/table"
 
 awk -F'|' '
-	$1 == "mix" && $2 == "mmiodec_decode" { mmiodec_mix = $3 / $4 }
-	$1 == "mix" && $2 == "ZydisDecoderDecodeFull" { zydis_mix = $3 / $4 }
-	$1 == "sweep" && $2 == "mmiodec_decode" { mmiodec_sweep = $3 / $4 }
-	$1 == "sweep" && $2 == "ZydisDecoderDecodeInstruction" { zydis_sweep = $3 / $4 }
+	$2 == "mmiodec_decode" { mmiodec[$1] = $3 / $4 }
+	($1 != "sweep" && $2 == "ZydisDecoderDecodeFull") ||
+	($1 == "sweep" && $2 == "ZydisDecoderDecodeInstruction") { zydis[$1] = $3 / $4 }
 	END {
-		if (mmiodec_mix > 0 && mmiodec_sweep > 0)
-			printf "instruction ratio vs zydis: mmio-mix %.1fx, sweep %.1fx\n",
-				zydis_mix / mmiodec_mix, zydis_sweep / mmiodec_sweep
+		line = ""
+		n = split("mov-mix alu-mix sweep", kinds, " ")
+		for (i = 1; i <= n; i++)
+			if (mmiodec[kinds[i]] > 0)
+				line = line sprintf("%s %s %.1fx", line == "" ? "" : ",", kinds[i],
+					zydis[kinds[i]] / mmiodec[kinds[i]])
+		if (line != "")
+			print "instruction ratio vs zydis:" line
 	}' "$results"
