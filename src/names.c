@@ -5,85 +5,88 @@
 #include "forms.h"
 
 /*
- * Every name lives in one constant struct of fixed-width char arrays: a
- * name is the address of its row, so there is no table of pointers (8
- * bytes and a relocation per name) and no padding between the tables. Each
- * width is that of the longest name with its NUL, spelled as that name's
- * sizeof; a longer name needs a wider row (one exactly as long as the row
- * would silently lose its NUL).
+ * Each list is its names one after the other, each ending in its NUL, and
+ * a name is found by counting NULs (nth()): no table of pointers (8 bytes
+ * and a relocation per name) and no rows padded to the longest name. The
+ * lists are arrays of one constant struct, so they are not aligned apart.
  */
+#define NAME(name) name "\0"
+#define OP_NAME(op, mnemonic, kind) mnemonic "\0"
+#define SET_NAME(condition) "set" condition "\0"
+#define CMOV_NAME(condition) "cmov" condition "\0"
+#define STATUS_NAMES                                                       \
+	"ok\0no-memory\0unsupported\0invalid\0truncated\0bad-argument\0"   \
+	"vendor-dependent"
+#define OP_NAMES "\0" MMIODEC_OPS(OP_NAME)   /* MMIODEC_OP_NONE: "" */
+/* MOVS, STOS, LODS by log2(width) */
+#define STRING_NAMES(stem) stem "b\0" stem "w\0" stem "d\0" stem "q\0"
+#define CONDITION_NAMES                                                    \
+	MMIODEC_CONDITIONS(SET_NAME) MMIODEC_CONDITIONS(CMOV_NAME)
+/* by log2(width), then number */
+#define GPR_NAMES                                                          \
+	"al\0cl\0dl\0bl\0spl\0bpl\0sil\0dil\0"                             \
+	"r8b\0r9b\0r10b\0r11b\0r12b\0r13b\0r14b\0r15b\0"                   \
+	"ax\0cx\0dx\0bx\0sp\0bp\0si\0di\0"                                 \
+	"r8w\0r9w\0r10w\0r11w\0r12w\0r13w\0r14w\0r15w\0"                   \
+	"eax\0ecx\0edx\0ebx\0esp\0ebp\0esi\0edi\0"                         \
+	"r8d\0r9d\0r10d\0r11d\0r12d\0r13d\0r14d\0r15d\0"                   \
+	"rax\0rcx\0rdx\0rbx\0rsp\0rbp\0rsi\0rdi\0"                         \
+	"r8\0r9\0r10\0r11\0r12\0r13\0r14\0r15"
+#define VECTOR_NAMES(p)                                                    \
+	NAME(p "0") NAME(p "1") NAME(p "2") NAME(p "3") NAME(p "4")        \
+	NAME(p "5") NAME(p "6") NAME(p "7") NAME(p "8") NAME(p "9")        \
+	NAME(p "10") NAME(p "11") NAME(p "12") NAME(p "13") NAME(p "14")   \
+	NAME(p "15") NAME(p "16") NAME(p "17") NAME(p "18") NAME(p "19")   \
+	NAME(p "20") NAME(p "21") NAME(p "22") NAME(p "23") NAME(p "24")   \
+	NAME(p "25") NAME(p "26") NAME(p "27") NAME(p "28") NAME(p "29")   \
+	NAME(p "30") NAME(p "31")
+
 static const struct {
-	char status[7][sizeof "vendor-dependent"];
-	char op[MMIODEC_OP_COUNT][sizeof "cmpxchg16b"];
-	char string[3][4][sizeof "movsb"];     /* by op, log2(width) */
-	char setcc[16][sizeof "setnle"];       /* by condition */
-	char cmovcc[16][sizeof "cmovnle"];
-	char gpr[4][16][sizeof "r10b"];        /* by log2(width), number */
-	char high8[4][sizeof "ah"];
-	char ip[4][sizeof "rip"];              /* by log2(width); none at 1 */
-	char seg[6][sizeof "es"];
-	char vendor[3][sizeof "intel"];
-	char mmx[8][sizeof "mm0"];
-	char vector[3][32][sizeof "xmm31"];    /* XMM, YMM, ZMM; number */
+	char status[sizeof STATUS_NAMES];
+	char op[sizeof OP_NAMES];
+	char string[sizeof STRING_NAMES("movs") * 3];
+	char condition[sizeof CONDITION_NAMES];   /* SETcc, then CMOVcc */
+	char gpr[sizeof GPR_NAMES];
+	char other[sizeof "ah\0ch\0dh\0bh\0ip\0eip\0rip\0es\0cs\0ss\0ds\0fs\0gs"];
+	char vendor[sizeof "any\0intel\0amd"];
+	/* XMM, YMM, ZMM by number; MM0..MM7 are the ends of XMM0..XMM7 */
+	char vector[sizeof VECTOR_NAMES("xmm") * 3];
 } names = {
-	.status = {
-		[MMIODEC_OK] = "ok",
-		[MMIODEC_NO_MEMORY] = "no-memory",
-		[MMIODEC_UNSUPPORTED] = "unsupported",
-		[MMIODEC_INVALID] = "invalid",
-		[MMIODEC_TRUNCATED] = "truncated",
-		[MMIODEC_BAD_ARGUMENT] = "bad-argument",
-		[MMIODEC_VENDOR_DEPENDENT] = "vendor-dependent",
-	},
-	.op = {
-#define OP_NAME(op, mnemonic, kind) [MMIODEC_OP_##op] = mnemonic,
-		MMIODEC_OPS(OP_NAME)
-#undef OP_NAME
-	},
-#define STRING_NAMES(stem) { stem "b", stem "w", stem "d", stem "q" }
-	.string = {
-		STRING_NAMES("movs"), STRING_NAMES("stos"), STRING_NAMES("lods"),
-	},
-#undef STRING_NAMES
-#define SET_NAME(condition) "set" condition,
-#define CMOV_NAME(condition) "cmov" condition,
-	.setcc = { MMIODEC_CONDITIONS(SET_NAME) },
-	.cmovcc = { MMIODEC_CONDITIONS(CMOV_NAME) },
-#undef SET_NAME
-#undef CMOV_NAME
-	.gpr = {
-		{ "al", "cl", "dl", "bl", "spl", "bpl", "sil", "dil",
-		  "r8b", "r9b", "r10b", "r11b", "r12b", "r13b", "r14b", "r15b" },
-		{ "ax", "cx", "dx", "bx", "sp", "bp", "si", "di",
-		  "r8w", "r9w", "r10w", "r11w", "r12w", "r13w", "r14w", "r15w" },
-		{ "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi",
-		  "r8d", "r9d", "r10d", "r11d", "r12d", "r13d", "r14d", "r15d" },
-		{ "rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi",
-		  "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15" },
-	},
-	.high8 = { "ah", "ch", "dh", "bh" },
-	.ip = { "", "ip", "eip", "rip" },
-	.seg = { "es", "cs", "ss", "ds", "fs", "gs" },
-	.mmx = { "mm0", "mm1", "mm2", "mm3", "mm4", "mm5", "mm6", "mm7" },
-#define VECTOR_NAMES(p)                                                        \
-	{ p "0", p "1", p "2", p "3", p "4", p "5", p "6", p "7", p "8", p "9",   \
-	  p "10", p "11", p "12", p "13", p "14", p "15", p "16", p "17", p "18", \
-	  p "19", p "20", p "21", p "22", p "23", p "24", p "25", p "26", p "27", \
-	  p "28", p "29", p "30", p "31" }
-	.vector = { VECTOR_NAMES("xmm"), VECTOR_NAMES("ymm"), VECTOR_NAMES("zmm") },
-#undef VECTOR_NAMES
-	.vendor = {
-		[MMIODEC_VENDOR_ANY] = "any",
-		[MMIODEC_VENDOR_INTEL] = "intel",
-		[MMIODEC_VENDOR_AMD] = "amd",
-	},
+	STATUS_NAMES,
+	OP_NAMES,
+	STRING_NAMES("movs") STRING_NAMES("stos") STRING_NAMES("lods"),
+	CONDITION_NAMES,
+	GPR_NAMES,
+	"ah\0ch\0dh\0bh\0ip\0eip\0rip\0es\0cs\0ss\0ds\0fs\0gs",
+	"any\0intel\0amd",
+	VECTOR_NAMES("xmm") VECTOR_NAMES("ymm") VECTOR_NAMES("zmm"),
 };
+
+/* The names of the other list, by their first index there. */
+enum { HIGH8 = 0, IP = 4, SEG = 7 };
+
+/* The names follow enum mmiodec_op. */
+#define OP_ORDER(op, mnemonic, kind) ORDER_##op,
+enum { ORDER_NONE, MMIODEC_OPS(OP_ORDER) ORDER_COUNT };
+#define OP_CHECK(op, mnemonic, kind)                                       \
+	_Static_assert((int)ORDER_##op == (int)MMIODEC_OP_##op, "names.op: " #op);
+MMIODEC_OPS(OP_CHECK)
+_Static_assert((int)ORDER_COUNT == (int)MMIODEC_OP_COUNT, "names.op: the count");
+
+/* The index-th name of list (not inlined: it is the size of a call). */
+static MMIODEC_NOINLINE const char *nth(const char *list, unsigned index)
+{
+	for (; index != 0; list++)
+		if (*list == '\0')
+			index--;
+	return list;
+}
 
 const char *mmiodec_status_name(enum mmiodec_status status)
 {
-	if ((unsigned)status >= MMIODEC_ARRAY_SIZE(names.status))
+	if ((unsigned)status > MMIODEC_VENDOR_DEPENDENT)
 		return "?";
-	return names.status[status];
+	return nth(names.status, status);
 }
 
 static unsigned log2_width(unsigned width)
@@ -93,55 +96,51 @@ static unsigned log2_width(unsigned width)
 
 const char *mmiodec_mnemonic(const struct mmiodec_insn *insn)
 {
-	if (!insn || insn->status != MMIODEC_OK)
+	if (!insn || insn->status != MMIODEC_OK || insn->op >= MMIODEC_OP_COUNT)
 		return "";
-	switch (insn->op) {
-	case MMIODEC_OP_MOVS:
-		return names.string[0][log2_width(insn->width)];
-	case MMIODEC_OP_STOS:
-		return names.string[1][log2_width(insn->width)];
-	case MMIODEC_OP_LODS:
-		return names.string[2][log2_width(insn->width)];
-	case MMIODEC_OP_SETCC:
-		return names.setcc[insn->condition & 15];
-	case MMIODEC_OP_CMOVCC:
-		return names.cmovcc[insn->condition & 15];
-	default:
-		if (insn->op < MMIODEC_ARRAY_SIZE(names.op))
-			return names.op[insn->op];
-		return "";
-	}
+	unsigned op = insn->op, cc = insn->condition & 15;
+
+	if (op >= MMIODEC_OP_MOVS && op <= MMIODEC_OP_LODS)
+		return nth(names.string, 4 * (op - MMIODEC_OP_MOVS) +
+						 log2_width(insn->width));
+	if (op == MMIODEC_OP_SETCC)
+		return nth(names.condition, cc);
+	if (op == MMIODEC_OP_CMOVCC)
+		return nth(names.condition, 16 + cc);
+	return nth(names.op, op);
 }
 
 const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 			     unsigned width)
 {
 	if (kind == MMIODEC_REG_KIND_MMX)
-		return number < 8 ? names.mmx[number] : NULL;
+		return number < 8 ? nth(names.vector, number) + 1 : NULL;
 	if (kind >= MMIODEC_REG_KIND_XMM && kind <= MMIODEC_REG_KIND_ZMM)
-		return number < 32 ? names.vector[kind - MMIODEC_REG_KIND_XMM][number]
+		return number < 32 ? nth(names.vector,
+					 32 * (kind - MMIODEC_REG_KIND_XMM) + number)
 				   : NULL;
 	if (width != 1 && width != 2 && width != 4 && width != 8)
 		return NULL;
 	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
-		return number < 4 && width == 1 ? names.high8[number] : NULL;
+		return number < 4 && width == 1 ? nth(names.other, HIGH8 + number)
+						: NULL;
 	if (kind != MMIODEC_REG_KIND_GPR)
 		return NULL;
 	if (number < 16)
-		return names.gpr[log2_width(width)][number];
+		return nth(names.gpr, 16 * log2_width(width) + number);
 	if (number == MMIODEC_RIP && width != 1)
-		return names.ip[log2_width(width)];
+		return nth(names.other, IP + log2_width(width) - 1);
 	return NULL;
 }
 
 const char *mmiodec_seg_name(enum mmiodec_seg seg)
 {
-	return (unsigned)seg < 6 ? names.seg[seg] : NULL;
+	return (unsigned)seg < 6 ? nth(names.other, SEG + seg) : NULL;
 }
 
 const char *mmiodec_vendor_name(enum mmiodec_vendor vendor)
 {
-	if ((unsigned)vendor >= MMIODEC_ARRAY_SIZE(names.vendor))
+	if ((unsigned)vendor > MMIODEC_VENDOR_AMD)
 		return NULL;
-	return names.vendor[vendor];
+	return nth(names.vendor, vendor);
 }
