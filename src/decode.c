@@ -4,8 +4,9 @@
  * immediate -> validity -> MMIO semantics, moving forward through the
  * bytes; nothing is ever read at or past min(len, 15).
  *
- * Two paths: decode_fast64() for the common case (64-bit mode, no legacy
- * prefix), which keeps its state in locals, and mmiodec_decode_general()
+ * Two paths: the fast one (decode_fast64_from(), 64-bit mode without 67)
+ * for the common case, which keeps its state in locals, and
+ * mmiodec_decode_general()
  * for everything, marked cold so that it is built for size. The general
  * path runs in stages (read_opcode, read_vex_form or read_modrm,
  * read_tail, describe_mmio) that hand on a struct decode_state, so that
@@ -1344,71 +1345,70 @@ static MMIODEC_ALWAYS_INLINE unsigned fast_mandatory_prefix(unsigned prefixes)
 
 /*
  * The instruction from bytes[pos], after the legacy prefixes `prefixes`
- * (FAST_* bits). Always inlined: into decode_fast64() without prefixes,
- * where everything about them folds away, and into
- * decode_fast64_prefixed().
+ * (FAST_* bits), into a descriptor that holds zeros but for its mode and
+ * vendor. Always inlined: into decode_fast64() without prefixes, where
+ * everything about them folds away, and into decode_fast64_prefixed().
  */
 static MMIODEC_ALWAYS_INLINE enum mmiodec_status
 decode_fast64_from(struct mmiodec_insn *insn, const uint8_t *bytes,
-		   unsigned avail, enum mmiodec_vendor vendor, unsigned pos,
-		   unsigned prefixes)
+		   const uint8_t *p, const uint8_t *end, unsigned prefixes)
 {
-	unsigned rex = 0, status;
-	unsigned opcode = bytes[pos++];
+	unsigned rex = 0, status, tail;
+	unsigned opcode = *p++;
 
 	if ((opcode & 0xF0) == 0x40) {
-		if (pos >= avail)
+		if (p == end)
 			goto general;
 		rex = opcode;
-		opcode = bytes[pos++];
+		opcode = *p++;
 	}
-	unsigned map = MAP_LEGACY;
 	const struct opcode_info *info = &mmiodec_legacy_map[opcode];
-	unsigned flags = info->flags;
-	if (flags & OP_ESCAPE) {
-		if (opcode != 0x0F || pos >= avail)
+	const uint8_t *forms = forms_legacy;
+	if (info->flags & OP_ESCAPE) {
+		if (opcode != 0x0F || p == end)
 			goto general;
-		opcode = bytes[pos++];
+		opcode = *p++;
 		/* 0F 38 and 0F 3A are other maps; CR/DR moves and the
 		 * bound-register forms check REX (register_out_of_range). */
 		if (opcode == 0x38 || opcode == 0x3A || (opcode & 0xFC) == 0x20 ||
 		    (opcode & 0xFE) == 0x1A)
 			goto general;
-		map = MAP_0F;
 		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode,
 					  fast_mandatory_prefix(prefixes), true);
-		flags = info->flags;
+		forms = forms_0f;
 	}
 	/* where a vendor row may apply */
+	unsigned map = forms == forms_0f ? MAP_0F : MAP_LEGACY;
 	const uint32_t *rows = prefixes & FAST_ROW_PREFIXES ? vendor_opcodes[map]
 							    : vendor_unprefixed64[map];
-	if ((flags & NOT_FAST) || ((rows[opcode >> 5] >> (opcode & 31)) & 1))
+	if ((info->flags & NOT_FAST) || ((rows[opcode >> 5] >> (opcode & 31)) & 1))
 		goto general;
 
 	unsigned size_index = rex & REX_W ? 2 : prefixes & FAST_66 ? 0 : 1;
-	if (!(flags & OP_MODRM)) {
+	if (!(info->flags & OP_MODRM)) {
 		/* A0-A3 and the string forms are described by the general path */
-		if ((map == MAP_LEGACY && forms_legacy[opcode]) || (prefixes & FAST_LOCK))
+		if (forms[opcode] || (prefixes & FAST_LOCK))
 			goto general;
-		pos += imm_size64[info->imm][size_index];
-		status = flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY;
+		tail = imm_size64[info->imm][size_index];
+		status = info->flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
+						       : MMIODEC_NO_MEMORY;
 		goto finish;
 	}
 
-	if (pos >= avail)
+	if (p == end)
 		goto general;
-	uint8_t modrm = bytes[pos++];
+	uint8_t modrm = *p++;
 	unsigned imm_size = imm_size64[legacy_group_immediate(modrm, info->imm)][size_index];
 	if (modrm >= 0xC0) {
 		unsigned reg = (modrm >> 3) & 7;
 		if (!((info->reg_regs >> reg) & 1) || (prefixes & FAST_LOCK))
 			goto general;
 		/* mod = 3 of C6/C7: /0, and XABORT/XBEGIN (/7 with rm 0) */
-		if ((flags & OP_RM_TABLE) &&
-		    !(map == MAP_LEGACY && (opcode & 0xFE) == 0xC6 &&
+		if ((info->flags & OP_RM_TABLE) &&
+		    !(forms == forms_legacy && (opcode & 0xFE) == 0xC6 &&
 		      (reg == 0 || modrm == 0xF8)))
 			goto general;
-		pos += imm_size;
+		tail = imm_size;
 		status = MMIODEC_NO_MEMORY;
 		goto finish;
 	}
@@ -1416,71 +1416,83 @@ decode_fast64_from(struct mmiodec_insn *insn, const uint8_t *bytes,
 	    ((prefixes & FAST_LOCK) && !((info->lock_regs >> ((modrm >> 3) & 7)) & 1)))
 		goto general;
 
-	int sib = -1;
-	unsigned base_field = modrm & 7;
-	if (base_field == 4) {
-		if (pos >= avail)
-			goto general;
-		sib = bytes[pos++];
-		base_field = (unsigned)sib & 7;
+	unsigned form = forms[opcode];
+	if (form >= FORM_GROUP_BASE) {
+		if (form >= FORM_SLOT_BASE)
+			goto general;        /* the mandatory prefix decides */
+		form = form_groups[form - FORM_GROUP_BASE][(modrm >> 3) & 7];
 	}
-	unsigned disp_size = disp_size32(modrm >> 6, base_field);
-	unsigned disp_pos = pos;
-	pos += disp_size + imm_size;
-	if (pos > avail)
-		goto general;
-
-	unsigned form = form_of(map, opcode, modrm);
-	if (form >= FORM_SLOT_BASE)
-		goto general;        /* the mandatory prefix decides */
+	unsigned base_field = modrm & 7;
 	if (!form) {
-		status = flags & OP_NO_ACCESS && !(flags & OP_IMPLICIT_MEM)
+		/* the length only */
+		if (base_field == 4) {
+			if (p == end)
+				goto general;
+			base_field = *p++ & 7;
+		}
+		tail = disp_size32(modrm >> 6, base_field) + imm_size;
+		status = info->flags & OP_NO_ACCESS && !(info->flags & OP_IMPLICIT_MEM)
 				 ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED;
 		goto finish;
 	}
 
-	unsigned operand_size = 2u << size_index;
-	*insn = (struct mmiodec_insn){
-		.status = MMIODEC_OK, .length = (uint8_t)pos, .mode = MMIODEC_MODE_64,
-		.operand_size = (uint8_t)operand_size, .address_size = 64,
-		.vendor = (uint8_t)vendor,
-	};
+	/* A supported form: the descriptor is written as the bytes are read
+	 * (the general path rewrites it if they run out). */
 	struct mmiodec_mem *m = &insn->mem[0];
+	int sib = -1;
+	if (base_field == 4) {
+		if (p == end)
+			goto general;
+		sib = *p++;
+		base_field = (unsigned)sib & 7;
+	}
 	modrm_memory(m, modrm, sib, rex, true);
 	if (prefixes >> FAST_SEG_SHIFT)
 		m->segment = (uint8_t)((prefixes >> FAST_SEG_SHIFT) - 1);
-	m->displacement = sign_extend(load_le(bytes + disp_pos, disp_size), disp_size);
 	m->address_size = 64;
+	unsigned disp_size = disp_size32(modrm >> 6, base_field);
+	if (disp_size + imm_size > (size_t)(end - p))
+		goto general;
+	m->displacement = sign_extend(load_le(p, disp_size), disp_size);
+	p += disp_size;
+
+	unsigned operand_size = 2u << size_index;
+	insn->status = MMIODEC_OK;
+	insn->length = (uint8_t)(p + imm_size - bytes);
+	insn->operand_size = (uint8_t)operand_size;
+	insn->address_size = 64;
 	const struct form_info *f = &form_infos[form];
 	describe_form(insn, f, f->width, operand_size, rex, modrm,
-		      (prefixes & FAST_LOCK) != 0, bytes + disp_pos + disp_size,
-		      imm_size);
+		      (prefixes & FAST_LOCK) != 0, p, imm_size);
 	if (f->flags & FORM_SPECIAL)
 		return describe_special_ok(insn, f, opcode);
 	return MMIODEC_OK;
 
 finish:
-	if (pos > avail)
+	/* the bytes after ModRM/SIB or the opcode must be there */
+	if (tail > (size_t)(end - p))
 		goto general;
-	*insn = (struct mmiodec_insn){
-		.status = (uint8_t)status, .length = (uint8_t)pos,
-		.mode = MMIODEC_MODE_64, .vendor = (uint8_t)vendor,
-	};
+	insn->status = (uint8_t)status;
+	insn->length = (uint8_t)(p + tail - bytes);
 	return (enum mmiodec_status)status;
 general:
-	return mmiodec_decode_general(insn, bytes, avail, MMIODEC_MODE_64, vendor);
+	/* the vendor is in the descriptor: one register less to keep */
+	return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
+				      MMIODEC_MODE_64,
+				      (enum mmiodec_vendor)insn->vendor);
 }
 
 /* After legacy prefixes: those the fast path takes, then the rest. */
 static MMIODEC_NOINLINE enum mmiodec_status
 decode_fast64_prefixed(struct mmiodec_insn *insn, const uint8_t *bytes,
-		       unsigned avail, enum mmiodec_vendor vendor)
+		       const uint8_t *end)
 {
-	unsigned pos = 0, prefixes = 0;
-	for (;; pos++) {
-		if (pos >= avail)
+	const uint8_t *p = bytes;
+	unsigned prefixes = 0;
+	for (;; p++) {
+		if (p == end)
 			goto general;
-		switch (bytes[pos]) {
+		switch (*p) {
 		case 0x66: prefixes |= FAST_66; continue;
 		case 0xF0: prefixes |= FAST_LOCK; continue;
 		case 0xF2: prefixes = (prefixes & ~FAST_F3) | FAST_F2; continue;
@@ -1488,7 +1500,7 @@ decode_fast64_prefixed(struct mmiodec_insn *insn, const uint8_t *bytes,
 		case 0x64: case 0x65:
 			/* the last FS/GS override counts */
 			prefixes = (prefixes & FAST_ROW_PREFIXES) |
-				   (bytes[pos] - 0x64u + MMIODEC_SEG_FS + 1) << FAST_SEG_SHIFT;
+				   (*p - 0x64u + MMIODEC_SEG_FS + 1) << FAST_SEG_SHIFT;
 			continue;
 		case 0x26: case 0x2E: case 0x36: case 0x3E:
 			continue;      /* ignored in 64-bit mode */
@@ -1499,21 +1511,11 @@ decode_fast64_prefixed(struct mmiodec_insn *insn, const uint8_t *bytes,
 		}
 		break;
 	}
-	return decode_fast64_from(insn, bytes, avail, vendor, pos, prefixes);
+	return decode_fast64_from(insn, bytes, p, end, prefixes);
 general:
-	return mmiodec_decode_general(insn, bytes, avail, MMIODEC_MODE_64, vendor);
-}
-
-/* `avail` is min(len, 15): the general path answers alike for either.
- * Not inlined, so that the hand-over to the general path is a tail call
- * and the entry point keeps no frame for it. */
-static MMIODEC_NOINLINE enum mmiodec_status
-decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, unsigned avail,
-	      enum mmiodec_vendor vendor)
-{
-	if (mmiodec_legacy_map[bytes[0]].flags & OP_PREFIX)
-		return decode_fast64_prefixed(insn, bytes, avail, vendor);
-	return decode_fast64_from(insn, bytes, avail, vendor, 0, 0);
+	return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
+				      MMIODEC_MODE_64,
+				      (enum mmiodec_vendor)insn->vendor);
 }
 
 enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
@@ -1521,13 +1523,19 @@ enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
 					  enum mmiodec_mode mode,
 					  enum mmiodec_vendor vendor)
 {
-	if (mode == MMIODEC_MODE_64 && insn && bytes && len > 0 &&
-	    (unsigned)vendor <= MMIODEC_VENDOR_AMD)
-		return decode_fast64(insn, bytes,
-				     len < MMIODEC_MAX_LENGTH ? (unsigned)len
-							      : MMIODEC_MAX_LENGTH,
-				     vendor);
-	return mmiodec_decode_general(insn, bytes, len, mode, vendor);
+	if (mode != MMIODEC_MODE_64 || !insn || !bytes || len == 0 ||
+	    (unsigned)vendor > MMIODEC_VENDOR_AMD)
+		return mmiodec_decode_general(insn, bytes, len, mode, vendor);
+	/* the fast path fills the rest of the descriptor; the general path,
+	 * when it takes over, all of it. min(len, 15) bytes are read: the
+	 * general path answers alike for either. */
+	*insn = (struct mmiodec_insn){
+		.mode = MMIODEC_MODE_64, .vendor = (uint8_t)vendor,
+	};
+	const uint8_t *end = bytes + (len < MMIODEC_MAX_LENGTH ? len : MMIODEC_MAX_LENGTH);
+	if (mmiodec_legacy_map[bytes[0]].flags & OP_PREFIX)
+		return decode_fast64_prefixed(insn, bytes, end);
+	return decode_fast64_from(insn, bytes, bytes, end, 0);
 }
 
 enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
