@@ -25,14 +25,11 @@ static uint64_t bit_offset_bytes(const struct mmiodec_insn *insn,
 	if (insn->op < MMIODEC_OP_BT || insn->op > MMIODEC_OP_BTC ||
 	    insn->has_immediate || insn->reg_kind != MMIODEC_REG_KIND_GPR)
 		return 0;
-	unsigned width = insn->width;
-	int64_t offset = (int64_t)sign_extend_from(read_gpr(regs, insn->reg_kind, insn->reg,
-							    width), width);
-	unsigned shift = width == 2 ? 4 : width == 4 ? 5 : 6;
+	unsigned width = insn->width, shift = width == 2 ? 4 : width == 4 ? 5 : 6;
+	int64_t offset = (int64_t)sign_extend_from(regs->gpr[insn->reg & 15] &
+						   width_mask(width), width);
 	/* an arithmetic shift: floor division, also for negative offsets */
-	int64_t units = offset < 0 ? -(int64_t)(((uint64_t)-(offset + 1)) >> shift) - 1
-				   : (int64_t)((uint64_t)offset >> shift);
-	return (uint64_t)units * width;
+	return (uint64_t)(offset >> shift) * width;
 }
 
 bool mmiodec_address(const struct mmiodec_insn *insn,
@@ -118,17 +115,15 @@ static bool is_string(const struct mmiodec_insn *insn)
 }
 
 /* rSI, rDI and rCX are used at the address size: a 32-bit one is written
- * as a 32-bit register (zero-extended), a 16-bit one keeps bits 63:16. */
-static uint64_t read_counter(const struct mmiodec_regs *regs, unsigned number,
-			     unsigned address_size)
+ * as a 32-bit register (zero-extended), a 16-bit one keeps bits 63:16.
+ * Adds delta to one; its new value at the address size. */
+static uint64_t add_counter(struct mmiodec_regs *regs, unsigned number,
+			    unsigned address_size, uint64_t delta)
 {
-	return regs->gpr[number] & width_mask(address_size / 8);
-}
+	uint64_t value = regs->gpr[number] + delta;
 
-static void write_counter(struct mmiodec_regs *regs, unsigned number,
-			  unsigned address_size, uint64_t value)
-{
 	write_gpr(regs, MMIODEC_REG_KIND_GPR, number, address_size / 8, value);
+	return value & width_mask(address_size / 8);
 }
 
 bool mmiodec_string_pending(const struct mmiodec_insn *insn,
@@ -138,7 +133,7 @@ bool mmiodec_string_pending(const struct mmiodec_insn *insn,
 		return false;
 	if (!is_string(insn) || !insn->repeat)
 		return true;
-	return read_counter(regs, MMIODEC_RCX, insn->address_size) != 0;
+	return (regs->gpr[MMIODEC_RCX] & width_mask(insn->address_size / 8)) != 0;
 }
 
 bool mmiodec_string_step(const struct mmiodec_insn *insn,
@@ -146,23 +141,15 @@ bool mmiodec_string_step(const struct mmiodec_insn *insn,
 {
 	if (!insn || !regs)
 		return true;
-	if (!insn_ok(insn) || !is_string(insn)) {
-		mmiodec_advance_rip(insn, regs);
-		return true;
-	}
-	unsigned asz = insn->address_size;
-	uint64_t step = (regs->rflags & RFLAGS_DF) ? (uint64_t)0 - insn->width
-						   : insn->width;
-	if (insn->op != MMIODEC_OP_STOS)
-		write_counter(regs, MMIODEC_RSI, asz,
-			      read_counter(regs, MMIODEC_RSI, asz) + step);
-	if (insn->op != MMIODEC_OP_LODS)
-		write_counter(regs, MMIODEC_RDI, asz,
-			      read_counter(regs, MMIODEC_RDI, asz) + step);
-	if (insn->repeat) {
-		uint64_t count = read_counter(regs, MMIODEC_RCX, asz) - 1;
-		write_counter(regs, MMIODEC_RCX, asz, count);
-		if ((count & width_mask(asz / 8)) != 0)
+	if (insn_ok(insn) && is_string(insn)) {
+		unsigned asz = insn->address_size;
+		uint64_t step = (regs->rflags & RFLAGS_DF) ? (uint64_t)0 - insn->width
+							   : insn->width;
+		if (insn->op != MMIODEC_OP_STOS)
+			add_counter(regs, MMIODEC_RSI, asz, step);
+		if (insn->op != MMIODEC_OP_LODS)
+			add_counter(regs, MMIODEC_RDI, asz, step);
+		if (insn->repeat && add_counter(regs, MMIODEC_RCX, asz, (uint64_t)-1) != 0)
 			return false;
 	}
 	mmiodec_advance_rip(insn, regs);
