@@ -26,76 +26,30 @@ enum load_rule {
 	LOAD_VEX,       /* VEX and EVEX: the operand (masked), zero above */
 	LOAD_VEX_LOW,   /* VMOVLPS, VMOVLPD: memory, then reg2[15:8] */
 	LOAD_VEX_HIGH,  /* VMOVHPS, VMOVHPD: reg2[7:0], then memory */
+	RULE = 7,       /* the load rule of a rules[] entry, with: */
+	STORE_ONLY = 8, /* no load form (MOVNTDQ, MOVNTPS, MOVNTPD) */
+	LOAD_ONLY = 16, /* no store form (MOVNTDQA) */
 };
 
-/* The load rule of an op; *store_only and *load_only say whether the op
- * has no load form (MOVNTDQ, MOVNTPS, MOVNTPD) or no store form
- * (MOVNTDQA), *high whether it moves bytes 8..15 of its register (MOVHPS,
- * MOVHPD: the store side too). */
-static enum load_rule rule_of(unsigned op, bool *store_only, bool *load_only,
-			      bool *high)
-{
-	*store_only = false;
-	*load_only = false;
-	*high = false;
-	switch (op) {
-	case MMIODEC_OP_MOVD: case MMIODEC_OP_MOVQ:
-	case MMIODEC_OP_MOVSS: case MMIODEC_OP_MOVSD_XMM:
-		return LOAD_SCALAR;
-	case MMIODEC_OP_MOVNTDQ: case MMIODEC_OP_MOVNTPS:
-	case MMIODEC_OP_MOVNTPD:
-		*store_only = true;
-		return LOAD_LEGACY;
-	case MMIODEC_OP_MOVNTDQA:
-		*load_only = true;
-		return LOAD_LEGACY;
-	case MMIODEC_OP_MOVUPS: case MMIODEC_OP_MOVUPD:
-	case MMIODEC_OP_MOVAPS: case MMIODEC_OP_MOVAPD:
-	case MMIODEC_OP_MOVDQA: case MMIODEC_OP_MOVDQU:
-		return LOAD_LEGACY;
-	case MMIODEC_OP_MOVLPS: case MMIODEC_OP_MOVLPD:
-		return LOAD_LOW_HALF;
-	case MMIODEC_OP_MOVHPS: case MMIODEC_OP_MOVHPD:
-		*high = true;
-		return LOAD_HIGH_HALF;
-	case MMIODEC_OP_VMOVLPS: case MMIODEC_OP_VMOVLPD:
-		return LOAD_VEX_LOW;
-	case MMIODEC_OP_VMOVHPS: case MMIODEC_OP_VMOVHPD:
-		*high = true;
-		return LOAD_VEX_HIGH;
-	case MMIODEC_OP_VMOVNTDQ: case MMIODEC_OP_VMOVNTPS:
-	case MMIODEC_OP_VMOVNTPD:
-		*store_only = true;
-		return LOAD_VEX;
-	case MMIODEC_OP_VMOVNTDQA:
-		*load_only = true;
-		return LOAD_VEX;
-	case MMIODEC_OP_VMOVD: case MMIODEC_OP_VMOVQ:
-	case MMIODEC_OP_VMOVSS: case MMIODEC_OP_VMOVSD:
-	case MMIODEC_OP_VMOVUPS: case MMIODEC_OP_VMOVUPD:
-	case MMIODEC_OP_VMOVAPS: case MMIODEC_OP_VMOVAPD:
-	case MMIODEC_OP_VMOVDQA: case MMIODEC_OP_VMOVDQU:
-	case MMIODEC_OP_VMOVDQU8: case MMIODEC_OP_VMOVDQU16:
-	case MMIODEC_OP_VMOVDQU32: case MMIODEC_OP_VMOVDQU64:
-	case MMIODEC_OP_VMOVDQA32: case MMIODEC_OP_VMOVDQA64:
-		return LOAD_VEX;
-	default:
-		return LOAD_NONE;
-	}
-}
-
-/* The register's size in bytes by kind; 0 for a kind that is not a
- * vector register. */
-static unsigned register_bytes(unsigned kind)
-{
-	switch (kind) {
-	case MMIODEC_REG_KIND_MMX: return 8;
-	case MMIODEC_REG_KIND_XMM: return 16;
-	case MMIODEC_REG_KIND_YMM: return 32;
-	case MMIODEC_REG_KIND_ZMM: return 64;
-	default: return 0;
-	}
-}
+/* By op from MOVD on: the legacy SSE moves, then their VEX and EVEX forms
+ * in the same order, then the EVEX-only ones. */
+#define FIRST_VECTOR MMIODEC_OP_MOVD
+#define SSE_RULES(scalar, full, low, high)                                 \
+	scalar, scalar, scalar, scalar,       /* MOVD, MOVQ, MOVSS, MOVSD */ \
+	full, full, full, full, full, full,   /* MOVUPS ... MOVDQU */        \
+	low, high, low, high,                 /* MOVLPS ... MOVHPD */        \
+	full | STORE_ONLY, full | STORE_ONLY, /* MOVNTDQ, MOVNTPS */         \
+	full | STORE_ONLY, full | LOAD_ONLY   /* MOVNTPD, MOVNTDQA */
+static const uint8_t rules[MMIODEC_OP_VMOVDQA64 + 1 - FIRST_VECTOR] = {
+	SSE_RULES(LOAD_SCALAR, LOAD_LEGACY, LOAD_LOW_HALF, LOAD_HIGH_HALF),
+	SSE_RULES(LOAD_VEX, LOAD_VEX, LOAD_VEX_LOW, LOAD_VEX_HIGH),
+	/* VMOVDQU8 ... VMOVDQA64 */
+	LOAD_VEX, LOAD_VEX, LOAD_VEX, LOAD_VEX, LOAD_VEX, LOAD_VEX,
+};
+_Static_assert(MMIODEC_OP_MOVNTDQA + 1 - FIRST_VECTOR == 18 &&
+	       MMIODEC_OP_VMOVNTDQA + 1 - FIRST_VECTOR == 36 &&
+	       MMIODEC_OP_VMOVDQA64 + 1 - FIRST_VECTOR == 42,
+	       "rules[]: 18 SSE moves, 18 VEX ones, 6 EVEX ones");
 
 /* A mask's element size is one a mask can select: 1, 2, 4 or 8 bytes,
  * dividing the width (at most 64 bytes). */
@@ -109,9 +63,9 @@ static bool byte_mask_valid(const struct mmiodec_insn *insn)
 }
 
 /* Which bytes of the width bytes are accessed; 0 for a mask whose
- * element size cannot be. */
-static uint64_t byte_mask(const struct mmiodec_insn *insn,
-			  const struct mmiodec_vregs *vregs)
+ * element size cannot be. (Not inlined: three callers.) */
+static MMIODEC_NOINLINE uint64_t byte_mask(const struct mmiodec_insn *insn,
+					   const struct mmiodec_vregs *vregs)
 {
 	unsigned width = insn->width, element = insn->mem[0].element;
 
@@ -123,9 +77,9 @@ static uint64_t byte_mask(const struct mmiodec_insn *insn,
 		return 0;
 	uint64_t k = vregs->k[insn->mask & 7], bytes = 0;
 	uint64_t one = (1ull << element) - 1;   /* element < 64 */
-	for (unsigned i = 0; i < width / element; i++)
-		if ((k >> i) & 1)
-			bytes |= one << (i * element);
+	for (unsigned i = 0; i < width; i += element, k >>= 1)
+		if (k & 1)
+			bytes |= one << i;
 	return bytes;
 }
 
@@ -137,73 +91,72 @@ uint64_t mmiodec_vector_mask(const struct mmiodec_insn *insn,
 	return byte_mask(insn, vregs);
 }
 
+/* The register byte a move starts at: 8 for MOVHPS, MOVHPD and their VEX
+ * forms (the store side too), else 0. */
+static unsigned start_of(unsigned rule)
+{
+	return rule == LOAD_HIGH_HALF || rule == LOAD_VEX_HIGH ? 8 : 0;
+}
+
 /*
  * Whether insn is a vector move of a shape the rules cover (a decoded
  * one always is; a hand-made descriptor may not be): a vector register of
  * the kind the op uses, a width the register holds, a mask with a usable
- * element size. *offset is the register byte the access starts at (8 for
- * MOVHPS/MOVHPD, else 0).
+ * element size. Its load rule; LOAD_NONE when it is not.
  */
-static bool vector_move(const struct mmiodec_insn *insn, unsigned direction,
-			enum load_rule *rule, unsigned *offset)
+static unsigned vector_move(const struct mmiodec_insn *insn, unsigned direction)
 {
-	bool store_only, load_only, high;
-	unsigned kind = insn->reg_kind, size = register_bytes(kind);
-	unsigned width = insn->width;
+	unsigned kind = insn->reg_kind, op = insn->op, width = insn->width;
 
 	if (insn->status != MMIODEC_OK || insn->direction != direction ||
-	    size == 0)
-		return false;
-	*rule = rule_of(insn->op, &store_only, &load_only, &high);
-	*offset = high ? 8 : 0;
-	if (*rule == LOAD_NONE ||
-	    (direction == MMIODEC_DIR_READ ? store_only : load_only))
-		return false;
+	    kind < MMIODEC_REG_KIND_MMX || kind > MMIODEC_REG_KIND_ZMM ||
+	    op < FIRST_VECTOR || op > MMIODEC_OP_VMOVDQA64)
+		return LOAD_NONE;
+	unsigned entry = rules[op - FIRST_VECTOR], rule = entry & RULE;
+	if (entry & (direction == MMIODEC_DIR_READ ? STORE_ONLY : LOAD_ONLY))
+		return LOAD_NONE;
 	if (width != 4 && width != 8 && width != 16 && width != 32 &&
 	    width != 64)
-		return false;
+		return LOAD_NONE;
 	if (insn->mask != 0 && !byte_mask_valid(insn))
-		return false;
+		return LOAD_NONE;
 	if (kind == MMIODEC_REG_KIND_MMX)
 		/* MMX: MOVD and MOVQ only, register mm0..mm7 */
-		return (insn->op == MMIODEC_OP_MOVD ||
-			insn->op == MMIODEC_OP_MOVQ) && width <= 8 &&
-		       insn->reg < 8 && insn->mask == 0;
-	if (insn->reg >= 32 || *offset + width > size)
-		return false;
+		return (op == MMIODEC_OP_MOVD || op == MMIODEC_OP_MOVQ) &&
+		       width <= 8 && insn->reg < 8 && insn->mask == 0 ? rule
+								      : LOAD_NONE;
+	/* an XMM register holds 16 bytes, YMM 32, ZMM 64 */
+	if (insn->reg >= 32 ||
+	    start_of(rule) + width > 16u << (kind - MMIODEC_REG_KIND_XMM))
+		return LOAD_NONE;
 	/* legacy SSE has XMM registers only, and no mask */
-	if (*rule < LOAD_VEX && (kind != MMIODEC_REG_KIND_XMM ||
-				 insn->mask != 0))
-		return false;
+	if (rule < LOAD_VEX && (kind != MMIODEC_REG_KIND_XMM || insn->mask != 0))
+		return LOAD_NONE;
 	/* the half moves: 8 bytes of an XMM register, no mask */
-	if (*rule >= LOAD_LOW_HALF && *rule != LOAD_VEX &&
+	if (rule >= LOAD_LOW_HALF && rule != LOAD_VEX &&
 	    (width != 8 || kind != MMIODEC_REG_KIND_XMM || insn->mask != 0 ||
 	     insn->reg2 >= 32))
-		return false;
-	return true;
+		return LOAD_NONE;
+	return rule;
 }
 
 bool mmiodec_vector_store_value(const struct mmiodec_insn *insn,
 				const struct mmiodec_vregs *vregs,
 				uint8_t data[64])
 {
-	enum load_rule rule;
-	unsigned offset;
+	unsigned rule;
 
 	if (!insn || !vregs || !data ||
-	    !vector_move(insn, MMIODEC_DIR_WRITE, &rule, &offset))
+	    (rule = vector_move(insn, MMIODEC_DIR_WRITE)) == LOAD_NONE)
 		return false;
-	uint64_t bytes = byte_mask(insn, vregs);
-	unsigned width = insn->width;
-	if (insn->reg_kind == MMIODEC_REG_KIND_MMX) {
-		uint64_t mm = vregs->mm[insn->reg];
-		for (unsigned i = 0; i < width; i++)
-			data[i] = (uint8_t)(mm >> (8 * i));
-		return true;
+	uint64_t bytes = byte_mask(insn, vregs), mm = vregs->mm[insn->reg & 7];
+	const uint8_t *reg = vregs->zmm[insn->reg] + start_of(rule);
+	bool mmx = insn->reg_kind == MMIODEC_REG_KIND_MMX;
+
+	for (unsigned i = 0; i < insn->width; i++) {
+		uint8_t byte = mmx ? (uint8_t)(mm >> (8 * i)) : reg[i];
+		data[i] = ((bytes >> i) & 1) ? byte : 0;
 	}
-	const uint8_t *reg = vregs->zmm[insn->reg];
-	for (unsigned i = 0; i < width; i++)
-		data[i] = ((bytes >> i) & 1) ? reg[offset + i] : 0;
 	return true;
 }
 
@@ -211,11 +164,10 @@ bool mmiodec_vector_complete_load(const struct mmiodec_insn *insn,
 				  struct mmiodec_vregs *vregs,
 				  const uint8_t data[64])
 {
-	enum load_rule rule;
-	unsigned offset;
+	unsigned rule;
 
 	if (!insn || !vregs || !data ||
-	    !vector_move(insn, MMIODEC_DIR_READ, &rule, &offset))
+	    (rule = vector_move(insn, MMIODEC_DIR_READ)) == LOAD_NONE)
 		return false;
 	unsigned width = insn->width;
 	if (insn->reg_kind == MMIODEC_REG_KIND_MMX) {
@@ -228,47 +180,29 @@ bool mmiodec_vector_complete_load(const struct mmiodec_insn *insn,
 	}
 
 	uint8_t *reg = vregs->zmm[insn->reg];
-	/* src1 of VMOVLPS...: reg2 may be reg itself, which is fine: byte i
-	 * of the result only reads byte i of src1 */
-	const uint8_t *src1 = vregs->zmm[insn->reg2 & 31];
 	uint64_t bytes = byte_mask(insn, vregs);
-	unsigned keep_from;   /* bytes from here up are kept (else zeroed) */
+	unsigned start = start_of(rule), top = start + width;
+	/* from top up to keep_from the register is zeroed, above it kept:
+	 * the rest of the low 16 bytes for MOVSS...; everything for VEX and
+	 * EVEX; nothing for the legacy moves */
+	unsigned keep_from = rule == LOAD_SCALAR ? 16 : rule >= LOAD_VEX ? 64 : top;
 
-	switch (rule) {
-	case LOAD_SCALAR:
-		keep_from = 16;
-		break;
-	case LOAD_LEGACY:
-	case LOAD_LOW_HALF:
-	case LOAD_HIGH_HALF:
-		keep_from = offset + width;
-		break;
-	case LOAD_VEX_LOW:
-		for (unsigned i = 8; i < 16; i++)
+	if (rule == LOAD_VEX_LOW || rule == LOAD_VEX_HIGH) {
+		/* the other half of the low 16 from src1 (reg2), which may be
+		 * reg itself: these are not the operand's bytes */
+		const uint8_t *src1 = vregs->zmm[insn->reg2 & 31];
+		for (unsigned i = 8 - start; i < 16 - start; i++)
 			reg[i] = src1[i];
-		keep_from = 64;
-		break;
-	case LOAD_VEX_HIGH:
-		for (unsigned i = 0; i < 8; i++)
-			reg[i] = src1[i];
-		keep_from = 64;
-		break;
-	default:   /* LOAD_VEX */
-		keep_from = 64;
-		break;
+		top = 16;
 	}
 	/* the operand: selected bytes from memory, the others merged (kept)
 	 * or zeroed (EVEX.z); an unmasked access selects them all */
 	for (unsigned i = 0; i < width; i++) {
 		if ((bytes >> i) & 1)
-			reg[offset + i] = data[i];
+			reg[start + i] = data[i];
 		else if (insn->zeroing)
-			reg[offset + i] = 0;
+			reg[start + i] = 0;
 	}
-	/* above the operand: zeroed up to keep_from (the rest of the low 16
-	 * for MOVSS...; everything for VEX and EVEX) */
-	unsigned top = rule == LOAD_VEX_LOW || rule == LOAD_VEX_HIGH ? 16
-		       : offset + width;
 	for (unsigned i = top; i < keep_from; i++)
 		reg[i] = 0;
 	return true;
