@@ -1287,6 +1287,28 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 	return status;
 }
 
+/* The fast path's entry for an opcode of the one-byte or 0F map in 64-bit
+ * mode without a legacy prefix (fast_opcodes, src/generated/fast.inc,
+ * written by tools/gen-fast.c from the tables above). */
+enum {
+	FO_IMM = 7,             /* immediate bytes at operand size 4 */
+	FO_IMM_V = 1 << 3,      /* 4 more with REX.W (MOV r64, imm64) */
+	FO_GROUP3 = 1 << 4,     /* the immediate only with ModRM.reg 0 or 1 */
+	FO_MODRM = 1 << 5,
+	/* Without ModRM: it accesses memory (UNSUPPORTED, else NO_MEMORY);
+	 * with a ModRM memory operand but no form: it does not (NO_MEMORY,
+	 * else UNSUPPORTED). */
+	FO_STATUS = 1 << 6,
+	FO_CHECK = 1 << 7,      /* not every ModRM is valid: see the opcode's info */
+	FO_TAKEN = 1 << 8,      /* the fast path decodes it */
+	FO_REX = 1 << 9,
+	FO_0F = 1 << 10,
+	FO_PREFIX = 1 << 11,    /* a legacy prefix */
+};
+
+#ifndef MMIODEC_GEN_FAST
+#include "generated/fast.inc"
+
 /*
  * The common case on its own, for speed: 64-bit mode, the legacy prefixes
  * other than 67, an optional REX, a one-byte or 0F opcode whose table
@@ -1346,8 +1368,7 @@ static MMIODEC_ALWAYS_INLINE unsigned fast_mandatory_prefix(unsigned prefixes)
 /*
  * The instruction from bytes[pos], after the legacy prefixes `prefixes`
  * (FAST_* bits), into a descriptor that holds zeros but for its mode and
- * vendor. Always inlined: into decode_fast64() without prefixes, where
- * everything about them folds away, and into decode_fast64_prefixed().
+ * vendor. Inlined into decode_fast64_prefixed().
  */
 static MMIODEC_ALWAYS_INLINE enum mmiodec_status
 decode_fast64_from(struct mmiodec_insn *insn, const uint8_t *bytes,
@@ -1518,6 +1539,136 @@ general:
 				      (enum mmiodec_vendor)insn->vendor);
 }
 
+/* A ModRM byte the tables limit (FO_CHECK): whether it makes a valid
+ * form, as form_valid() would say without prefixes in 64-bit mode. */
+static bool fast_modrm_valid(unsigned map, unsigned opcode, unsigned modrm)
+{
+	const struct opcode_info *info = map == MAP_LEGACY
+		? &mmiodec_legacy_map[opcode]
+		: mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, PREFIX_NONE, true);
+	unsigned reg = (modrm >> 3) & 7;
+	if (modrm < 0xC0)
+		return (info->mem_regs >> reg) & 1;
+	if (!((info->reg_regs >> reg) & 1))
+		return false;
+	/* of the register forms that depend on rm, C6/C7 /0 and
+	 * XABORT/XBEGIN (/7 with rm 0) here; the rest the general path */
+	return !(info->flags & OP_RM_TABLE) ||
+	       (map == MAP_LEGACY && (opcode & 0xFE) == 0xC6 &&
+		(reg == 0 || modrm == 0xF8));
+}
+
+/*
+ * 64-bit mode without a legacy prefix, from one table entry per opcode
+ * (fast_opcodes); legacy prefixes go to decode_fast64_prefixed(),
+ * anything else the table does not take to the general path. The
+ * descriptor holds zeros but for its mode and vendor.
+ */
+static MMIODEC_ALWAYS_INLINE enum mmiodec_status
+decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *end)
+{
+	const uint8_t *p = bytes;
+	unsigned rex = 0, map = MAP_LEGACY, status, tail;
+	unsigned entry = fast_opcodes[MAP_LEGACY][*p];
+
+	if (entry & FO_REX) {
+		rex = *p++;
+		if (p == end)
+			goto general;
+		entry = fast_opcodes[MAP_LEGACY][*p];
+	}
+	if (entry & FO_0F) {
+		if (++p == end)
+			goto general;
+		map = MAP_0F;
+		entry = fast_opcodes[MAP_0F][*p];
+	}
+	if (!(entry & FO_TAKEN)) {
+		if (fast_opcodes[MAP_LEGACY][bytes[0]] & FO_PREFIX)
+			return decode_fast64_prefixed(insn, bytes, end);
+		goto general;
+	}
+	unsigned opcode = *p++;
+	unsigned imm_size = (entry & FO_IMM) + ((entry & FO_IMM_V) && (rex & REX_W) ? 4 : 0);
+	if (!(entry & FO_MODRM)) {
+		tail = imm_size;
+		status = entry & FO_STATUS ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY;
+		goto finish;
+	}
+
+	if (p == end)
+		goto general;
+	uint8_t modrm = *p++;
+	if ((entry & FO_GROUP3) && (modrm & 0x30))
+		imm_size = 0;    /* F6/F7 /2../7 */
+	if ((entry & FO_CHECK) && !fast_modrm_valid(map, opcode, modrm))
+		goto general;
+	if (modrm >= 0xC0) {
+		tail = imm_size;
+		status = MMIODEC_NO_MEMORY;
+		goto finish;
+	}
+
+	unsigned form = (map == MAP_LEGACY ? forms_legacy : forms_0f)[opcode];
+	if (form >= FORM_GROUP_BASE) {
+		if (form >= FORM_SLOT_BASE)
+			goto general;        /* the mandatory prefix decides */
+		form = form_groups[form - FORM_GROUP_BASE][(modrm >> 3) & 7];
+	}
+	unsigned base_field = modrm & 7;
+	if (!form) {
+		/* the length only */
+		if (base_field == 4) {
+			if (p == end)
+				goto general;
+			base_field = *p++ & 7;
+		}
+		tail = disp_size32(modrm >> 6, base_field) + imm_size;
+		status = entry & FO_STATUS ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED;
+		goto finish;
+	}
+
+	/* A supported form: the descriptor is written as the bytes are read
+	 * (the general path rewrites it if they run out). */
+	struct mmiodec_mem *m = &insn->mem[0];
+	int sib = -1;
+	if (base_field == 4) {
+		if (p == end)
+			goto general;
+		sib = *p++;
+		base_field = (unsigned)sib & 7;
+	}
+	modrm_memory(m, modrm, sib, rex, true);
+	m->address_size = 64;
+	unsigned disp_size = disp_size32(modrm >> 6, base_field);
+	if (disp_size + imm_size > (size_t)(end - p))
+		goto general;
+	m->displacement = sign_extend(load_le(p, disp_size), disp_size);
+	p += disp_size;
+
+	unsigned operand_size = rex & REX_W ? 8 : 4;
+	insn->status = MMIODEC_OK;
+	insn->length = (uint8_t)(p + imm_size - bytes);
+	insn->operand_size = (uint8_t)operand_size;
+	insn->address_size = 64;
+	const struct form_info *f = &form_infos[form];
+	describe_form(insn, f, f->width, operand_size, rex, modrm, false, p, imm_size);
+	if (f->flags & FORM_SPECIAL)
+		return describe_special_ok(insn, f, opcode);
+	return MMIODEC_OK;
+
+finish:
+	/* the bytes after ModRM/SIB or the opcode must be there */
+	if (tail > (size_t)(end - p))
+		goto general;
+	insn->status = (uint8_t)status;
+	insn->length = (uint8_t)(p + tail - bytes);
+	return (enum mmiodec_status)status;
+general:
+	return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
+				      MMIODEC_MODE_64, (enum mmiodec_vendor)insn->vendor);
+}
+
 enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
 					  const uint8_t *bytes, size_t len,
 					  enum mmiodec_mode mode,
@@ -1532,10 +1683,8 @@ enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
 	*insn = (struct mmiodec_insn){
 		.mode = MMIODEC_MODE_64, .vendor = (uint8_t)vendor,
 	};
-	const uint8_t *end = bytes + (len < MMIODEC_MAX_LENGTH ? len : MMIODEC_MAX_LENGTH);
-	if (mmiodec_legacy_map[bytes[0]].flags & OP_PREFIX)
-		return decode_fast64_prefixed(insn, bytes, end);
-	return decode_fast64_from(insn, bytes, bytes, end, 0);
+	return decode_fast64(insn, bytes,
+			     bytes + (len < MMIODEC_MAX_LENGTH ? len : MMIODEC_MAX_LENGTH));
 }
 
 enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
@@ -1544,3 +1693,4 @@ enum mmiodec_status mmiodec_decode(struct mmiodec_insn *insn,
 {
 	return mmiodec_decode_vendor(insn, bytes, len, mode, MMIODEC_VENDOR_ANY);
 }
+#endif /* MMIODEC_GEN_FAST */

@@ -3,10 +3,11 @@
 # What src/forms.h says is what the committed tables and the README say:
 # regenerates src/generated/forms.inc and the README's table of supported
 # instructions (the lines between <!-- forms:begin --> and
-# <!-- forms:end -->) and fails on any difference.
-# Usage: check-forms.sh GEN_FORMS SOURCE_ROOT
+# <!-- forms:end -->) and fails on any difference; likewise the fast path's
+# table, src/generated/fast.inc, from the decoder's tables (tools/gen-fast.c).
+# Usage: check-forms.sh GEN_FORMS GEN_FAST SOURCE_ROOT
 set -eu
-gen=$1 root=$2
+gen=$1 gen_fast=$2 root=$3
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 status=0
@@ -14,6 +15,13 @@ status=0
 "$gen" "$tmp/forms.inc"
 if ! diff -u "$root/src/generated/forms.inc" "$tmp/forms.inc"; then
 	echo "src/generated/forms.inc is not what src/forms.h gives:" \
+	     "run ninja regen-forms" >&2
+	status=1
+fi
+
+"$gen_fast" "$tmp/fast.inc"
+if ! diff -u "$root/src/generated/fast.inc" "$tmp/fast.inc"; then
+	echo "src/generated/fast.inc is not what the decoder's tables give:" \
 	     "run ninja regen-forms" >&2
 	status=1
 fi
