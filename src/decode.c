@@ -1287,23 +1287,27 @@ mmiodec_decode_general(struct mmiodec_insn *insn, const uint8_t *bytes,
 	return status;
 }
 
-/* The fast path's entry for an opcode of the one-byte or 0F map in 64-bit
- * mode without a legacy prefix (fast_opcodes, src/generated/fast.inc,
- * written by tools/gen-fast.c from the tables above). */
+/* The fast path's entry for an opcode in 64-bit mode (src/generated/fast.inc,
+ * written by tools/gen-fast.c from the tables above): fast_legacy for the
+ * one-byte map, fast_0f by mandatory prefix for the 0F map, which needs
+ * only the low eight bits. */
 enum {
 	FO_IMM = 7,             /* immediate bytes at operand size 4 */
-	FO_IMM_V = 1 << 3,      /* 4 more with REX.W (MOV r64, imm64) */
-	FO_GROUP3 = 1 << 4,     /* the immediate only with ModRM.reg 0 or 1 */
-	FO_MODRM = 1 << 5,
+	FO_MODRM = 1 << 3,
 	/* Without ModRM: it accesses memory (UNSUPPORTED, else NO_MEMORY);
 	 * with a ModRM memory operand but no form: it does not (NO_MEMORY,
 	 * else UNSUPPORTED). */
-	FO_STATUS = 1 << 6,
-	FO_CHECK = 1 << 7,      /* not every ModRM is valid: see the opcode's info */
-	FO_TAKEN = 1 << 8,      /* the fast path decodes it */
-	FO_REX = 1 << 9,
-	FO_0F = 1 << 10,
-	FO_PREFIX = 1 << 11,    /* a legacy prefix */
+	FO_STATUS = 1 << 4,
+	FO_CHECK = 1 << 5,      /* not every ModRM is valid: see the opcode's info */
+	FO_TAKEN = 1 << 6,      /* the fast path decodes it */
+	FO_ROW_PREFIXED = 1 << 7, /* a vendor row may apply with a prefix */
+	/* The one-byte map only: */
+	FO_IMM_V = 1 << 8,      /* 4 more with REX.W (MOV r64, imm64) */
+	FO_IMM_Z = 1 << 9,      /* an Iz immediate: 2 bytes with 66 (no REX.W) */
+	FO_GROUP3 = 1 << 10,    /* the immediate only with ModRM.reg 0 or 1 */
+	FO_REX = 1 << 11,
+	FO_0F = 1 << 12,
+	FO_PREFIX = 1 << 13,    /* a legacy prefix */
 };
 
 #ifndef MMIODEC_GEN_FAST
@@ -1311,39 +1315,36 @@ enum {
 
 /*
  * The common case on its own, for speed: 64-bit mode, the legacy prefixes
- * other than 67, an optional REX, a one-byte or 0F opcode whose table
- * entry needs none of the special checks, every byte present. Anything
- * else it hands on to mmiodec_decode_general(), which decodes from the
- * start; for what it accepts it gives exactly that function's answer
+ * but 67 (and 66, F2, F3 before 0F), an optional REX, a one-byte or 0F
+ * opcode that the table below takes, every byte present. Anything else
+ * it hands on to mmiodec_decode_general(), which decodes from the start;
+ * for what it accepts it gives exactly that function's answer
  * (tests/unit/test_fastpath.c compares the two; the differential harness
  * checks both against the reference decoder).
  */
-#define NOT_FAST (OP_PREFIX | OP_REX | OP_INVALID64 | OP_3DNOW | OP_MPX | \
-		  OP_MOD_IGNORED)
 
-/* The legacy prefixes the fast path takes, as bits: 66, LOCK, the last of
- * F2/F3, and an FS or GS override (the segment + 1, from FAST_SEG_SHIFT).
- * A vendor row may look at all but the segment. */
+/* The legacy prefixes the fast path takes, as bits: 66, LOCK, the last
+ * of F2/F3, and an FS or GS override (the segment + 1, from
+ * FAST_SEG_SHIFT). */
 enum {
 	FAST_66 = 1 << 0,
 	FAST_LOCK = 1 << 1,
 	FAST_F2 = 1 << 2,
 	FAST_F3 = 1 << 3,
 	FAST_SEG_SHIFT = 4,
-	FAST_ROW_PREFIXES = (1 << FAST_SEG_SHIFT) - 1,
+	FAST_ROW_PREFIXES = FAST_66 | FAST_LOCK | FAST_F2 | FAST_F3,
 };
 
-/* Immediate bytes in 64-bit mode without 67, by kind and operand size
- * (index 0: 2 bytes, 1: 4, 2: 8). Jz is 4 whatever 66 says (the SDM's
- * reading; AMD's is a vendor row, left to the general path); Ap exists
- * only outside 64-bit mode; the group-3 kinds are resolved first. */
-static const uint8_t imm_size64[][3] = {
-	[IMM_NONE] = { 0, 0, 0 }, [IMM_B] = { 1, 1, 1 }, [IMM_W] = { 2, 2, 2 },
-	[IMM_WB] = { 3, 3, 3 }, [IMM_Z] = { 2, 4, 4 }, [IMM_V] = { 2, 4, 8 },
-	[IMM_JZ] = { 4, 4, 4 }, [IMM_AP] = { 0, 0, 0 }, [IMM_MOFFS] = { 8, 8, 8 },
-	[IMM_BB] = { 2, 2, 2 }, [IMM_D] = { 4, 4, 4 },
-	[IMM_GRP3B] = { 0, 0, 0 }, [IMM_GRP3Z] = { 0, 0, 0 },
-};
+/* The 0F map's row: 1 + the mandatory prefix (PREFIX_*: the last of
+ * F2/F3, else 66); row 0 is the one-byte map. */
+static MMIODEC_ALWAYS_INLINE unsigned fast_0f_row(unsigned prefixes)
+{
+	if (prefixes & FAST_F3)
+		return 1 + PREFIX_F3;
+	if (prefixes & FAST_F2)
+		return 1 + PREFIX_F2;
+	return 1 + (prefixes & FAST_66 ? PREFIX_66 : PREFIX_NONE);
+}
 
 /* describe_special() as a tail call, so that its caller needs no frame
  * for it. */
@@ -1355,164 +1356,39 @@ describe_special_ok(struct mmiodec_insn *insn, const struct form_info *f,
 	return MMIODEC_OK;
 }
 
-/* The mandatory-prefix class (PREFIX_*) of FAST_* bits. */
-static MMIODEC_ALWAYS_INLINE unsigned fast_mandatory_prefix(unsigned prefixes)
+/* A ModRM byte the tables limit (FO_CHECK), or a LOCK: whether it makes
+ * a valid form, as form_valid() and lock_allowed() would say in 64-bit
+ * mode; `row` is 0 for the one-byte map, else fast_0f_row(). */
+static MMIODEC_ALWAYS_INLINE bool
+fast_modrm_valid(unsigned row, unsigned opcode, unsigned modrm, unsigned prefixes)
 {
-	if (prefixes & FAST_F3)
-		return PREFIX_F3;
-	if (prefixes & FAST_F2)
-		return PREFIX_F2;
-	return prefixes & FAST_66 ? PREFIX_66 : PREFIX_NONE;
+	const struct opcode_info *info = row == 0
+		? &mmiodec_legacy_map[opcode]
+		: mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, row - 1, true);
+	unsigned reg = (modrm >> 3) & 7;
+	if (modrm < 0xC0)
+		return ((info->mem_regs >> reg) & 1) &&
+		       (!(prefixes & FAST_LOCK) || ((info->lock_regs >> reg) & 1));
+	if (!((info->reg_regs >> reg) & 1) || (prefixes & FAST_LOCK))
+		return false;
+	/* of the register forms that depend on rm, C6/C7 /0 and
+	 * XABORT/XBEGIN (/7 with rm 0) here; the rest the general path */
+	return !(info->flags & OP_RM_TABLE) ||
+	       (row == 0 && (opcode & 0xFE) == 0xC6 && (reg == 0 || modrm == 0xF8));
 }
 
-/*
- * The instruction from bytes[pos], after the legacy prefixes `prefixes`
- * (FAST_* bits), into a descriptor that holds zeros but for its mode and
- * vendor. Inlined into decode_fast64_prefixed().
- */
-static MMIODEC_ALWAYS_INLINE enum mmiodec_status
-decode_fast64_from(struct mmiodec_insn *insn, const uint8_t *bytes,
-		   const uint8_t *p, const uint8_t *end, unsigned prefixes)
-{
-	unsigned rex = 0, status, tail;
-	unsigned opcode = *p++;
+static enum mmiodec_status decode_fast64_prefixed(struct mmiodec_insn *insn,
+						  const uint8_t *bytes,
+						  const uint8_t *end);
 
-	if ((opcode & 0xF0) == 0x40) {
-		if (p == end)
-			goto general;
-		rex = opcode;
-		opcode = *p++;
-	}
-	const struct opcode_info *info = &mmiodec_legacy_map[opcode];
-	const uint8_t *forms = forms_legacy;
-	if (info->flags & OP_ESCAPE) {
-		if (opcode != 0x0F || p == end)
-			goto general;
-		opcode = *p++;
-		/* 0F 38 and 0F 3A are other maps; CR/DR moves and the
-		 * bound-register forms check REX (register_out_of_range). */
-		if (opcode == 0x38 || opcode == 0x3A || (opcode & 0xFC) == 0x20 ||
-		    (opcode & 0xFE) == 0x1A)
-			goto general;
-		info = mmiodec_map0f_info(MAP_0F, (uint8_t)opcode,
-					  fast_mandatory_prefix(prefixes), true);
-		forms = forms_0f;
-	}
-	/* where a vendor row may apply */
-	unsigned map = forms == forms_0f ? MAP_0F : MAP_LEGACY;
-	const uint32_t *rows = prefixes & FAST_ROW_PREFIXES ? vendor_opcodes[map]
-							    : vendor_unprefixed64[map];
-	if ((info->flags & NOT_FAST) || ((rows[opcode >> 5] >> (opcode & 31)) & 1))
-		goto general;
-
-	unsigned size_index = rex & REX_W ? 2 : prefixes & FAST_66 ? 0 : 1;
-	if (!(info->flags & OP_MODRM)) {
-		/* A0-A3 and the string forms are described by the general path */
-		if (forms[opcode] || (prefixes & FAST_LOCK))
-			goto general;
-		tail = imm_size64[info->imm][size_index];
-		status = info->flags & OP_IMPLICIT_MEM ? MMIODEC_UNSUPPORTED
-						       : MMIODEC_NO_MEMORY;
-		goto finish;
-	}
-
-	if (p == end)
-		goto general;
-	uint8_t modrm = *p++;
-	unsigned imm_size = imm_size64[legacy_group_immediate(modrm, info->imm)][size_index];
-	if (modrm >= 0xC0) {
-		unsigned reg = (modrm >> 3) & 7;
-		if (!((info->reg_regs >> reg) & 1) || (prefixes & FAST_LOCK))
-			goto general;
-		/* mod = 3 of C6/C7: /0, and XABORT/XBEGIN (/7 with rm 0) */
-		if ((info->flags & OP_RM_TABLE) &&
-		    !(forms == forms_legacy && (opcode & 0xFE) == 0xC6 &&
-		      (reg == 0 || modrm == 0xF8)))
-			goto general;
-		tail = imm_size;
-		status = MMIODEC_NO_MEMORY;
-		goto finish;
-	}
-	if (!((info->mem_regs >> ((modrm >> 3) & 7)) & 1) ||
-	    ((prefixes & FAST_LOCK) && !((info->lock_regs >> ((modrm >> 3) & 7)) & 1)))
-		goto general;
-
-	unsigned form = forms[opcode];
-	if (form >= FORM_GROUP_BASE) {
-		if (form >= FORM_SLOT_BASE)
-			goto general;        /* the mandatory prefix decides */
-		form = form_groups[form - FORM_GROUP_BASE][(modrm >> 3) & 7];
-	}
-	unsigned base_field = modrm & 7;
-	if (!form) {
-		/* the length only */
-		if (base_field == 4) {
-			if (p == end)
-				goto general;
-			base_field = *p++ & 7;
-		}
-		tail = disp_size32(modrm >> 6, base_field) + imm_size;
-		status = info->flags & OP_NO_ACCESS && !(info->flags & OP_IMPLICIT_MEM)
-				 ? MMIODEC_NO_MEMORY : MMIODEC_UNSUPPORTED;
-		goto finish;
-	}
-
-	/* A supported form: the descriptor is written as the bytes are read
-	 * (the general path rewrites it if they run out). */
-	struct mmiodec_mem *m = &insn->mem[0];
-	int sib = -1;
-	if (base_field == 4) {
-		if (p == end)
-			goto general;
-		sib = *p++;
-		base_field = (unsigned)sib & 7;
-	}
-	modrm_memory(m, modrm, sib, rex, true);
-	if (prefixes >> FAST_SEG_SHIFT)
-		m->segment = (uint8_t)((prefixes >> FAST_SEG_SHIFT) - 1);
-	m->address_size = 64;
-	unsigned disp_size = disp_size32(modrm >> 6, base_field);
-	if (disp_size + imm_size > (size_t)(end - p))
-		goto general;
-	m->displacement = sign_extend(load_le(p, disp_size), disp_size);
-	p += disp_size;
-
-	unsigned operand_size = 2u << size_index;
-	insn->status = MMIODEC_OK;
-	insn->length = (uint8_t)(p + imm_size - bytes);
-	insn->operand_size = (uint8_t)operand_size;
-	insn->address_size = 64;
-	const struct form_info *f = &form_infos[form];
-	describe_form(insn, f, f->width, operand_size, rex, modrm,
-		      (prefixes & FAST_LOCK) != 0, p, imm_size);
-	if (f->flags & FORM_SPECIAL)
-		return describe_special_ok(insn, f, opcode);
-	return MMIODEC_OK;
-
-finish:
-	/* the bytes after ModRM/SIB or the opcode must be there */
-	if (tail > (size_t)(end - p))
-		goto general;
-	insn->status = (uint8_t)status;
-	insn->length = (uint8_t)(p + tail - bytes);
-	return (enum mmiodec_status)status;
-general:
-	/* the vendor is in the descriptor: one register less to keep */
-	return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
-				      MMIODEC_MODE_64,
-				      (enum mmiodec_vendor)insn->vendor);
-}
-
-/* After legacy prefixes: those the fast path takes, then the rest. */
-static MMIODEC_NOINLINE enum mmiodec_status
-decode_fast64_prefixed(struct mmiodec_insn *insn, const uint8_t *bytes,
-		       const uint8_t *end)
+/* The legacy prefixes from bytes[0] to `*at`: FAST_* bits, or -1 for 67
+ * or the end of the bytes. */
+static MMIODEC_ALWAYS_INLINE int fast_prefixes(const uint8_t *bytes, const uint8_t *end,
+					  const uint8_t **at)
 {
 	const uint8_t *p = bytes;
 	unsigned prefixes = 0;
-	for (;; p++) {
-		if (p == end)
-			goto general;
+	for (; p != end; p++) {
 		switch (*p) {
 		case 0x66: prefixes |= FAST_66; continue;
 		case 0xF0: prefixes |= FAST_LOCK; continue;
@@ -1520,77 +1396,57 @@ decode_fast64_prefixed(struct mmiodec_insn *insn, const uint8_t *bytes,
 		case 0xF3: prefixes = (prefixes & ~FAST_F2) | FAST_F3; continue;
 		case 0x64: case 0x65:
 			/* the last FS/GS override counts */
-			prefixes = (prefixes & FAST_ROW_PREFIXES) |
+			prefixes = (prefixes & ((1u << FAST_SEG_SHIFT) - 1)) |
 				   (*p - 0x64u + MMIODEC_SEG_FS + 1) << FAST_SEG_SHIFT;
 			continue;
 		case 0x26: case 0x2E: case 0x36: case 0x3E:
 			continue;      /* ignored in 64-bit mode */
 		case 0x67:
-			goto general;  /* 32-bit addressing */
+			return -1;     /* 32-bit addressing */
 		default:
-			break;
+			*at = p;
+			return (int)prefixes;
 		}
-		break;
 	}
-	return decode_fast64_from(insn, bytes, p, end, prefixes);
-general:
-	return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
-				      MMIODEC_MODE_64,
-				      (enum mmiodec_vendor)insn->vendor);
-}
-
-/* A ModRM byte the tables limit (FO_CHECK): whether it makes a valid
- * form, as form_valid() would say without prefixes in 64-bit mode. */
-static bool fast_modrm_valid(unsigned map, unsigned opcode, unsigned modrm)
-{
-	const struct opcode_info *info = map == MAP_LEGACY
-		? &mmiodec_legacy_map[opcode]
-		: mmiodec_map0f_info(MAP_0F, (uint8_t)opcode, PREFIX_NONE, true);
-	unsigned reg = (modrm >> 3) & 7;
-	if (modrm < 0xC0)
-		return (info->mem_regs >> reg) & 1;
-	if (!((info->reg_regs >> reg) & 1))
-		return false;
-	/* of the register forms that depend on rm, C6/C7 /0 and
-	 * XABORT/XBEGIN (/7 with rm 0) here; the rest the general path */
-	return !(info->flags & OP_RM_TABLE) ||
-	       (map == MAP_LEGACY && (opcode & 0xFE) == 0xC6 &&
-		(reg == 0 || modrm == 0xF8));
+	return -1;
 }
 
 /*
- * 64-bit mode without a legacy prefix, from one table entry per opcode
- * (fast_opcodes); legacy prefixes go to decode_fast64_prefixed(),
- * anything else the table does not take to the general path. The
+ * 64-bit mode, from one table entry per opcode (fast_legacy, fast_0f). The
  * descriptor holds zeros but for its mode and vendor.
  */
 static MMIODEC_ALWAYS_INLINE enum mmiodec_status
-decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *end)
+decode_fast64_at(struct mmiodec_insn *insn, const uint8_t *bytes,
+		 const uint8_t *p, const uint8_t *end, unsigned prefixes)
 {
-	const uint8_t *p = bytes;
-	unsigned rex = 0, map = MAP_LEGACY, status, tail;
-	unsigned entry = fast_opcodes[MAP_LEGACY][*p];
+	unsigned rex = 0, row = 0, status, tail;
+	unsigned entry = fast_legacy[*p];
 
 	if (entry & FO_REX) {
 		rex = *p++;
 		if (p == end)
 			goto general;
-		entry = fast_opcodes[MAP_LEGACY][*p];
+		entry = fast_legacy[*p];
 	}
 	if (entry & FO_0F) {
 		if (++p == end)
 			goto general;
-		map = MAP_0F;
-		entry = fast_opcodes[MAP_0F][*p];
+		row = fast_0f_row(prefixes);
+		entry = fast_0f[row - 1][*p];
 	}
-	if (!(entry & FO_TAKEN)) {
-		if (fast_opcodes[MAP_LEGACY][bytes[0]] & FO_PREFIX)
+	if (!(entry & FO_TAKEN) ||
+	    ((entry & FO_ROW_PREFIXED) && (prefixes & FAST_ROW_PREFIXES))) {
+		if (!prefixes && (fast_legacy[*bytes] & FO_PREFIX))
 			return decode_fast64_prefixed(insn, bytes, end);
 		goto general;
 	}
 	unsigned opcode = *p++;
 	unsigned imm_size = (entry & FO_IMM) + ((entry & FO_IMM_V) && (rex & REX_W) ? 4 : 0);
+	if ((prefixes & FAST_66) && !(rex & REX_W) && (entry & (FO_IMM_Z | FO_IMM_V)))
+		imm_size = 2;
 	if (!(entry & FO_MODRM)) {
+		if (prefixes & FAST_LOCK)
+			goto general;
 		tail = imm_size;
 		status = entry & FO_STATUS ? MMIODEC_UNSUPPORTED : MMIODEC_NO_MEMORY;
 		goto finish;
@@ -1601,7 +1457,8 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *en
 	uint8_t modrm = *p++;
 	if ((entry & FO_GROUP3) && (modrm & 0x30))
 		imm_size = 0;    /* F6/F7 /2../7 */
-	if ((entry & FO_CHECK) && !fast_modrm_valid(map, opcode, modrm))
+	if (((entry & FO_CHECK) || (prefixes & FAST_LOCK)) &&
+	    !fast_modrm_valid(row, opcode, modrm, prefixes))
 		goto general;
 	if (modrm >= 0xC0) {
 		tail = imm_size;
@@ -1609,7 +1466,7 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *en
 		goto finish;
 	}
 
-	unsigned form = (map == MAP_LEGACY ? forms_legacy : forms_0f)[opcode];
+	unsigned form = (row ? forms_0f : forms_legacy)[opcode];
 	if (form >= FORM_GROUP_BASE) {
 		if (form >= FORM_SLOT_BASE)
 			goto general;        /* the mandatory prefix decides */
@@ -1639,6 +1496,8 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *en
 		base_field = (unsigned)sib & 7;
 	}
 	modrm_memory(m, modrm, sib, rex, true);
+	if (prefixes >> FAST_SEG_SHIFT)
+		m->segment = (uint8_t)((prefixes >> FAST_SEG_SHIFT) - 1);
 	m->address_size = 64;
 	unsigned disp_size = disp_size32(modrm >> 6, base_field);
 	if (disp_size + imm_size > (size_t)(end - p))
@@ -1646,13 +1505,14 @@ decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *en
 	m->displacement = sign_extend(load_le(p, disp_size), disp_size);
 	p += disp_size;
 
-	unsigned operand_size = rex & REX_W ? 8 : 4;
+	unsigned operand_size = rex & REX_W ? 8 : prefixes & FAST_66 ? 2 : 4;
 	insn->status = MMIODEC_OK;
 	insn->length = (uint8_t)(p + imm_size - bytes);
 	insn->operand_size = (uint8_t)operand_size;
 	insn->address_size = 64;
 	const struct form_info *f = &form_infos[form];
-	describe_form(insn, f, f->width, operand_size, rex, modrm, false, p, imm_size);
+	describe_form(insn, f, f->width, operand_size, rex, modrm,
+		      (prefixes & FAST_LOCK) != 0, p, imm_size);
 	if (f->flags & FORM_SPECIAL)
 		return describe_special_ok(insn, f, opcode);
 	return MMIODEC_OK;
@@ -1667,6 +1527,28 @@ finish:
 general:
 	return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
 				      MMIODEC_MODE_64, (enum mmiodec_vendor)insn->vendor);
+}
+
+/* After legacy prefixes: decode_fast64_at() with them, out of line, so
+ * that the common case keeps them out of its registers. */
+static MMIODEC_NOINLINE enum mmiodec_status
+decode_fast64_prefixed(struct mmiodec_insn *insn, const uint8_t *bytes,
+		       const uint8_t *end)
+{
+	const uint8_t *p = bytes;
+	int prefixes = fast_prefixes(bytes, end, &p);
+	if (prefixes <= 0)
+		return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
+					      MMIODEC_MODE_64,
+					      (enum mmiodec_vendor)insn->vendor);
+	return decode_fast64_at(insn, bytes, p, end, (unsigned)prefixes);
+}
+
+/* 64-bit mode without a legacy prefix: the common case. */
+static MMIODEC_ALWAYS_INLINE enum mmiodec_status
+decode_fast64(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *end)
+{
+	return decode_fast64_at(insn, bytes, bytes, end, 0);
 }
 
 enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
