@@ -1377,6 +1377,68 @@ fast_modrm_valid(unsigned row, unsigned opcode, unsigned modrm, unsigned prefixe
 	       (row == 0 && (opcode & 0xFE) == 0xC6 && (reg == 0 || modrm == 0xF8));
 }
 
+/* fast_vector()'s "not here": the general path decides. */
+#define FAST_FALLBACK 0xFE
+
+/*
+ * A vector form of the 0F map with a memory operand, after its ModRM byte
+ * (at p - 1, the opcode before it): `slot` of vector_slots, `packed` the
+ * REX byte or 0 (bits 0-7), the immediate's size (8-11) and the FAST_*
+ * prefixes (from 12). describe_vector() does the rest, from the state the
+ * general path would have handed it. Returns MMIODEC_OK or FAST_FALLBACK.
+ */
+static MMIODEC_NOINLINE unsigned
+fast_vector(struct mmiodec_insn *insn, const uint8_t *bytes, const uint8_t *end,
+	    const uint8_t *p, unsigned slot, unsigned packed)
+{
+	unsigned prefixes = packed >> 12;
+	uint8_t vendor = insn->vendor;
+	struct decode_state d = {
+		.bytes = bytes, .mode = MMIODEC_MODE_64,
+		.p = {
+			.rex = (uint8_t)packed,
+			.last_rep = prefixes & FAST_F3 ? 0xF3 : prefixes & FAST_F2 ? 0xF2 : 0,
+			.seg = (int8_t)((int)(prefixes >> FAST_SEG_SHIFT) - 1),
+			.has_66 = (prefixes & FAST_66) != 0,
+		},
+		.operand_size = packed & REX_W ? 8 : prefixes & FAST_66 ? 2 : 4,
+		.address_size = 64, .map = MAP_0F, .opcode = p[-2],
+		.modrm = p[-1], .has_modrm = true, .vendor = vendor,
+	};
+	unsigned base_field = d.modrm & 7;
+	if (base_field == 4) {
+		if (p == end)
+			return FAST_FALLBACK;
+		d.sib = *p++;
+		d.has_sib = true;
+		base_field = d.sib & 7;
+	}
+	unsigned disp_size = disp_size32(d.modrm >> 6, base_field);
+	unsigned tail = disp_size + ((packed >> 8) & 0xF);
+	if (tail > (size_t)(end - p))
+		return FAST_FALLBACK;
+	d.disp_pos = (uint8_t)(p - bytes);
+	d.disp_size = (uint8_t)disp_size;
+	d.length = (uint8_t)(p + tail - bytes);
+	if (!describe_vector(&d, insn, slot, FE_LEGACY))
+		return FAST_FALLBACK;
+	insn->vendor = vendor;
+	return MMIODEC_OK;
+}
+
+/* fast_vector(), or the general path: out of line, and apart from
+ * fast_vector()'s state, so that the hand-over is a tail call. */
+static MMIODEC_NOINLINE enum mmiodec_status
+fast_vector_or_general(struct mmiodec_insn *insn, const uint8_t *bytes,
+		       const uint8_t *end, const uint8_t *p, unsigned slot,
+		       unsigned packed)
+{
+	if (fast_vector(insn, bytes, end, p, slot, packed) == MMIODEC_OK)
+		return MMIODEC_OK;
+	return mmiodec_decode_general(insn, bytes, (size_t)(end - bytes),
+				      MMIODEC_MODE_64, (enum mmiodec_vendor)insn->vendor);
+}
+
 static enum mmiodec_status decode_fast64_prefixed(struct mmiodec_insn *insn,
 						  const uint8_t *bytes,
 						  const uint8_t *end);
@@ -1468,8 +1530,11 @@ decode_fast64_at(struct mmiodec_insn *insn, const uint8_t *bytes,
 
 	unsigned form = (row ? forms_0f : forms_legacy)[opcode];
 	if (form >= FORM_GROUP_BASE) {
-		if (form >= FORM_SLOT_BASE)
-			goto general;        /* the mandatory prefix decides */
+		if (form >= FORM_SLOT_BASE)   /* the mandatory prefix decides */
+			return fast_vector_or_general(insn, bytes, end, p,
+						      form - FORM_SLOT_BASE,
+						      rex | imm_size << 8 |
+						      prefixes << 12);
 		form = form_groups[form - FORM_GROUP_BASE][(modrm >> 3) & 7];
 	}
 	unsigned base_field = modrm & 7;
