@@ -86,37 +86,33 @@ static uint64_t alu(struct flags *f, unsigned kind, uint64_t a, uint64_t b,
 {
 	uint64_t r;
 
-	switch (kind) {
-	case 1: r = a | b; break;
-	case 4: r = a & b; break;
-	case 6: r = a ^ b; break;
-	default:
+	if (kind == 1)
+		r = a | b;
+	else if (kind == 4)
+		r = a & b;
+	else if (kind == 6)
+		r = a ^ b;
+	else
 		return add_sub(f, a, b, (kind == 2 || kind == 3) ? rflags & CF : 0,
 			       kind != 0 && kind != 2, bits);
-	}
 	f->value = result_flags(r, bits);
 	f->defined = ARITH & ~AF;
 	f->undefined = AF;
 	return r;
 }
 
-/* The condition of Jcc/SETcc/CMOVcc: pairs of a test and its negation. */
+/* The condition of Jcc/SETcc/CMOVcc: eight tests, O, B, Z, BE, S, P, L,
+ * LE (conditions 0, 2, ... 14), each odd condition the negation of the
+ * one before it. */
 static bool condition(uint32_t rflags, unsigned cc)
 {
-	bool sf_ne_of = !(rflags & SF) != !(rflags & OF);
-	bool t;
+	unsigned of = (rflags & OF) != 0, cf = (rflags & CF) != 0;
+	unsigned zf = (rflags & ZF) != 0, sf = (rflags & SF) != 0;
+	unsigned tests = of | cf << 1 | zf << 2 | (cf | zf) << 3 | sf << 4 |
+			 ((rflags & PF) != 0) << 5 | (sf ^ of) << 6 |
+			 (zf | (sf ^ of)) << 7;
 
-	switch ((cc >> 1) & 7) {
-	case 0: t = rflags & OF; break;
-	case 1: t = rflags & CF; break;
-	case 2: t = rflags & ZF; break;
-	case 3: t = rflags & (CF | ZF); break;
-	case 4: t = rflags & SF; break;
-	case 5: t = rflags & PF; break;
-	case 6: t = sf_ne_of; break;
-	default: t = (rflags & ZF) || sf_ne_of; break;
-	}
-	return t != (cc & 1);
+	return ((tests >> ((cc >> 1) & 7)) & 1) != (cc & 1);
 }
 
 /* The 64x64 -> 128-bit unsigned product, from 32-bit halves. */
@@ -145,14 +141,12 @@ static uint64_t multiply(struct flags *f, uint64_t a, uint64_t b,
 		a = sign_extend_from(a, bits / 8);
 		b = sign_extend_from(b, bits / 8);
 	}
-	if (bits == 64) {
-		lo = mul_wide(a, b, &hi);
-		if (is_signed)   /* the signed high half, mod 2^64 */
-			hi -= ((a >> 63) ? b : 0) + ((b >> 63) ? a : 0);
-	} else {
-		uint64_t p = a * b;   /* both fit in 32 bits, or are extended */
-		lo = p & width_mask(bits / 8);
-		hi = (p >> bits) & width_mask(bits / 8);
+	lo = mul_wide(a, b, &hi);
+	if (is_signed)   /* the signed high half, mod 2^64 */
+		hi -= ((a >> 63) ? b : 0) + ((b >> 63) ? a : 0);
+	if (bits < 64) {   /* the whole product is in lo */
+		hi = (lo >> bits) & width_mask(bits / 8);
+		lo &= width_mask(bits / 8);
 	}
 	ext = (is_signed && msb(lo, bits)) ? width_mask(bits / 8) : 0;
 	/* Intel: SF and PF from the low half, ZF and AF clear */
@@ -197,22 +191,18 @@ static bool divide(uint64_t hi, uint64_t lo, uint64_t d, bool is_signed,
 	}
 	if (d == 0 || hi >= d)
 		return false;
-	if (hi == 0) {
-		q = lo / d;
-		r = lo % d;
-	} else {   /* restoring division, one quotient bit a step */
-		for (unsigned i = 0; i < 64; i++) {
-			uint64_t out = hi >> 63;
-			hi = hi << 1 | lo >> 63;
-			lo <<= 1;
-			if (out || hi >= d) {
-				hi -= d;
-				lo |= 1;
-			}
+	/* restoring division, one quotient bit a step: hi:lo becomes r:q */
+	for (unsigned i = 0; i < 64; i++) {
+		uint64_t out = hi >> 63;
+		hi = hi << 1 | lo >> 63;
+		lo <<= 1;
+		if (out || hi >= d) {
+			hi -= d;
+			lo |= 1;
 		}
-		q = lo;
-		r = hi;
 	}
+	q = lo;
+	r = hi;
 	if (q > limit)
 		return false;
 	*quotient = negate_q ? 0 - q : q;
@@ -220,126 +210,72 @@ static bool divide(uint64_t hi, uint64_t lo, uint64_t d, bool is_signed,
 	return true;
 }
 
-/* group 2 in the order of enum mmiodec_op (SAL is decoded as SHL) */
-enum { ROL, ROR, RCL, RCR, SHL, SHR, SAR };
+/* group 2 in the order of enum mmiodec_op (SAL is decoded as SHL), then
+ * SHLD and SHRD */
+enum { ROL, ROR, RCL, RCR, SHL, SHR, SAR, SHLD, SHRD };
 
 /*
- * Group 2 on v (bits wide) by count, already masked to 5 bits (6 for 64):
- * a count of 0 changes no flag. RCL and RCR rotate through CF, bits + 1
- * wide. CF is the last bit out (undefined for SHL/SHR by the width or
- * more), SF, ZF, PF (shifts) from the result; OF is defined for a count
- * of 1 (the top bit changed), AF undefined for the shifts. Intel sets OF
- * for any count as for a count of 1: the top bit of v against the bit a
- * one-bit shift brings there (in: that bit). An RCL/RCR whose count is a
- * multiple of 9 (17) changes nothing: CF and OF keep their values.
+ * Group 2, SHLD and SHRD on v (bits wide) by count, already masked to 5
+ * bits (6 for 64), one bit a step as the SDM's Operation sections do. A
+ * left shift takes its new bit 0, a right one its new top bit, from: the
+ * bit it shifted out (ROL, ROR), CF (RCL, RCR: bits + 1 wide), the sign
+ * (SAR), s (SHLD, SHRD), else 0. For a 16-bit SHLD or SHRD by more than
+ * 16 the SDM leaves the result and every flag undefined; the bits then
+ * come from v again (48-bit v:s:v), which is the same for counts up to 16.
+ *
+ * A count of 0 changes no flag. CF is the last bit out (undefined for
+ * SHL/SHR by the width or more); the rotates change CF and OF only, the
+ * shifts also SF, ZF and PF (from the result) and leave AF undefined. OF
+ * is defined for a count of 1 (the top bit changed); Intel sets it for
+ * any count as for a count of 1 (the top bit after the first step). An
+ * RCL/RCR whose count is a multiple of 9 (17) changes nothing: CF and OF
+ * keep their values.
  */
-static uint64_t shift(struct flags *f, unsigned kind, uint64_t v,
+static uint64_t shift(struct flags *f, unsigned kind, uint64_t v, uint64_t s,
 		      unsigned count, uint32_t rflags, unsigned bits)
 {
-	uint64_t r, cf = rflags & CF, in;
-	unsigned n;
+	bool left = kind == ROL || kind == RCL || kind == SHL || kind == SHLD;
+	uint64_t r = v, first = v, cf = rflags & CF, fill = 0;
 
 	if (count == 0)
 		return v;
-	switch (kind) {
-	case ROL:
-	case ROR:
-		n = count % bits;
-		if (kind == ROR)
-			n = (bits - n) % bits;
-		r = n ? v << n | v >> (bits - n) : v;
-		r &= width_mask(bits / 8);
-		cf = kind == ROL ? r & 1 : msb(r, bits);
-		in = kind == ROL ? msb(v, bits - 1) : v & 1;
+	/* SHLD: the top bit of fill comes in first; SHRD: the bottom one */
+	if (kind == SHLD)
+		fill = bits == 16 ? (s << 16 | v) << 32 : s << (64 - bits);
+	else if (kind == SHRD)
+		fill = bits == 16 ? v << 16 | s : s;
+	for (unsigned i = 0; i < count; i++) {
+		uint64_t out = left ? msb(r, bits) : r & 1;
+		uint64_t in = kind == ROL || kind == ROR ? out
+			      : kind == RCL || kind == RCR ? cf
+			      : kind == SAR ? msb(r, bits)
+			      : left ? fill >> 63 : fill & 1;
+		fill = left ? fill << 1 : fill >> 1;
+		r = left ? (r << 1 | in) & width_mask(bits / 8)
+			 : r >> 1 | in << (bits - 1);
+		cf = out;
+		if (i == 0)
+			first = r;
+	}
+	f->value = (uint32_t)cf | (uint32_t)(msb(v, bits) ^ msb(first, bits)) << 11;
+	if (kind <= RCR) {
+		if ((kind == RCL || kind == RCR) && count % (bits + 1) == 0)
+			f->value = (uint32_t)cf | (rflags & OF);
 		f->defined = CF;
-		break;
-	case RCL:
-	case RCR:
-		n = count % (bits + 1);
-		in = kind == RCL ? msb(v, bits - 1) : cf;
-		if (n == 0) {
-			r = v;
-			in = msb(v, bits) ^ ((rflags & OF) != 0);
-		} else if (kind == RCL) {
-			r = v << n | cf << (n - 1) |
-			    (n > 1 ? v >> (bits + 1 - n) : 0);
-			cf = (v >> (bits - n)) & 1;
-		} else {
-			r = v >> n | cf << (bits - n) |
-			    (n > 1 ? v << (bits + 1 - n) : 0);
-			cf = (v >> (n - 1)) & 1;
-		}
-		r &= width_mask(bits / 8);
-		f->defined = CF;
-		break;
-	default:
-		if (kind == SHL) {
-			r = v << count;
-			cf = count <= bits ? (v >> (bits - count)) & 1 : 0;
-			in = msb(v, bits - 1);
-		} else {
-			uint64_t s = kind == SAR ? sign_extend_from(v, bits / 8) : v;
-			r = s >> count;
-			if (kind == SAR && (s >> 63))
-				r = ~(~s >> count);
-			cf = (s >> (count - 1)) & 1;
-			in = kind == SAR ? msb(v, bits) : 0;
-		}
-		r &= width_mask(bits / 8);
-		f->value = result_flags(r, bits);
+	} else {
+		f->value |= result_flags(r, bits);
 		f->defined = CF | PF | ZF | SF;
 		f->undefined = AF;
-		if (count >= bits && kind != SAR) {
+		if (count >= bits && (kind == SHL || kind == SHR)) {
 			f->defined &= ~CF;
 			f->undefined |= CF;
 		}
-		break;
 	}
-	f->value |= (uint32_t)cf | (uint32_t)(msb(v, bits) ^ in) << 11;
 	if (count == 1)
 		f->defined |= OF;
 	else
 		f->undefined |= OF;
-	return r;
-}
-
-/*
- * SHLD and SHRD of v with bits shifted in from s, by count (masked). For
- * a 16-bit operand and a count over 16 the SDM leaves the result and
- * every flag undefined; the shift is then of the 48-bit v:s:v (SHLD) or
- * s:v with v above (SHRD), which is the same for counts up to 16.
- */
-static uint64_t double_shift(struct flags *f, bool left, uint64_t v,
-			     uint64_t s, unsigned count, unsigned bits)
-{
-	uint64_t r, cf, in;
-
-	if (count == 0)
-		return v;
-	if (bits == 16) {
-		uint64_t x = v << 32 | s << 16 | v;
-		if (left) {
-			r = x >> (32 - count);
-			cf = (x >> (48 - count)) & 1;
-		} else {
-			r = x >> count;
-			cf = (x >> (count - 1)) & 1;
-		}
-	} else if (left) {
-		r = v << count | s >> (bits - count);
-		cf = (v >> (bits - count)) & 1;
-	} else {
-		r = v >> count | s << (bits - count);
-		cf = (v >> (count - 1)) & 1;
-	}
-	r &= width_mask(bits / 8);
-	/* OF: Intel, for any count, as for a count of 1 */
-	in = left ? msb(v, bits - 1) : s & 1;
-	f->value = result_flags(r, bits) | (uint32_t)cf |
-		   (uint32_t)(msb(v, bits) ^ in) << 11;
-	f->defined = CF | PF | ZF | SF | (count == 1 ? OF : 0);
-	f->undefined = AF | (count == 1 ? 0 : OF);
-	if (count > bits) {
+	if (kind >= SHLD && count > bits) {
 		f->undefined |= f->defined;
 		f->defined = 0;
 	}
@@ -379,9 +315,10 @@ static void compare_exchange_double(struct flags *f, struct mmiodec_regs *regs,
 		lo = regs->gpr[MMIODEC_RBX] & m;
 		hi = regs->gpr[MMIODEC_RCX] & m;
 	} else {
+		/* 32- or 64-bit writes of masked values */
 		out->writes_back = 1;
-		write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, half, lo);
-		write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, half, hi);
+		regs->gpr[MMIODEC_RAX] = lo;
+		regs->gpr[MMIODEC_RDX] = hi;
 	}
 	if (bytes == 16) {
 		out->store[0] = lo;
@@ -477,14 +414,9 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 	else if (kind != MMIODEC_REG_KIND_NONE)
 		src = read_gpr(regs, kind, reg, bytes);
 
-	switch (op) {
-	case MMIODEC_OP_MOV:
-	case MMIODEC_OP_MOVZX:
-	case MMIODEC_OP_MOVSX:
-	case MMIODEC_OP_MOVSXD:
-	case MMIODEC_OP_MOVNTI:
-	case MMIODEC_OP_MOVDIRI:
-	case MMIODEC_OP_MOVBE:
+	/* the ops in the order of enum mmiodec_op */
+	if (op <= MMIODEC_OP_MOVNTI || op == MMIODEC_OP_MOVBE ||
+	    op == MMIODEC_OP_MOVDIRI) {
 		if (op == MMIODEC_OP_MOVBE)
 			src = swap_bytes(to_memory ? src : m, bytes);
 		else if (!to_memory)
@@ -496,29 +428,23 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		} else {
 			write_gpr(regs, kind, reg, insn->dest_width, src);
 		}
-		break;
-	case MMIODEC_OP_ADD: case MMIODEC_OP_OR: case MMIODEC_OP_ADC:
-	case MMIODEC_OP_SBB: case MMIODEC_OP_AND: case MMIODEC_OP_SUB:
-	case MMIODEC_OP_XOR: case MMIODEC_OP_CMP: case MMIODEC_OP_TEST: {
+	} else if (op <= MMIODEC_OP_TEST) {
+		/* ADD ... CMP in the order of their opcodes (00, 08, ... 38) */
 		unsigned k = op == MMIODEC_OP_TEST ? 4 : op - MMIODEC_OP_ADD;
 		/* r, [m] (reg_first) is register op memory, else memory op
 		 * (register or immediate) */
 		r = insn->reg_first ? alu(&f, k, src, m, rflags, bits)
 				    : alu(&f, k, m, src, rflags, bits);
-		if (op == MMIODEC_OP_CMP || op == MMIODEC_OP_TEST)
-			break;
-		if (to_memory) {
+		if (op == MMIODEC_OP_CMP || op == MMIODEC_OP_TEST) {
+			/* flags only */
+		} else if (to_memory) {
 			out->writes = 1;
 			out->store[0] = r & mask;
 		} else {
 			write_gpr(regs, kind, reg, bytes, r);
 		}
-		break;
-	}
-	case MMIODEC_OP_NOT:
-	case MMIODEC_OP_NEG:
-	case MMIODEC_OP_INC:
-	case MMIODEC_OP_DEC:
+	} else if (op <= MMIODEC_OP_NEG || op == MMIODEC_OP_INC ||
+		   op == MMIODEC_OP_DEC) {
 		if (op == MMIODEC_OP_NOT)
 			r = ~m;
 		else if (op == MMIODEC_OP_NEG)
@@ -529,9 +455,7 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 			f.defined &= ~CF;
 		out->writes = 1;
 		out->store[0] = r & mask;
-		break;
-	case MMIODEC_OP_MUL:
-	case MMIODEC_OP_IMUL: {
+	} else if (op <= MMIODEC_OP_IMUL) {
 		bool is_signed = op == MMIODEC_OP_IMUL;
 		if (insn->has_immediate || insn->reg_first) {
 			/* IMUL r, [m] and IMUL r, [m], imm: the low half */
@@ -540,22 +464,20 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 			r = multiply(&f, a, insn->has_immediate ? src : m,
 				     true, bits, &high);
 			write_gpr(regs, kind, reg, bytes, r);
-			break;
-		}
-		r = multiply(&f, regs->gpr[MMIODEC_RAX] & mask, m, is_signed,
-			     bits, &high);
-		if (bytes == 1) {
-			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, 2,
-				high << 8 | r);
 		} else {
-			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, r);
-			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, bytes,
-				high);
+			r = multiply(&f, regs->gpr[MMIODEC_RAX] & mask, m,
+				     is_signed, bits, &high);
+			if (bytes == 1) {
+				write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, 2,
+					  high << 8 | r);
+			} else {
+				write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX,
+					  bytes, r);
+				write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX,
+					  bytes, high);
+			}
 		}
-		break;
-	}
-	case MMIODEC_OP_DIV:
-	case MMIODEC_OP_IDIV: {
+	} else if (op <= MMIODEC_OP_IDIV) {
 		uint64_t q, rem, lo = regs->gpr[MMIODEC_RAX] & mask;
 		uint64_t hi = bytes == 1 ? (regs->gpr[MMIODEC_RAX] >> 8) & 0xFF
 					 : regs->gpr[MMIODEC_RDX] & mask;
@@ -563,25 +485,21 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 			return MMIODEC_EXEC_DIVIDE_ERROR;
 		if (bytes == 1) {
 			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, 2,
-				(rem & 0xFF) << 8 | (q & 0xFF));
+				  (rem & 0xFF) << 8 | (q & 0xFF));
 		} else {
 			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, q);
 			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RDX, bytes,
-				rem);
+				  rem);
 		}
 		f.undefined = ARITH;
 		f.value = rflags & ARITH;
-		break;
-	}
-	case MMIODEC_OP_XCHG:
-	case MMIODEC_OP_XADD:
+	} else if (op == MMIODEC_OP_XCHG || op == MMIODEC_OP_XADD) {
 		out->writes = 1;
 		out->store[0] = src;
 		if (op == MMIODEC_OP_XADD)
 			out->store[0] = add_sub(&f, m, src, 0, false, bits) & mask;
 		write_gpr(regs, kind, reg, bytes, m);
-		break;
-	case MMIODEC_OP_CMPXCHG: {
+	} else if (op == MMIODEC_OP_CMPXCHG) {
 		uint64_t a = regs->gpr[MMIODEC_RAX] & mask;
 		add_sub(&f, a, m, 0, true, bits);
 		out->writes = 1;
@@ -591,16 +509,9 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 			out->writes_back = 1;
 			write_gpr(regs, MMIODEC_REG_KIND_GPR, MMIODEC_RAX, bytes, m);
 		}
-		break;
-	}
-	case MMIODEC_OP_CMPXCHG8B:
-	case MMIODEC_OP_CMPXCHG16B:
+	} else if (op <= MMIODEC_OP_CMPXCHG16B) {
 		compare_exchange_double(&f, regs, loaded, bytes, out);
-		break;
-	case MMIODEC_OP_BT:
-	case MMIODEC_OP_BTS:
-	case MMIODEC_OP_BTR:
-	case MMIODEC_OP_BTC: {
+	} else if (op <= MMIODEC_OP_BTC) {
 		/* the register offset has already moved the address by
 		 * whole operands (mmiodec_address()): what is left is the
 		 * offset modulo the width, as for an immediate */
@@ -609,49 +520,34 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 		f.value |= rflags & (OF | SF | AF | PF);
 		f.defined = CF;
 		f.undefined = OF | SF | AF | PF;
-		if (op == MMIODEC_OP_BT)
-			break;
-		r = op == MMIODEC_OP_BTS ? m | bit
-		    : op == MMIODEC_OP_BTR ? m & ~bit : m ^ bit;
-		out->writes = 1;
-		out->store[0] = r;
-		break;
-	}
-	case MMIODEC_OP_ROL: case MMIODEC_OP_ROR: case MMIODEC_OP_RCL:
-	case MMIODEC_OP_RCR: case MMIODEC_OP_SHL: case MMIODEC_OP_SHR:
-	case MMIODEC_OP_SAR:
-	case MMIODEC_OP_SHLD:
-	case MMIODEC_OP_SHRD: {
+		if (op != MMIODEC_OP_BT) {
+			r = op == MMIODEC_OP_BTS ? m | bit
+			    : op == MMIODEC_OP_BTR ? m & ~bit : m ^ bit;
+			out->writes = 1;
+			out->store[0] = r;
+		}
+	} else if (op <= MMIODEC_OP_SHRD) {
 		/* the count: the immediate (1 for D0/D1), else CL */
 		unsigned count = (unsigned)(insn->has_immediate
 						    ? insn->immediate
 						    : regs->gpr[MMIODEC_RCX]);
 		count &= bits == 64 ? 0x3F : 0x1F;
-		if (op == MMIODEC_OP_SHLD || op == MMIODEC_OP_SHRD)
-			r = double_shift(&f, op == MMIODEC_OP_SHLD, m,
-					 read_gpr(regs, kind, reg, bytes), count,
-					 bits);
-		else
-			r = shift(&f, op - MMIODEC_OP_ROL, m, count, rflags,
-				  bits);
+		r = shift(&f, op - MMIODEC_OP_ROL, m,
+			  read_gpr(regs, kind, reg, bytes), count, rflags, bits);
 		/* the CPU writes the operand even when the count is 0 */
 		out->writes = 1;
 		out->store[0] = r & mask;
-		break;
-	}
-	case MMIODEC_OP_SETCC:
+	} else if (op == MMIODEC_OP_SETCC) {
 		out->writes = 1;
 		out->store[0] = condition(rflags, insn->condition);
-		break;
-	case MMIODEC_OP_CMOVCC:
+	} else if (op == MMIODEC_OP_CMOVCC) {
 		/* a 32-bit CMOVcc writes its register (clearing bits 63:32)
 		 * whether or not the condition holds */
 		if (condition(rflags, insn->condition))
 			write_gpr(regs, kind, reg, bytes, m);
 		else if (bytes == 4)
 			write_gpr(regs, kind, reg, 4, regs->gpr[reg & 15]);
-		break;
-	default:
+	} else {
 		return MMIODEC_EXEC_NOT_HANDLED;
 	}
 	update_rflags(regs, &f, insn->vendor);
