@@ -1552,6 +1552,7 @@ decode_fast64_at(struct mmiodec_insn *insn, const uint8_t *bytes,
 
 	/* A supported form: the descriptor is written as the bytes are read
 	 * (the general path rewrites it if they run out). */
+	const uint8_t *modrm_at = p - 1;
 	struct mmiodec_mem *m = &insn->mem[0];
 	int sib = -1;
 	if (base_field == 4) {
@@ -1567,7 +1568,10 @@ decode_fast64_at(struct mmiodec_insn *insn, const uint8_t *bytes,
 	unsigned disp_size = disp_size32(modrm >> 6, base_field);
 	if (disp_size + imm_size > (size_t)(end - p))
 		goto general;
-	m->displacement = sign_extend(load_le(p, disp_size), disp_size);
+	if (disp_size == 1)
+		m->displacement = (int8_t)p[0];
+	else if (disp_size == 4)
+		m->displacement = (int32_t)(uint32_t)load_le(p, 4);
 	p += disp_size;
 
 	unsigned operand_size = rex & REX_W ? 8 : prefixes & FAST_66 ? 2 : 4;
@@ -1579,7 +1583,7 @@ decode_fast64_at(struct mmiodec_insn *insn, const uint8_t *bytes,
 	describe_form(insn, f, f->width, operand_size, rex, modrm,
 		      (prefixes & FAST_LOCK) != 0, p, imm_size);
 	if (f->flags & FORM_SPECIAL)
-		return describe_special_ok(insn, f, opcode);
+		return describe_special_ok(insn, f, modrm_at[-1]);
 	return MMIODEC_OK;
 
 finish:
