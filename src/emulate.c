@@ -133,7 +133,8 @@ bool mmiodec_string_pending(const struct mmiodec_insn *insn,
 		return false;
 	if (!is_string(insn) || !insn->repeat)
 		return true;
-	return (regs->gpr[MMIODEC_RCX] & width_mask(insn->address_size / 8)) != 0;
+	return (regs->gpr[MMIODEC_RCX] &
+		width_mask(insn->address_size / 8)) != 0;
 }
 
 bool mmiodec_string_step(const struct mmiodec_insn *insn,
@@ -143,13 +144,15 @@ bool mmiodec_string_step(const struct mmiodec_insn *insn,
 		return true;
 	if (insn_ok(insn) && is_string(insn)) {
 		unsigned asz = insn->address_size;
-		uint64_t step = (regs->rflags & RFLAGS_DF) ? (uint64_t)0 - insn->width
-							   : insn->width;
+		uint64_t step = insn->width;
+		if (regs->rflags & RFLAGS_DF)
+			step = 0 - step;
 		if (insn->op != MMIODEC_OP_STOS)
 			add_counter(regs, MMIODEC_RSI, asz, step);
 		if (insn->op != MMIODEC_OP_LODS)
 			add_counter(regs, MMIODEC_RDI, asz, step);
-		if (insn->repeat && add_counter(regs, MMIODEC_RCX, asz, (uint64_t)-1) != 0)
+		if (insn->repeat &&
+		    add_counter(regs, MMIODEC_RCX, asz, (uint64_t)-1) != 0)
 			return false;
 	}
 	mmiodec_advance_rip(insn, regs);

@@ -257,7 +257,8 @@ static uint64_t shift(struct flags *f, unsigned kind, uint64_t v, uint64_t s,
 		if (i == 0)
 			first = r;
 	}
-	f->value = (uint32_t)cf | (uint32_t)(msb(v, bits) ^ msb(first, bits)) << 11;
+	f->value = (uint32_t)cf |
+		   (uint32_t)(msb(v, bits) ^ msb(first, bits)) << 11;
 	if (kind <= RCR) {
 		if ((kind == RCL || kind == RCR) && count % (bits + 1) == 0)
 			f->value = (uint32_t)cf | (rflags & OF);

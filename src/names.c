@@ -14,24 +14,7 @@
 #define OP_NAME(op, mnemonic, kind) mnemonic "\0"
 #define SET_NAME(condition) "set" condition "\0"
 #define CMOV_NAME(condition) "cmov" condition "\0"
-#define STATUS_NAMES                                                       \
-	"ok\0no-memory\0unsupported\0invalid\0truncated\0bad-argument\0"   \
-	"vendor-dependent"
-#define OP_NAMES "\0" MMIODEC_OPS(OP_NAME)   /* MMIODEC_OP_NONE: "" */
-/* MOVS, STOS, LODS by log2(width) */
 #define STRING_NAMES(stem) stem "b\0" stem "w\0" stem "d\0" stem "q\0"
-#define CONDITION_NAMES                                                    \
-	MMIODEC_CONDITIONS(SET_NAME) MMIODEC_CONDITIONS(CMOV_NAME)
-/* by log2(width), then number */
-#define GPR_NAMES                                                          \
-	"al\0cl\0dl\0bl\0spl\0bpl\0sil\0dil\0"                             \
-	"r8b\0r9b\0r10b\0r11b\0r12b\0r13b\0r14b\0r15b\0"                   \
-	"ax\0cx\0dx\0bx\0sp\0bp\0si\0di\0"                                 \
-	"r8w\0r9w\0r10w\0r11w\0r12w\0r13w\0r14w\0r15w\0"                   \
-	"eax\0ecx\0edx\0ebx\0esp\0ebp\0esi\0edi\0"                         \
-	"r8d\0r9d\0r10d\0r11d\0r12d\0r13d\0r14d\0r15d\0"                   \
-	"rax\0rcx\0rdx\0rbx\0rsp\0rbp\0rsi\0rdi\0"                         \
-	"r8\0r9\0r10\0r11\0r12\0r13\0r14\0r15"
 #define VECTOR_NAMES(p)                                                    \
 	NAME(p "0") NAME(p "1") NAME(p "2") NAME(p "3") NAME(p "4")        \
 	NAME(p "5") NAME(p "6") NAME(p "7") NAME(p "8") NAME(p "9")        \
@@ -41,37 +24,58 @@
 	NAME(p "25") NAME(p "26") NAME(p "27") NAME(p "28") NAME(p "29")   \
 	NAME(p "30") NAME(p "31")
 
-static const struct {
-	char status[sizeof STATUS_NAMES];
-	char op[sizeof OP_NAMES];
-	char string[sizeof STRING_NAMES("movs") * 3];
-	char condition[sizeof CONDITION_NAMES];   /* SETcc, then CMOVcc */
-	char gpr[sizeof GPR_NAMES];
-	char other[sizeof "ah\0ch\0dh\0bh\0ip\0eip\0rip\0es\0cs\0ss\0ds\0fs\0gs"];
-	char vendor[sizeof "any\0intel\0amd"];
-	/* XMM, YMM, ZMM by number; MM0..MM7 are the ends of XMM0..XMM7 */
-	char vector[sizeof VECTOR_NAMES("xmm") * 3];
-} names = {
-	STATUS_NAMES,
-	OP_NAMES,
-	STRING_NAMES("movs") STRING_NAMES("stos") STRING_NAMES("lods"),
-	CONDITION_NAMES,
-	GPR_NAMES,
-	"ah\0ch\0dh\0bh\0ip\0eip\0rip\0es\0cs\0ss\0ds\0fs\0gs",
-	"any\0intel\0amd",
-	VECTOR_NAMES("xmm") VECTOR_NAMES("ymm") VECTOR_NAMES("zmm"),
-};
-
-/* The names of the other list, by their first index there. */
+/* by enum mmiodec_status */
+#define STATUS_LIST                                                        \
+	"ok\0no-memory\0unsupported\0invalid\0truncated\0bad-argument\0"   \
+	"vendor-dependent"
+/* by enum mmiodec_op (MMIODEC_OP_NONE: "") */
+#define OP_LIST "\0" MMIODEC_OPS(OP_NAME)
+/* MOVS, STOS, LODS, each by log2(width) */
+#define STRING_LIST                                                        \
+	STRING_NAMES("movs") STRING_NAMES("stos") STRING_NAMES("lods")
+/* SETcc, then CMOVcc, by condition */
+#define CONDITION_LIST                                                     \
+	MMIODEC_CONDITIONS(SET_NAME) MMIODEC_CONDITIONS(CMOV_NAME)
+/* by log2(width), then number */
+#define GPR_LIST                                                           \
+	"al\0cl\0dl\0bl\0spl\0bpl\0sil\0dil\0"                             \
+	"r8b\0r9b\0r10b\0r11b\0r12b\0r13b\0r14b\0r15b\0"                   \
+	"ax\0cx\0dx\0bx\0sp\0bp\0si\0di\0"                                 \
+	"r8w\0r9w\0r10w\0r11w\0r12w\0r13w\0r14w\0r15w\0"                   \
+	"eax\0ecx\0edx\0ebx\0esp\0ebp\0esi\0edi\0"                         \
+	"r8d\0r9d\0r10d\0r11d\0r12d\0r13d\0r14d\0r15d\0"                   \
+	"rax\0rcx\0rdx\0rbx\0rsp\0rbp\0rsi\0rdi\0"                         \
+	"r8\0r9\0r10\0r11\0r12\0r13\0r14\0r15"
+/* AH..BH from HIGH8 on, IP, EIP, RIP from IP, the segments by number from
+ * SEG */
+#define OTHER_LIST "ah\0ch\0dh\0bh\0ip\0eip\0rip\0es\0cs\0ss\0ds\0fs\0gs"
 enum { HIGH8 = 0, IP = 4, SEG = 7 };
+/* by enum mmiodec_vendor */
+#define VENDOR_LIST "any\0intel\0amd"
+/* XMM, YMM, ZMM by number; MM0..MM7 are the ends of XMM0..XMM7 */
+#define VECTOR_LIST VECTOR_NAMES("xmm") VECTOR_NAMES("ymm") VECTOR_NAMES("zmm")
+
+static const struct {
+	char status[sizeof STATUS_LIST];
+	char op[sizeof OP_LIST];
+	char string[sizeof STRING_LIST];
+	char condition[sizeof CONDITION_LIST];
+	char gpr[sizeof GPR_LIST];
+	char other[sizeof OTHER_LIST];
+	char vendor[sizeof VENDOR_LIST];
+	char vector[sizeof VECTOR_LIST];
+} names = {
+	STATUS_LIST, OP_LIST, STRING_LIST, CONDITION_LIST, GPR_LIST, OTHER_LIST,
+	VENDOR_LIST, VECTOR_LIST,
+};
 
 /* The names follow enum mmiodec_op. */
 #define OP_ORDER(op, mnemonic, kind) ORDER_##op,
 enum { ORDER_NONE, MMIODEC_OPS(OP_ORDER) ORDER_COUNT };
 #define OP_CHECK(op, mnemonic, kind)                                       \
-	_Static_assert((int)ORDER_##op == (int)MMIODEC_OP_##op, "names.op: " #op);
+	_Static_assert((int)ORDER_##op == (int)MMIODEC_OP_##op, #op);
 MMIODEC_OPS(OP_CHECK)
-_Static_assert((int)ORDER_COUNT == (int)MMIODEC_OP_COUNT, "names.op: the count");
+_Static_assert((int)ORDER_COUNT == (int)MMIODEC_OP_COUNT, "op count");
 
 /* The index-th name of list (not inlined: it is the size of a call). */
 static MMIODEC_NOINLINE const char *nth(const char *list, unsigned index)
@@ -115,15 +119,19 @@ const char *mmiodec_reg_name(enum mmiodec_reg_kind kind, unsigned number,
 {
 	if (kind == MMIODEC_REG_KIND_MMX)
 		return number < 8 ? nth(names.vector, number) + 1 : NULL;
-	if (kind >= MMIODEC_REG_KIND_XMM && kind <= MMIODEC_REG_KIND_ZMM)
-		return number < 32 ? nth(names.vector,
-					 32 * (kind - MMIODEC_REG_KIND_XMM) + number)
-				   : NULL;
+	if (kind >= MMIODEC_REG_KIND_XMM && kind <= MMIODEC_REG_KIND_ZMM) {
+		if (number >= 32)
+			return NULL;
+		return nth(names.vector,
+			   32 * (kind - MMIODEC_REG_KIND_XMM) + number);
+	}
 	if (width != 1 && width != 2 && width != 4 && width != 8)
 		return NULL;
-	if (kind == MMIODEC_REG_KIND_GPR_HIGH8)
-		return number < 4 && width == 1 ? nth(names.other, HIGH8 + number)
-						: NULL;
+	if (kind == MMIODEC_REG_KIND_GPR_HIGH8) {
+		if (number >= 4 || width != 1)
+			return NULL;
+		return nth(names.other, HIGH8 + number);
+	}
 	if (kind != MMIODEC_REG_KIND_GPR)
 		return NULL;
 	if (number < 16)

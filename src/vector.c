@@ -120,17 +120,20 @@ static unsigned vector_move(const struct mmiodec_insn *insn, unsigned direction)
 		return LOAD_NONE;
 	if (insn->mask != 0 && !byte_mask_valid(insn))
 		return LOAD_NONE;
-	if (kind == MMIODEC_REG_KIND_MMX)
+	if (kind == MMIODEC_REG_KIND_MMX) {
 		/* MMX: MOVD and MOVQ only, register mm0..mm7 */
-		return (op == MMIODEC_OP_MOVD || op == MMIODEC_OP_MOVQ) &&
-		       width <= 8 && insn->reg < 8 && insn->mask == 0 ? rule
-								      : LOAD_NONE;
+		if ((op != MMIODEC_OP_MOVD && op != MMIODEC_OP_MOVQ) ||
+		    width > 8 || insn->reg >= 8 || insn->mask != 0)
+			return LOAD_NONE;
+		return rule;
+	}
 	/* an XMM register holds 16 bytes, YMM 32, ZMM 64 */
 	if (insn->reg >= 32 ||
 	    start_of(rule) + width > 16u << (kind - MMIODEC_REG_KIND_XMM))
 		return LOAD_NONE;
 	/* legacy SSE has XMM registers only, and no mask */
-	if (rule < LOAD_VEX && (kind != MMIODEC_REG_KIND_XMM || insn->mask != 0))
+	if (rule < LOAD_VEX &&
+	    (kind != MMIODEC_REG_KIND_XMM || insn->mask != 0))
 		return LOAD_NONE;
 	/* the half moves: 8 bytes of an XMM register, no mask */
 	if (rule >= LOAD_LOW_HALF && rule != LOAD_VEX &&
@@ -185,7 +188,8 @@ bool mmiodec_vector_complete_load(const struct mmiodec_insn *insn,
 	/* from top up to keep_from the register is zeroed, above it kept:
 	 * the rest of the low 16 bytes for MOVSS...; everything for VEX and
 	 * EVEX; nothing for the legacy moves */
-	unsigned keep_from = rule == LOAD_SCALAR ? 16 : rule >= LOAD_VEX ? 64 : top;
+	unsigned keep_from = rule == LOAD_SCALAR ? 16
+			     : rule >= LOAD_VEX ? 64 : top;
 
 	if (rule == LOAD_VEX_LOW || rule == LOAD_VEX_HIGH) {
 		/* the other half of the low 16 from src1 (reg2), which may be
