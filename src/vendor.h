@@ -175,8 +175,9 @@ static const uint32_t vendor_opcodes[3][8] = {
 };
 
 /* The same for the rows that can apply in 64-bit mode without 66, F2, F3
- * or LOCK (MAP_LEGACY, MAP_0F), for decode_fast64(). */
-static const uint32_t vendor_unprefixed64[2][8] = {
+ * or LOCK (MAP_LEGACY, MAP_0F): tools/gen-fast.c leaves their opcodes out
+ * of the fast path's table. The library itself does not read it. */
+static const uint32_t vendor_unprefixed64[2][8] MMIODEC_MAYBE_UNUSED = {
 	VENDOR_WORDS(VENDOR_UNPREFIXED64_BITS, MAP_LEGACY),
 	VENDOR_WORDS(VENDOR_UNPREFIXED64_BITS, MAP_0F),
 };
