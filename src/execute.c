@@ -405,7 +405,10 @@ enum mmiodec_exec_status mmiodec_execute(const struct mmiodec_insn *insn,
 	    /* widths no such form has (a hand-made descriptor) */
 	    (bytes == 1 && (op == MMIODEC_OP_SHLD || op == MMIODEC_OP_SHRD)) ||
 	    (op == MMIODEC_OP_CMPXCHG8B && bytes != 8) ||
-	    (op == MMIODEC_OP_CMPXCHG16B && bytes != 16))
+	    (op == MMIODEC_OP_CMPXCHG16B && bytes != 16) ||
+	    /* CMPXCHG8B/16B read memory whatever the direction says */
+	    ((op == MMIODEC_OP_CMPXCHG8B || op == MMIODEC_OP_CMPXCHG16B) &&
+	     !loaded))
 		return MMIODEC_EXEC_NOT_HANDLED;
 	if (reads)
 		m = loaded[0] & mask;

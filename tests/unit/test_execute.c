@@ -529,6 +529,15 @@ static void test_arguments(void **state)
 	assert_int_equal(mmiodec_execute(&insn, NULL, loaded, &out), NH);
 	assert_int_equal(mmiodec_execute(&insn, &regs, loaded, NULL), NH);
 	assert_memory_equal(&regs, &before, sizeof(regs));
+	/* a hand-made CMPXCHG8B that claims to be a store still needs the
+	 * loaded value (it read loaded[0] through NULL once) */
+	static const uint8_t cmpxchg8b[] = { 0x0F, 0xC7, 0x0B };
+	mmiodec_decode_vendor(&insn, cmpxchg8b, sizeof(cmpxchg8b), MMIODEC_MODE_64,
+			      MMIODEC_VENDOR_INTEL);
+	assert_int_equal(insn.op, MMIODEC_OP_CMPXCHG8B);
+	insn.direction = MMIODEC_DIR_WRITE;
+	assert_int_equal(mmiodec_execute(&insn, &regs, NULL, &out), NH);
+	assert_memory_equal(&regs, &before, sizeof(regs));
 	/* a store needs no loaded value */
 	mmiodec_decode_vendor(&insn, mov, sizeof(mov), MMIODEC_MODE_64,
 			      MMIODEC_VENDOR_INTEL);
