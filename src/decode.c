@@ -1445,8 +1445,8 @@ static enum mmiodec_status decode_fast64_prefixed(struct mmiodec_insn *insn,
 
 /* The legacy prefixes from bytes[0] to `*at`: FAST_* bits, or -1 for 67
  * or the end of the bytes. */
-static MMIODEC_ALWAYS_INLINE int fast_prefixes(const uint8_t *bytes, const uint8_t *end,
-					  const uint8_t **at)
+static MMIODEC_ALWAYS_INLINE int
+fast_prefixes(const uint8_t *bytes, const uint8_t *end, const uint8_t **at)
 {
 	const uint8_t *p = bytes;
 	unsigned prefixes = 0;
@@ -1458,7 +1458,7 @@ static MMIODEC_ALWAYS_INLINE int fast_prefixes(const uint8_t *bytes, const uint8
 		case 0xF3: prefixes = (prefixes & ~FAST_F2) | FAST_F3; continue;
 		case 0x64: case 0x65:
 			/* the last FS/GS override counts */
-			prefixes = (prefixes & ((1u << FAST_SEG_SHIFT) - 1)) |
+			prefixes = (prefixes & FAST_ROW_PREFIXES) |
 				   (*p - 0x64u + MMIODEC_SEG_FS + 1) << FAST_SEG_SHIFT;
 			continue;
 		case 0x26: case 0x2E: case 0x36: case 0x3E:
@@ -1474,8 +1474,11 @@ static MMIODEC_ALWAYS_INLINE int fast_prefixes(const uint8_t *bytes, const uint8
 }
 
 /*
- * 64-bit mode, from one table entry per opcode (fast_legacy, fast_0f). The
- * descriptor holds zeros but for its mode and vendor.
+ * 64-bit mode, from one table entry per opcode (fast_legacy, fast_0f),
+ * after the legacy prefixes `prefixes` (FAST_* bits) at `p`. The
+ * descriptor holds zeros but for its mode and vendor. Inlined twice:
+ * without prefixes (0: all that concerns them folds away), and in
+ * decode_fast64_prefixed().
  */
 static MMIODEC_ALWAYS_INLINE enum mmiodec_status
 decode_fast64_at(struct mmiodec_insn *insn, const uint8_t *bytes,
