@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Writes src/generated/fast.inc: the fast path's entry for each opcode of
- * the one-byte and 0F maps (64-bit mode), derived from
- * what the decoder already holds: the opcode tables (src/tables.h and
+ * the one-byte and 0F maps (64-bit mode), derived from what the decoder
+ * already holds: the opcode tables (src/tables.h and
  * src/generated/map0f.inc), the vendor rows (src/vendor.h) and the
  * supported forms (src/generated/forms.inc). The decoder is compiled in
  * here without its fast path (MMIODEC_GEN_FAST), so that this program
