@@ -11,6 +11,9 @@
  *    memory-operand instructions whose Zydis mnemonic is one of
  *    src/forms.h's ops beyond the MOV family.
  * 3. Sweep: linear decoding of whole executable sections: MB/s.
+ * 4. The floor (floor.c): the leanest table-driven decode of the MOV
+ *    family we could write, on the MOV mix, with and without the API's
+ *    argument checks; checked against mmiodec_decode() first.
  *
  * Each figure is the median of several repetitions, with min..max. The
  * decoders take turns inside each repetition, so that a change of machine
@@ -38,6 +41,7 @@
 #endif
 
 #include "elf_corpus.h"
+#include "floor.h"
 /* MMIODEC_OPS and MMIODEC_CONDITIONS: the ops and their Zydis mnemonics. */
 #include "../src/forms.h"
 
@@ -338,6 +342,43 @@ static uint64_t run_mix_mmiodec_decode(const struct bench_input *in, const struc
 	return sum;
 }
 
+/* floor.c's decode, checked or not: what it does not take costs it next
+ * to nothing (floor_census() says how much that is). */
+static uint64_t run_mix_floor(const struct mix *mix, unsigned passes, bool checked)
+{
+	uint64_t sum = 0;
+	for (unsigned p = 0; p < passes; p++) {
+		for (size_t i = 0; i < mix->count; i++) {
+			struct mmiodec_insn insn;
+			bool taken = checked ? floor_decode(&insn, mix->insns[i].bytes,
+							    mix->insns[i].length, MMIODEC_MODE_64,
+							    MMIODEC_VENDOR_ANY)
+					     : floor_decode_unchecked(&insn, mix->insns[i].bytes,
+								      mix->insns[i].length,
+								      MMIODEC_MODE_64,
+								      MMIODEC_VENDOR_ANY);
+			if (taken)
+				sum += insn.status + insn.length + insn.width +
+				       (uint64_t)insn.mem[0].displacement;
+		}
+	}
+	return sum;
+}
+
+static uint64_t run_mix_floor_decode(const struct bench_input *in, const struct mix *mix,
+				     unsigned passes)
+{
+	(void)in;
+	return run_mix_floor(mix, passes, true);
+}
+
+static uint64_t run_mix_floor_unchecked(const struct bench_input *in, const struct mix *mix,
+					unsigned passes)
+{
+	(void)in;
+	return run_mix_floor(mix, passes, false);
+}
+
 static uint64_t run_mix_mmiodec_address(const struct bench_input *in, const struct mix *mix,
 					unsigned passes)
 {
@@ -467,6 +508,8 @@ enum {
 	MOV_MMIODEC_ADDRESS,
 	MOV_ZYDIS_FULL,
 	MOV_ZYDIS_INSTRUCTION,
+	MOV_FLOOR,
+	MOV_FLOOR_UNCHECKED,
 	ALU_MMIODEC_DECODE,
 	ALU_ZYDIS_FULL,
 	SWEEP_MMIODEC,
@@ -485,6 +528,9 @@ static struct figure figures[FIGURE_COUNT] = {
 			     MIX_FIGURE(MOV_MIX, run_mix_zydis_full) },
 	[MOV_ZYDIS_INSTRUCTION] = { .name = "ZydisDecoderDecodeInstruction",
 				    MIX_FIGURE(MOV_MIX, run_mix_zydis_instruction) },
+	[MOV_FLOOR] = { .name = "floor_decode", MIX_FIGURE(MOV_MIX, run_mix_floor_decode) },
+	[MOV_FLOOR_UNCHECKED] = { .name = "floor_decode_unchecked",
+				  MIX_FIGURE(MOV_MIX, run_mix_floor_unchecked) },
 	[ALU_MMIODEC_DECODE] = { .name = "mmiodec_decode",
 				 MIX_FIGURE(ALU_MIX, run_mix_mmiodec_decode) },
 	[ALU_ZYDIS_FULL] = { .name = "ZydisDecoderDecodeFull",
@@ -647,7 +693,87 @@ static void take_census(const struct bench_input *in, struct census *census)
 	}
 }
 
+/*
+ * Whether floor.c decodes `bytes` as mmiodec_decode() does: the same
+ * descriptor, byte for byte, or (with `must_take`) neither takes them.
+ * Sets *taken to whether floor.c took them.
+ */
+static bool floor_agrees(const uint8_t *bytes, size_t length, bool must_take, bool *taken)
+{
+	struct mmiodec_insn floor, insn;
+	enum mmiodec_status status = mmiodec_decode(&insn, bytes, length, MMIODEC_MODE_64);
+	*taken = floor_decode(&floor, bytes, length, MMIODEC_MODE_64, MMIODEC_VENDOR_ANY);
+	if (*taken ? memcmp(&floor, &insn, sizeof(insn)) == 0
+		   : !must_take || status != MMIODEC_OK)
+		return true;
+	fprintf(stderr, "mmiodec-bench: floor.c %s", *taken ? "decodes" : "does not take");
+	for (size_t b = 0; b < length; b++)
+		fprintf(stderr, " %02x", bytes[b]);
+	fprintf(stderr, "%s\n", *taken ? " unlike mmiodec_decode" : ", which mmiodec_decode does");
+	return false;
+}
+
+/*
+ * floor.c against mmiodec_decode(): on every ModRM and SIB of its opcodes
+ * after each of a few prefix runs (it must take exactly what decodes as
+ * OK), then on the MOV mix, counting what it takes there. Returns false
+ * (and says why) if it is not the same decode.
+ */
+static bool floor_census(const struct mix *mix, size_t *taken)
+{
+	static const uint8_t opcodes[][2] = {
+		{ 0x88 }, { 0x89 }, { 0x8A }, { 0x8B }, { 0xC6 }, { 0xC7 }, { 0x63 },
+		{ 0x0F, 0xB6 }, { 0x0F, 0xB7 }, { 0x0F, 0xBE }, { 0x0F, 0xBF },
+	};
+	static const uint8_t prefix_runs[][3] = {
+		{ 0 }, { 1, 0x66 }, { 1, 0x64 }, { 2, 0x65, 0x66 }, { 2, 0x64, 0x3E }, { 2, 0x64, 0x65 },
+	};
+	static const uint8_t rexes[] = { 0, 0x40, 0x41, 0x42, 0x44, 0x48, 0x4F };
+	bool took;
+
+	if (!floor_init()) {
+		fprintf(stderr, "mmiodec-bench: floor.c: a template is not what it expects\n");
+		return false;
+	}
+	for (size_t o = 0; o < sizeof(opcodes) / sizeof(opcodes[0]); o++)
+	for (size_t r = 0; r < sizeof(prefix_runs) / sizeof(prefix_runs[0]); r++)
+	for (size_t x = 0; x < sizeof(rexes); x++)
+	for (unsigned modrm = 0; modrm < 0xC0; modrm++)
+	for (unsigned sib = 0; sib < ((modrm & 7) == 4 ? 256u : 1u); sib++) {
+		uint8_t bytes[MMIODEC_MAX_LENGTH];
+		size_t n = 0;
+		for (unsigned i = 0; i < prefix_runs[r][0]; i++)
+			bytes[n++] = prefix_runs[r][1 + i];
+		if (rexes[x])
+			bytes[n++] = rexes[x];
+		bytes[n++] = opcodes[o][0];
+		if (opcodes[o][1])
+			bytes[n++] = opcodes[o][1];
+		bytes[n++] = (uint8_t)modrm;
+		if ((modrm & 7) == 4)
+			bytes[n++] = (uint8_t)sib;
+		/* displacement and immediate bytes with their top bits set */
+		for (; n < MMIODEC_MAX_LENGTH; n++)
+			bytes[n] = (uint8_t)(0x80 + 0x11 * n);
+		if (!floor_agrees(bytes, n, true, &took))
+			return false;
+	}
+	*taken = 0;
+	for (size_t i = 0; i < mix->count; i++) {
+		if (!floor_agrees(mix->insns[i].bytes, mix->insns[i].length, false, &took))
+			return false;
+		*taken += took;
+	}
+	return true;
+}
+
 /* ---- report ---- */
+
+static void print_floor_census(const struct mix *mov_mix, size_t taken)
+{
+	printf("floor (bench/floor.c): takes %zu of the %zu MOV-mix instructions, each"
+	       " decoded as mmiodec_decode does\n", taken, mov_mix->count);
+}
 
 static void print_corpus_paths(const struct options *opt)
 {
@@ -719,7 +845,7 @@ static void print_report(const struct bench_input *in, const struct options *opt
 	       census->zydis_sweep_valid + census->zydis_sweep_invalid);
 	printf("\n%-36s %9s %9s %9s %8s\n", "MOV mix, ns per decode", "median", "min", "max",
 	       "passes");
-	for (int f = MOV_MMIODEC_DECODE; f <= MOV_ZYDIS_INSTRUCTION; f++)
+	for (int f = MOV_MMIODEC_DECODE; f <= MOV_FLOOR_UNCHECKED; f++)
 		print_figure(&figures[f]);
 	printf("%-36s %9s %9s %9s %8s\n", "ALU mix, ns per decode", "median", "min", "max",
 	       "passes");
@@ -970,6 +1096,9 @@ int main(int argc, char **argv)
 				" are left out\n");
 	in.code = corpus.code;
 	in.code_bytes = corpus.code_bytes < opt.sweep_bytes ? corpus.code_bytes : opt.sweep_bytes;
+	size_t floor_taken;
+	if (!floor_census(&in.mov_mix, &floor_taken))
+		return 1;
 
 	int result = 0;
 	if (opt.callgrind) {
@@ -980,12 +1109,14 @@ int main(int argc, char **argv)
 		       (double)corpus.code_bytes / MIB, opt.callgrind_decodes,
 		       (double)in.code_bytes / MIB, zydis_version());
 		print_corpus_paths(&opt);
+		print_floor_census(&in.mov_mix, floor_taken);
 		result = run_callgrind(&in, &opt);
 	} else {
 		struct census census;
 		take_census(&in, &census);
 		uint64_t checksum = measure_all(&in, &opt);
 		print_report(&in, &opt, &corpus, harvest_scanned, &census, checksum);
+		print_floor_census(&in.mov_mix, floor_taken);
 	}
 	free(mov_insns);
 	free(alu_insns);

@@ -68,7 +68,11 @@ printf '%-8s %-34s %-7s %12s %12s\n' "" "figure" "per" "loop Ir" "function Ir"
 
 results=$work/results
 : >"$results"
-for dump in "$work"/callgrind.out.*; do
+# in the order of the dumps (callgrind.out.1, .2, ... .10: not the glob's)
+number=1
+while [ -f "$work/callgrind.out.$number" ]; do
+	dump=$work/callgrind.out.$number
+	number=$((number + 1))
 	label=$(sed -n 's/^desc: Trigger: Client Request: //p' "$dump")
 	case $label in
 	"bench "*) ;;
