@@ -152,6 +152,11 @@ awk -v reps="$reps" '
 			printf "MOV mix, Zydis `DecodeInstruction` (no operands): %s instructions, %s ns per decode.\n",
 				commas(ir["mov-mix", "ZydisDecoderDecodeInstruction"], 1),
 				commas(t["mov-mix", "ZydisDecoderDecodeInstruction"], 1)
+		if (ir["mov-mix", "floor_decode"] > 0)
+			printf "MOV mix, the floor (bench/floor.c): %s instructions, %s ns per decode; without the argument checks %s and %s.\n",
+				commas(ir["mov-mix", "floor_decode"], 1), commas(t["mov-mix", "floor_decode"], 1),
+				commas(ir["mov-mix", "floor_decode_unchecked"], 1),
+				commas(t["mov-mix", "floor_decode_unchecked"], 1)
 	}' "$work/callgrind" "$work/timed"
 
 echo
