@@ -94,6 +94,34 @@ static void test_huge_length(void **state)
 	assert_int_equal(insn.status, MMIODEC_OK);
 }
 
+/* mmiodec_decode_vendor() leaves the fast path to the general one when
+ * the address times the length is 0, which is also the case for an even
+ * address and a length of 2^63: the answer must not change. */
+static void test_length_times_address_zero(void **state)
+{
+	static _Alignas(16) const uint8_t inputs[][16] = {
+		{ 0x89, 0x03 },                          /* mov [rbx], eax */
+		{ 0x48, 0x8B, 0x47, 0x10 },              /* mov rax, [rdi+16] */
+		{ 0x66, 0xC7, 0x04, 0x24, 0x34, 0x12 },  /* mov word [rsp], 0x1234 */
+		{ 0x66, 0x0F, 0x6F, 0x06 },              /* movdqa xmm0, [rsi] */
+		{ 0x01, 0xD8 },                          /* add eax, ebx */
+		{ 0x0F, 0x0B },                          /* ud2 */
+	};
+	const size_t wrapping = (size_t)1 << (sizeof(size_t) * 8 - 1);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		struct mmiodec_insn whole, wrapped;
+		assert_true(((uintptr_t)inputs[i] & 1) == 0);
+		assert_true((uintptr_t)inputs[i] * wrapping == 0);
+		memset(&whole, 0xa5, sizeof(whole));
+		memset(&wrapped, 0x5a, sizeof(wrapped));
+		mmiodec_decode(&whole, inputs[i], 15, MMIODEC_MODE_64);
+		mmiodec_decode(&wrapped, inputs[i], wrapping, MMIODEC_MODE_64);
+		assert_memory_equal(&whole, &wrapped, sizeof(whole));
+	}
+}
+
 /* The return value is always the status written into the descriptor. */
 static void test_return_is_status(void **state)
 {
@@ -124,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_bad_arguments),
 		cmocka_unit_test(test_empty_input),
 		cmocka_unit_test(test_huge_length),
+		cmocka_unit_test(test_length_times_address_zero),
 		cmocka_unit_test(test_return_is_status),
 	};
 
