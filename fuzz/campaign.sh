@@ -54,6 +54,9 @@ for target in ${TARGETS:-decode emulate execute zydis}; do
 	runs=0
 	for log in "$logs"/fuzz-*.log; do
 		[ -e "$log" ] || continue
+		# libFuzzer draws each job's seed: say it, so that a run can be
+		# repeated (-seed=N)
+		sed -n "s/^INFO: Seed: \([0-9]*\).*/fuzz-$target: $(basename "$log" .log) seed \1/p" "$log" | head -1
 		n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
 		runs=$((runs + ${n:-0}))
 		if grep -q 'Test unit written to' "$log"; then
