@@ -15,9 +15,10 @@
  * else that a decoder must (67, F2/F3, LOCK, the other opcodes, vendor
  * rows): a complete decoder built this way has the same work to do for
  * these bytes, and more around it. What it takes, it decodes exactly as
- * mmiodec_decode() does: the bench compares the two byte for byte on the
- * whole mix before it counts anything. Bench code only: the templates are
- * built at run time from mmiodec_decode()'s own answers.
+ * mmiodec_decode() does: before it counts anything, the bench compares
+ * the two byte for byte on every ModRM and SIB of these opcodes after a
+ * few prefix runs and on the whole mix. Bench code only: the templates
+ * are built at run time from mmiodec_decode()'s own answers.
  */
 #include "floor.h"
 
