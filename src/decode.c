@@ -1638,9 +1638,9 @@ enum mmiodec_status mmiodec_decode_vendor(struct mmiodec_insn *insn,
 					  enum mmiodec_mode mode,
 					  enum mmiodec_vendor vendor)
 {
-	/* bytes * len is 0 for NULL or no bytes (one test for two: the sweep
-	 * 0.5 instructions per byte), and for a product that wraps to 0,
-	 * which the general path answers alike */
+	/* bytes * len is 0 for NULL or no bytes (one test for both, half an
+	 * instruction per byte of the sweep), and for a product that wraps to
+	 * 0, which the general path answers alike */
 	if (mode != MMIODEC_MODE_64 || !insn || (uintptr_t)bytes * len == 0 ||
 	    (unsigned)vendor > MMIODEC_VENDOR_AMD)
 		return mmiodec_decode_general(insn, bytes, len, mode, vendor);
