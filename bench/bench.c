@@ -343,7 +343,7 @@ static uint64_t run_mix_mmiodec_decode(const struct bench_input *in, const struc
 }
 
 /* floor.c's decode, checked or not: what it does not take costs it next
- * to nothing (floor_census() says how much that is). */
+ * to nothing (the bench prints how much of the mix it takes: 99.9%). */
 static uint64_t run_mix_floor(const struct mix *mix, unsigned passes, bool checked)
 {
 	uint64_t sum = 0;
