@@ -110,7 +110,7 @@ static void test_length_times_address_zero(void **state)
 	const size_t wrapping = (size_t)1 << (sizeof(size_t) * 8 - 1);
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+	for (size_t i = 0; i < COUNT(inputs); i++) {
 		struct mmiodec_insn whole, wrapped;
 		assert_true(((uintptr_t)inputs[i] & 1) == 0);
 		assert_true((uintptr_t)inputs[i] * wrapping == 0);
